@@ -1,0 +1,157 @@
+// `npm test`: every check of the project, in order, stopping at the first that fails.
+//
+//   node scripts/test.mjs                      all stages
+//   node scripts/test.mjs --only unit,e2e      the named stages (and the builds they need)
+//   node scripts/test.mjs --list               the stage names
+//
+// Ends with the line `N passed, N failed`, summed over the mocha stages. Works as root, without
+// a terminal (CI=true, no stdin).
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureVscode, root } from './vscode.mjs';
+
+const bin = (name) => join(root, 'node_modules/.bin', name);
+const node = process.execPath;
+
+const hasFiles = (folder, pattern) =>
+  existsSync(join(root, folder)) && readdirSync(join(root, folder), { recursive: true }).some((name) => pattern.test(name));
+
+/** Each stage: a title, what it runs, whether its output carries mocha's summary, what it needs first. */
+const stages = [
+  { name: 'install', title: 'Chromium and VS Code server installed', run: () => ensureVscode() },
+  { name: 'build', title: 'bundle (node scripts/build.mjs)', command: [node, 'scripts/build.mjs'] },
+  { name: 'compile', title: 'compile src and tests (tsc -p tsconfig.test.json)', command: [bin('tsc'), '-p', 'tsconfig.test.json'] },
+  { name: 'typecheck', title: 'type check (tsc -p tsconfig.json --noEmit)', command: [bin('tsc'), '-p', 'tsconfig.json', '--noEmit'] },
+  {
+    name: 'typecheck-webview',
+    title: 'type check the webview (tsc -p webview-ui/tsconfig.json)',
+    command: [bin('tsc'), '-p', 'webview-ui/tsconfig.json', '--noEmit'],
+    when: () => hasFiles('webview-ui', /\.ts$/),
+  },
+  { name: 'lint', title: 'lint (eslint .)', command: [bin('eslint'), '.'] },
+  { name: 'unit', title: 'unit tests (mocha)', command: [bin('mocha')], mocha: true, needs: ['compile'] },
+  {
+    name: 'component',
+    title: 'component tests (mocha, Chromium)',
+    command: [bin('mocha'), '--no-config', '--timeout', '60000', '--exit', 'out/test/component/**/*.test.js'],
+    mocha: true,
+    needs: ['install', 'build', 'compile'],
+    when: () => hasFiles('out/test/component', /\.test\.js$/),
+  },
+  {
+    name: 'integration',
+    title: 'integration tests in the VS Code extension host',
+    command: [node, 'out/test/integration/runBrowser.js'],
+    mocha: true,
+    needs: ['install', 'build', 'compile'],
+  },
+  {
+    name: 'e2e',
+    title: 'end-to-end journeys (VS Code in Chromium)',
+    command: [bin('mocha'), '--no-config', '--timeout', '180000', '--exit', 'out/test/e2e/**/*.e2e.test.js'],
+    mocha: true,
+    needs: ['install', 'build', 'compile'],
+  },
+];
+
+const args = process.argv.slice(2);
+if (args.includes('--list')) {
+  for (const stage of stages) console.log(`${stage.name.padEnd(18)} ${stage.title}`);
+  process.exit(0);
+}
+const onlyIndex = args.indexOf('--only');
+const only = onlyIndex >= 0 ? (args[onlyIndex + 1] ?? '').split(',').filter(Boolean) : undefined;
+const unknown = (only ?? []).filter((name) => !stages.some((stage) => stage.name === name));
+if ((only && only.length === 0) || unknown.length > 0) {
+  console.error(`Unknown stage ${unknown.join(', ') || '(none given)'}; stages: ${stages.map((stage) => stage.name).join(', ')}`);
+  process.exit(2);
+}
+const selected = new Set(only ? only.flatMap((name) => [...(stages.find((stage) => stage.name === name).needs ?? []), name]) : stages.map((stage) => stage.name));
+const plan = stages.filter((stage) => selected.has(stage.name) && (stage.when?.() ?? true));
+
+let current;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  // The running stage cleans up its own children (VS Code, Chromium) when it gets the signal.
+  process.on(signal, () => {
+    if (current) current.kill(signal);
+    else process.exit(1);
+  });
+}
+
+const totals = { passed: 0, failed: 0 };
+const timings = [];
+const started = Date.now();
+let failedStage;
+for (const [index, stage] of plan.entries()) {
+  console.log(`\n━━━ [${index + 1}/${plan.length}] ${stage.title}`);
+  const stageStarted = Date.now();
+  let ok;
+  try {
+    if (stage.run) {
+      await stage.run();
+      ok = true;
+    } else {
+      const { code, output } = await runCommand(stage.command);
+      ok = code === 0;
+      if (stage.mocha) {
+        const counts = mochaCounts(output);
+        totals.passed += counts.passed;
+        totals.failed += counts.failed;
+        if (!ok && counts.failed === 0) totals.failed += 1;
+      }
+    }
+  } catch (error) {
+    console.error(error.message);
+    ok = false;
+  }
+  const duration = seconds(Date.now() - stageStarted);
+  timings.push(`  ${ok ? 'ok  ' : 'FAIL'} ${stage.name.padEnd(18)} ${duration}`);
+  console.log(`━━━ ${stage.name} ${ok ? 'passed' : 'FAILED'} (${duration})`);
+  if (!ok) {
+    failedStage = stage.name;
+    break;
+  }
+}
+
+console.log(`\nStages (${seconds(Date.now() - started)} in all):`);
+for (const line of timings) console.log(line);
+if (failedStage) console.log(`Stopped at the first failing stage: ${failedStage}`);
+console.log(`${totals.passed} passed, ${totals.failed} failed`);
+process.exit(failedStage ? 1 : 0);
+
+/** Runs a stage's command with no stdin, echoing its output and keeping it for the mocha counts. */
+function runCommand([command, ...commandArgs]) {
+  return new Promise((resolve) => {
+    const child = spawn(command, commandArgs, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+    current = child;
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      output += chunk;
+    });
+    child.stderr.on('data', (chunk) => process.stderr.write(chunk));
+    child.on('error', (error) => {
+      current = undefined;
+      console.error(`${command} could not start: ${error.message}`);
+      resolve({ code: 1, output });
+    });
+    child.on('close', (code, signal) => {
+      current = undefined;
+      resolve({ code: code ?? (signal ? 1 : 0), output });
+    });
+  });
+}
+
+/** The summary lines of mocha's spec reporter ("  12 passing (3s)", "  1 failing"). */
+function mochaCounts(output) {
+  const last = (pattern) => {
+    const matches = [...output.matchAll(pattern)];
+    return matches.length > 0 ? Number(matches.at(-1)[1]) : 0;
+  };
+  return { passed: last(/^\s*(\d+) passing\b/gm), failed: last(/^\s*(\d+) failing\b/gm) };
+}
+
+function seconds(ms) {
+  return `${(ms / 1000).toFixed(1)} s`;
+}

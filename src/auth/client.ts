@@ -1,0 +1,562 @@
+// The one client every caller uses to talk to a CoderFlow server. It owns the rules that keep a
+// key safe on the wire (no plain http off this machine, no Authorization header to another
+// origin) and turns every failure into an AuthError a person can act on.
+import fetch, { type Headers, type RequestInit } from 'node-fetch';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { readFile } from 'node:fs/promises';
+import { rootCertificates } from 'node:tls';
+import type * as z from 'zod/mini';
+import { AuthError, MESSAGES, fromNodeErrorCode } from './errors';
+import {
+  ApiKeyList,
+  CreatedKey,
+  DeviceAuthorization,
+  ERROR_CODES,
+  ErrorBody,
+  LoginResult,
+  PATHS,
+  SsoConfig,
+  User,
+  describeSchemaMismatch,
+  type ApiKeyInfo,
+} from './protocol';
+import { sleep } from './sleep';
+
+export interface TlsOptions {
+  /** PEM text of extra certificate authorities to trust, besides the built-in ones. */
+  ca?: string;
+  /** A PEM file of extra certificate authorities (profoundCoder.tls.caFile). */
+  caFile?: string;
+  /** Accept any certificate (profoundCoder.tls.insecure). */
+  insecure?: boolean;
+}
+
+/** An agent, or a function choosing one per URL (as node-fetch accepts), e.g. a proxy agent. */
+export type AgentOption = http.Agent | ((url: URL) => http.Agent | undefined);
+
+export interface ClientOptions {
+  serverUrl: string;
+  apiKey?: string;
+  /** Per request, including reading the body. Default 15000. */
+  timeoutMs?: number;
+  tls?: TlsOptions;
+  userAgent?: string;
+  /**
+   * Replaces the client's own agents (for a proxy). Its maker applies TLS itself, for example
+   * with `tlsAgentOptions`; `tls` is then not used.
+   */
+  agent?: unknown;
+}
+
+export const DEFAULT_TIMEOUT_MS = 15_000;
+export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_REDIRECTS = 5;
+/** A Retry-After up to this long is waited out once; a longer one is reported. */
+const MAX_RETRY_WAIT_SECONDS = 10;
+const DEFAULT_USER_AGENT = 'coderflow-vscode';
+
+// ---------------------------------------------------------------------------------------------
+// Server URLs
+// ---------------------------------------------------------------------------------------------
+
+function badUrl(message: string, fix?: string): AuthError {
+  return new AuthError('bad-input', message, { field: 'serverUrl', ...(fix ? { fix } : {}) });
+}
+
+/**
+ * The canonical form of a server URL: `https://host[:port][/prefix]` with no trailing slash.
+ * `host:port` without a scheme means https. Credentials, fragments, queries and schemes other
+ * than http(s) are refused, without repeating the input (it may hold a password).
+ */
+export function normalizeServerUrl(input: string): string {
+  const trimmed = input.trim();
+  if (trimmed === '') throw badUrl('Enter the server URL, for example https://coderflow.example.com.');
+  const scheme = /^([a-z][a-z0-9+.-]*):(.*)$/is.exec(trimmed);
+  let text = trimmed;
+  if (scheme) {
+    const name = scheme[1]!.toLowerCase();
+    const rest = scheme[2]!;
+    const isHostPort = /^\d+(?:[/?#]|$)/.test(rest);
+    if (name !== 'http' && name !== 'https') {
+      if (!isHostPort) {
+        throw badUrl(`The server URL must start with https:// or http://, not ${name}:.`);
+      }
+      text = `https://${trimmed}`;
+    }
+  } else {
+    text = `https://${trimmed}`;
+  }
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw badUrl('The server URL is not a valid address.', 'Use the form https://coderflow.example.com, with a path prefix if your server has one.');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw badUrl(`The server URL must start with https:// or http://, not ${url.protocol}.`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw badUrl('The server URL must not contain a user name or password.', 'Remove them from the URL and sign in with them instead.');
+  }
+  if (url.hash !== '' || text.includes('#')) throw badUrl('The server URL must not contain a fragment (#…).');
+  if (url.search !== '' || text.includes('?')) throw badUrl('The server URL must not contain a query (?…).');
+  if (url.hostname === '') throw badUrl('The server URL has no host name.');
+  const path = url.pathname.replace(/\/+$/, '');
+  return `${url.protocol}//${url.host}${path}`;
+}
+
+/** 127.0.0.0/8, ::1 and localhost: traffic that never leaves this machine. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+function refuseSecretOverHttp(url: URL, what: string): void {
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    throw new AuthError(
+      'bad-input',
+      `CoderFlow will not send ${what} over plain http to ${url.hostname}: anyone on the network path could read it.`,
+      { field: 'serverUrl', fix: 'Use the server\'s https:// address. Plain http is allowed only for a server on this computer (localhost).' },
+    );
+  }
+}
+
+/** The TLS options for an https.Agent, for a proxy agent's maker (issue 7). */
+export async function tlsAgentOptions(tls: TlsOptions | undefined): Promise<https.AgentOptions> {
+  const options: https.AgentOptions = {};
+  const extra: string[] = [];
+  if (tls?.ca) extra.push(tls.ca);
+  if (tls?.caFile) {
+    let pem: string;
+    try {
+      pem = await readFile(tls.caFile, 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? 'error';
+      throw new AuthError('tls', `The certificate file ${tls.caFile} could not be read (${code}).`, {
+        fix: 'Check the path in profoundCoder.tls.caFile.',
+        detail: code,
+        cause: e,
+      });
+    }
+    if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+      throw new AuthError('tls', `The file ${tls.caFile} holds no PEM certificate.`, {
+        fix: 'profoundCoder.tls.caFile must name a PEM file (text starting with -----BEGIN CERTIFICATE-----).',
+      });
+    }
+    extra.push(pem);
+  }
+  // `ca` replaces Node's built-in roots, so they are passed along with the extra ones.
+  if (extra.length > 0) options.ca = [...rootCertificates, ...extra];
+  if (tls?.insecure) options.rejectUnauthorized = false;
+  return options;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Responses
+// ---------------------------------------------------------------------------------------------
+
+interface RawResponse {
+  url: URL;
+  status: number;
+  statusText: string;
+  headers: Headers;
+  text: string;
+}
+
+/** What a 401 and a 403 mean depends on the request: a password check or a key check. */
+interface StatusMeaning {
+  on401?: () => AuthError;
+  onNotFound?: () => AuthError;
+}
+
+function redact(text: string, secrets: Array<string | undefined>): string {
+  let out = text.replace(/pc_[A-Za-z0-9_-]{4,}/g, 'pc_…');
+  for (const secret of secrets) if (secret) out = out.split(secret).join('…');
+  return out;
+}
+
+/** A short, readable excerpt of a body that is not JSON, e.g. a reverse proxy's HTML page. */
+function excerpt(text: string): string {
+  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
+  const plain = text
+    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const body = title && !plain.startsWith(title) ? `${title}: ${plain}` : plain;
+  return body.length > 200 ? `${body.slice(0, 199)}…` : body;
+}
+
+function looksLikeHtml(response: RawResponse): boolean {
+  return /html/i.test(response.headers.get('content-type') ?? '') || /^\s*</.test(response.text);
+}
+
+function parseJsonBody(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function retryAfterSeconds(headers: Headers, now: number): number | undefined {
+  const value = headers.get('retry-after')?.trim();
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The client
+// ---------------------------------------------------------------------------------------------
+
+type Method = 'GET' | 'POST' | 'DELETE';
+
+interface SendOptions {
+  body?: unknown;
+  /** Sends the API key. */
+  auth?: boolean;
+  /** The body holds a password. */
+  password?: boolean;
+  signal?: AbortSignal | undefined;
+}
+
+export class CoderFlowClient {
+  readonly serverUrl: string;
+  private readonly options: ClientOptions;
+  private readonly apiKey: string | undefined;
+  private readonly timeoutMs: number;
+  private httpsAgent: Promise<https.Agent> | undefined;
+
+  constructor(options: ClientOptions) {
+    this.options = options;
+    this.serverUrl = normalizeServerUrl(options.serverUrl);
+    this.apiKey = options.apiKey?.trim() || undefined;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
+  /** Whether this client carries a key (never the key itself). */
+  get hasApiKey(): boolean {
+    return this.apiKey !== undefined;
+  }
+
+  /** The same server, TLS and agent, with another key. */
+  withApiKey(apiKey: string): CoderFlowClient {
+    return new CoderFlowClient({ ...this.options, serverUrl: this.serverUrl, apiKey });
+  }
+
+  /** `GET /health`: the server answers. Public, no key. */
+  async health(signal?: AbortSignal): Promise<void> {
+    const response = await this.send('GET', PATHS.health, { signal });
+    if (!this.isSuccess(response)) throw this.errorFor(response);
+  }
+
+  /** `GET /auth/sso/config`: whether SSO and password sign-in are enabled. Public. */
+  async ssoConfig(signal?: AbortSignal): Promise<SsoConfig> {
+    const response = await this.send('GET', PATHS.ssoConfig, { signal });
+    return this.parse(response, SsoConfig);
+  }
+
+  /** `GET /auth/me`: the user the key belongs to. */
+  async me(signal?: AbortSignal): Promise<User> {
+    const response = await this.send('GET', PATHS.me, { auth: true, signal });
+    return this.parse(response, User);
+  }
+
+  /** `POST /auth/cli-login`: checks a username and password, and creates a key named keyName. */
+  async cliLogin(username: string, password: string, keyName: string, signal?: AbortSignal): Promise<LoginResult> {
+    const response = await this.send('POST', PATHS.cliLogin, { body: { username, password, keyName }, password: true, signal });
+    return this.parse(response, LoginResult, {
+      on401: () => new AuthError('invalid-credentials', MESSAGES.invalidCredentials, { fix: MESSAGES.invalidCredentialsFix, field: 'password', status: 401 }),
+    });
+  }
+
+  /** `POST /auth/sso/device`: starts a device authorization (RFC 8628 §3.1). */
+  async startDevice(keyName: string, signal?: AbortSignal): Promise<DeviceAuthorization> {
+    const response = await this.send('POST', PATHS.ssoDevice, { body: { keyName }, signal });
+    return this.parse(response, DeviceAuthorization, { onNotFound: ssoDisabled });
+  }
+
+  /** `POST /auth/sso/token`: one poll (RFC 8628 §3.4–3.5). Expiry and denial are thrown. */
+  async pollDevice(
+    deviceCode: string,
+    signal?: AbortSignal,
+  ): Promise<{ status: 'pending' | 'slow_down' } | { status: 'approved'; result: LoginResult }> {
+    const response = await this.send('POST', PATHS.ssoToken, { body: { deviceCode }, signal });
+    if (response.status === 400) {
+      const parsed = parseJsonBody(response.text);
+      const body = parsed.ok ? ErrorBody.safeParse(parsed.value) : undefined;
+      switch (body?.success ? body.data.error : undefined) {
+        case ERROR_CODES.authorizationPending:
+          return { status: 'pending' };
+        case ERROR_CODES.slowDown:
+          return { status: 'slow_down' };
+        case ERROR_CODES.expiredToken:
+          throw new AuthError('code-expired', MESSAGES.codeExpired, { fix: MESSAGES.codeExpiredFix, status: 400 });
+        case ERROR_CODES.accessDenied:
+          throw new AuthError('access-denied', MESSAGES.accessDenied, { fix: MESSAGES.accessDeniedFix, status: 400 });
+      }
+    }
+    return { status: 'approved', result: await this.parse(response, LoginResult, { onNotFound: ssoDisabled }) };
+  }
+
+  /** `GET /api-keys`: the signed-in user's keys, without secrets. */
+  async listKeys(signal?: AbortSignal): Promise<ApiKeyInfo[]> {
+    const response = await this.send('GET', PATHS.apiKeys, { auth: true, signal });
+    return (await this.parse(response, ApiKeyList)).keys;
+  }
+
+  /** `POST /api-keys`: a new key; its secret is in the answer this once. */
+  async createKey(name: string, signal?: AbortSignal): Promise<CreatedKey> {
+    const response = await this.send('POST', PATHS.apiKeys, { body: { name }, auth: true, signal });
+    return this.parse(response, CreatedKey);
+  }
+
+  /** `DELETE /api-keys/:id`: revokes the key at once. */
+  async deleteKey(id: string, signal?: AbortSignal): Promise<void> {
+    const response = await this.send('DELETE', PATHS.apiKey(id), { auth: true, signal });
+    if (!this.isSuccess(response)) {
+      throw this.errorFor(response, {
+        onNotFound: () =>
+          new AuthError('unexpected-response', 'That API key does not exist: it may have been deleted already.', { status: 404 }),
+      });
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private isSuccess(response: RawResponse): boolean {
+    return response.status >= 200 && response.status < 300;
+  }
+
+  private async parse<S extends z.ZodMiniType>(response: RawResponse, schema: S, meaning: StatusMeaning = {}): Promise<z.infer<S>> {
+    if (!this.isSuccess(response)) throw this.errorFor(response, meaning);
+    const parsed = parseJsonBody(response.text);
+    if (!parsed.ok) {
+      const what = response.text.trim() === '' ? 'an empty answer' : looksLikeHtml(response) ? 'a web page' : 'something that is not JSON';
+      throw new AuthError(
+        'unexpected-response',
+        `The server at ${this.serverUrl} sent ${what} instead of CoderFlow data: it may not be a CoderFlow server, or a proxy or sign-in page is in the way.`,
+        {
+          fix: 'Check the server URL, including any path prefix (for example https://host/coderflow).',
+          field: 'serverUrl',
+          status: response.status,
+          detail: this.safeExcerpt(response.text),
+        },
+      );
+    }
+    const result = schema.safeParse(parsed.value);
+    if (!result.success) {
+      const what = describeSchemaMismatch(result.error, parsed.value);
+      throw new AuthError('unexpected-response', `The server answered something unexpected: ${what}.`, {
+        fix: 'Check that the server URL points to a CoderFlow server, and that the server and the extension are up to date.',
+        status: response.status,
+        detail: what,
+      });
+    }
+    return result.data;
+  }
+
+  private safeExcerpt(text: string): string {
+    return redact(excerpt(text), [this.apiKey]);
+  }
+
+  /** The AuthError for a response that is not a success. */
+  private errorFor(response: RawResponse, meaning: StatusMeaning = {}): AuthError {
+    const { status } = response;
+    const parsed = parseJsonBody(response.text);
+    const body = parsed.ok ? ErrorBody.safeParse(parsed.value) : undefined;
+    const code = body?.success ? body.data.error : undefined;
+    const serverMessage = body?.success && body.data.message ? redact(body.data.message, [this.apiKey]) : undefined;
+    const detail = serverMessage ?? (parsed.ok ? code : this.safeExcerpt(response.text)) ?? undefined;
+    const withDetail = detail ? { detail } : {};
+
+    if (code === ERROR_CODES.passwordLoginDisabled) {
+      return new AuthError('password-login-disabled', MESSAGES.passwordLoginDisabled, { fix: MESSAGES.passwordLoginDisabledFix, status });
+    }
+    if (code === 'sso_disabled') return ssoDisabled();
+    if (status === 401) {
+      return meaning.on401?.() ?? new AuthError('invalid-api-key', MESSAGES.invalidApiKey, { fix: MESSAGES.invalidApiKeyFix, field: 'apiKey', status });
+    }
+    if (status === 403) return new AuthError('forbidden', MESSAGES.forbidden, { fix: MESSAGES.forbiddenFix, status, ...withDetail });
+    if (status === 404 && meaning.onNotFound) return meaning.onNotFound();
+    if (status === 404) {
+      return new AuthError('unexpected-response', `The server has nothing at ${response.url.pathname} (404): it may not be a CoderFlow server, or the path prefix is wrong.`, {
+        fix: 'Check the server URL, including any path prefix (for example https://host/coderflow).',
+        field: 'serverUrl',
+        status,
+        ...withDetail,
+      });
+    }
+    if (status === 429) {
+      const wait = retryAfterSeconds(response.headers, Date.now());
+      return new AuthError(
+        'rate-limited',
+        wait === undefined ? 'The server is receiving too many requests from you.' : `The server is receiving too many requests from you and asks to wait ${wait} seconds.`,
+        {
+          fix: wait === undefined ? 'Wait a moment, then try again.' : `Try again in ${wait} seconds.`,
+          status,
+          ...(wait === undefined ? {} : { retryAfterSeconds: wait }),
+        },
+      );
+    }
+    if (status >= 500) {
+      const statusLine = `${status}${response.statusText ? ` ${response.statusText}` : ''}`;
+      return new AuthError('server-error', `The server had a problem (${statusLine})${serverMessage ? `: ${serverMessage}` : '.'}`, {
+        fix: 'Try again later. If it keeps happening, tell the server\'s administrator.',
+        status,
+        ...withDetail,
+      });
+    }
+    return new AuthError('unexpected-response', `The server refused the request (${status})${serverMessage ? `: ${serverMessage}` : '.'}`, {
+      status,
+      ...withDetail,
+    });
+  }
+
+  private async agentFor(url: URL): Promise<RequestInit['agent']> {
+    const injected = this.options.agent as AgentOption | undefined;
+    if (injected !== undefined) return typeof injected === 'function' ? injected(url) : injected;
+    if (url.protocol !== 'https:') return undefined;
+    this.httpsAgent ??= tlsAgentOptions(this.options.tls).then((options) => new https.Agent(options));
+    try {
+      return await this.httpsAgent;
+    } catch (e) {
+      this.httpsAgent = undefined;
+      throw e;
+    }
+  }
+
+  /**
+   * One request: per-attempt timeout, the caller's cancel, manual same-origin redirects, the
+   * body limit, and one bounded retry on 429.
+   */
+  private async send(method: Method, path: string, options: SendOptions): Promise<RawResponse> {
+    const { signal } = options;
+    if (signal?.aborted) throw new AuthError('cancelled', MESSAGES.cancelled);
+    if (options.auth && this.apiKey === undefined) {
+      throw new AuthError('bad-input', 'No API key to send: sign in first.', { field: 'apiKey' });
+    }
+    const first = new URL(this.serverUrl + path);
+    if (options.auth) refuseSecretOverHttp(first, 'your API key');
+    if (options.password) refuseSecretOverHttp(first, 'your password');
+
+    for (let attempt = 0; ; attempt++) {
+      const response = await this.sendFollowingRedirects(method, first, options);
+      if (response.status !== 429 || attempt > 0) return response;
+      const wait = retryAfterSeconds(response.headers, Date.now());
+      if (wait === undefined || wait > MAX_RETRY_WAIT_SECONDS) return response;
+      await sleep(wait * 1000, signal);
+    }
+  }
+
+  private async sendFollowingRedirects(method: Method, first: URL, options: SendOptions): Promise<RawResponse> {
+    let url = first;
+    let currentMethod: Method = method;
+    let body = options.body;
+    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      const response = await this.sendOnce(currentMethod, url, body, options);
+      const location = response.headers.get('location');
+      if (![301, 302, 303, 307, 308].includes(response.status) || !location) return response;
+      const target = new URL(location, url);
+      if (target.origin !== first.origin) throw this.crossOriginRedirect(first, target);
+      // Fetch's rules: 303, and 301/302 after a POST, continue as a GET without a body.
+      if (response.status === 303 || ((response.status === 301 || response.status === 302) && currentMethod === 'POST')) {
+        currentMethod = 'GET';
+        body = undefined;
+      }
+      url = target;
+    }
+    throw new AuthError('unexpected-response', `The server at ${this.serverUrl} redirected more than ${MAX_REDIRECTS} times.`, {
+      fix: 'Check the server URL; a proxy or sign-in page may be redirecting in a loop.',
+      field: 'serverUrl',
+    });
+  }
+
+  private crossOriginRedirect(from: URL, target: URL): AuthError {
+    // A server moved to https or another host: suggest the new server URL, keeping the prefix.
+    const prefix = new URL(this.serverUrl).pathname.replace(/\/+$/, '');
+    const suggestion = target.pathname.startsWith(prefix) ? `${target.origin}${prefix}` : target.origin;
+    return new AuthError(
+      'unexpected-response',
+      `The server at ${from.origin} redirected to ${target.origin}. CoderFlow does not follow a redirect to another address, so your key is never sent there.`,
+      { fix: `If ${target.origin} is your CoderFlow server, set the server URL to ${suggestion}.`, field: 'serverUrl', detail: target.origin },
+    );
+  }
+
+  private async sendOnce(method: Method, url: URL, body: unknown, options: SendOptions): Promise<RawResponse> {
+    const { signal } = options;
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.timeoutMs);
+    const onAbort = () => controller.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    const headers: Record<string, string> = {
+      Accept: 'application/json',
+      'User-Agent': this.options.userAgent ?? DEFAULT_USER_AGENT,
+    };
+    if (options.auth && this.apiKey !== undefined) headers.Authorization = `Bearer ${this.apiKey}`;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+
+    try {
+      const agent = await this.agentFor(url);
+      const response = await fetch(url.href, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        redirect: 'manual',
+        // node-fetch 2 checks the signal by its class name; Node's own AbortSignal passes.
+        signal: controller.signal as unknown as RequestInit['signal'],
+        agent,
+        size: MAX_BODY_BYTES,
+      });
+      const length = Number(response.headers.get('content-length') ?? '0');
+      if (length > MAX_BODY_BYTES) throw tooLarge();
+      const text = await response.text();
+      return { url, status: response.status, statusText: response.statusText, headers: response.headers, text };
+    } catch (e) {
+      if (e instanceof AuthError) throw e;
+      if (signal?.aborted) throw new AuthError('cancelled', MESSAGES.cancelled, { cause: e });
+      if (timedOut) {
+        throw new AuthError('timeout', `The server at ${url.host} did not answer within ${this.timeoutMs < 1000 ? `${this.timeoutMs} ms` : `${Math.round(this.timeoutMs / 1000)} seconds`}.`, {
+          fix: 'Check the server URL and your network, VPN or proxy, then try again.',
+          cause: e,
+        });
+      }
+      if ((e as { type?: unknown }).type === 'max-size') throw tooLarge(e);
+      throw this.transportError(e, url);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private transportError(e: unknown, url: URL): AuthError {
+    const code = (e as { code?: unknown }).code;
+    const mapped = fromNodeErrorCode(typeof code === 'string' ? code : undefined, url.host, e);
+    if (mapped) return mapped;
+    const reason = e instanceof Error ? e.message.replace(/^request to \S+ failed, reason: /, '') : String(e);
+    return new AuthError('network', `Could not reach ${url.host}: ${reason}`, {
+      fix: 'Check the server URL and your network, VPN or proxy.',
+      ...(typeof code === 'string' ? { detail: code } : {}),
+      cause: e,
+    });
+  }
+}
+
+function tooLarge(cause?: unknown): AuthError {
+  return new AuthError('unexpected-response', `The server's answer was larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB, far more than CoderFlow sends.`, {
+    fix: 'Check that the server URL points to a CoderFlow server.',
+    cause,
+  });
+}
+
+function ssoDisabled(): AuthError {
+  return new AuthError('sso-disabled', MESSAGES.ssoDisabled, { fix: MESSAGES.ssoDisabledFix });
+}

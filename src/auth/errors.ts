@@ -1,0 +1,192 @@
+// The closed set of ways signing in or calling the server can fail. Every error says what
+// happened (message) and, where a person can do something about it, what to do (fix). No
+// message ever contains an API key or a password.
+
+export type AuthErrorKind =
+  | 'invalid-credentials'
+  | 'invalid-api-key'
+  | 'forbidden'
+  | 'password-login-disabled'
+  | 'sso-disabled'
+  | 'code-expired'
+  | 'access-denied'
+  | 'cancelled'
+  | 'timeout'
+  | 'network'
+  | 'tls'
+  | 'rate-limited'
+  | 'server-error'
+  | 'unexpected-response'
+  | 'bad-input';
+
+/** The input an error concerns, so a form can show it next to that field. */
+export type AuthErrorField = 'serverUrl' | 'username' | 'password' | 'apiKey' | 'profileName';
+
+export interface AuthErrorDetails {
+  fix?: string;
+  field?: AuthErrorField;
+  status?: number;
+  /** Technical detail: a Node error code, a schema path, an excerpt of a non-JSON body. */
+  detail?: string;
+  /** For 'rate-limited': how long the server asked to wait. */
+  retryAfterSeconds?: number;
+  cause?: unknown;
+}
+
+export class AuthError extends Error {
+  override readonly name = 'AuthError';
+  readonly kind: AuthErrorKind;
+  readonly fix?: string;
+  readonly field?: AuthErrorField;
+  readonly status?: number;
+  readonly detail?: string;
+  readonly retryAfterSeconds?: number;
+
+  constructor(kind: AuthErrorKind, message: string, details: AuthErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.kind = kind;
+    if (details.fix !== undefined) this.fix = details.fix;
+    if (details.field !== undefined) this.field = details.field;
+    if (details.status !== undefined) this.status = details.status;
+    if (details.detail !== undefined) this.detail = details.detail;
+    if (details.retryAfterSeconds !== undefined) this.retryAfterSeconds = details.retryAfterSeconds;
+  }
+}
+
+export function isAuthError(e: unknown, kind?: AuthErrorKind): e is AuthError {
+  return e instanceof AuthError && (kind === undefined || e.kind === kind);
+}
+
+// Texts from CoderFlow's own troubleshooting page (shared/seeds/000), so the extension and the
+// docs say the same thing.
+export const MESSAGES = {
+  invalidApiKey: 'Invalid API key: the key was deleted, mistyped, or belongs to a deleted user.',
+  invalidApiKeyFix: 'Sign in again, or update the key stored in this profile.',
+  forbidden: 'The key is valid, but your user does not have the permission this needs.',
+  forbiddenFix: "Ask an administrator to review your teams and access bindings.",
+  invalidCredentials: 'Wrong username or password.',
+  invalidCredentialsFix: 'Check both and try again. If your organisation signs in through SSO, use Sign in with SSO.',
+  passwordLoginDisabled: 'This server does not allow signing in with a password.',
+  passwordLoginDisabledFix: 'Use Sign in with SSO, or paste an existing API key.',
+  ssoDisabled: 'Single sign-on (SSO) is not enabled on this server.',
+  ssoDisabledFix: 'Sign in with your username and password, or paste an existing API key.',
+  codeExpired: 'The sign-in code expired before it was approved.',
+  codeExpiredFix: 'Start Sign in with SSO again and approve the new code in your browser.',
+  accessDenied: 'The sign-in was refused, in the browser or by the identity provider.',
+  accessDeniedFix: 'Start Sign in with SSO again, or ask an administrator whether your account may use CoderFlow.',
+  cancelled: 'Sign-in was cancelled.',
+} as const;
+
+const NETWORK_CODES: Record<string, { message: (host: string) => string; fix: string }> = {
+  ECONNREFUSED: {
+    message: (host) => `Nothing is answering at ${host} (connection refused).`,
+    fix: 'Check the server URL, including the port, and that the CoderFlow server is running.',
+  },
+  ENOTFOUND: {
+    message: (host) => `The host name ${host} could not be found.`,
+    fix: 'Check the server URL for a typo, and your network or VPN connection.',
+  },
+  EAI_AGAIN: {
+    message: (host) => `The host name ${host} could not be looked up right now (DNS did not answer).`,
+    fix: 'Check your network or VPN connection and try again.',
+  },
+  ECONNRESET: {
+    message: (host) => `The connection to ${host} was closed before the server answered.`,
+    fix: 'Try again. If it keeps happening, a proxy or firewall between you and the server may be cutting the connection.',
+  },
+  EPIPE: {
+    message: (host) => `The connection to ${host} was closed while sending the request.`,
+    fix: 'Try again. If it keeps happening, a proxy or firewall between you and the server may be cutting the connection.',
+  },
+  ETIMEDOUT: {
+    message: (host) => `The connection to ${host} timed out.`,
+    fix: 'Check the server URL and your network, VPN or proxy.',
+  },
+  EHOSTUNREACH: {
+    message: (host) => `${host} cannot be reached from this computer.`,
+    fix: 'Check your network or VPN connection.',
+  },
+  ENETUNREACH: {
+    message: (host) => `The network of ${host} cannot be reached from this computer.`,
+    fix: 'Check your network or VPN connection.',
+  },
+};
+
+const CA_FIX =
+  'Set profoundCoder.tls.caFile to a PEM file with the certificate authority that signed the server\'s certificate (ask your administrator for it).';
+
+const TLS_CODES: Record<string, { message: (host: string) => string; fix: string }> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: {
+    message: (host) => `The certificate of ${host} is self-signed, so it is not trusted.`,
+    fix: CA_FIX,
+  },
+  SELF_SIGNED_CERT_IN_CHAIN: {
+    message: (host) => `The certificate of ${host} was issued by a private (self-signed) certificate authority that this computer does not trust.`,
+    fix: CA_FIX,
+  },
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: {
+    message: (host) => `The certificate of ${host} was issued by a certificate authority that this computer does not trust.`,
+    fix: CA_FIX,
+  },
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: {
+    message: (host) => `The certificate of ${host} was issued by a certificate authority that this computer does not trust.`,
+    fix: CA_FIX,
+  },
+  UNABLE_TO_GET_ISSUER_CERT: {
+    message: (host) => `The certificate of ${host} was issued by a certificate authority that this computer does not trust.`,
+    fix: CA_FIX,
+  },
+  CERT_HAS_EXPIRED: {
+    message: (host) => `The certificate of ${host} has expired.`,
+    fix: "Ask the server's administrator to renew the certificate, and check that this computer's date and time are right.",
+  },
+  CERT_NOT_YET_VALID: {
+    message: (host) => `The certificate of ${host} is not valid yet.`,
+    fix: "Check that this computer's date and time are right.",
+  },
+  ERR_TLS_CERT_ALTNAME_INVALID: {
+    message: (host) => `The certificate presented by ${host} was issued for a different host name.`,
+    fix: 'Check the server URL: use the host name the certificate was issued for (ask your administrator which one).',
+  },
+  EPROTO: {
+    message: (host) => `${host} did not answer with TLS (https).`,
+    fix: 'Check the scheme and port of the server URL.',
+  },
+  ERR_SSL_WRONG_VERSION_NUMBER: {
+    message: (host) => `${host} did not answer with TLS (https).`,
+    fix: 'Check the scheme and port of the server URL.',
+  },
+};
+
+/** Maps a Node network or TLS error code to an AuthError; undefined when the code is unknown. */
+export function fromNodeErrorCode(code: string | undefined, host: string, cause?: unknown): AuthError | undefined {
+  if (code === undefined) return undefined;
+  const tls = TLS_CODES[code];
+  if (tls) return new AuthError('tls', tls.message(host), { fix: tls.fix, detail: code, cause });
+  const net = NETWORK_CODES[code];
+  if (net) return new AuthError('network', net.message(host), { fix: net.fix, detail: code, cause });
+  return undefined;
+}
+
+function errorCode(e: unknown): string | undefined {
+  if (typeof e !== 'object' || e === null) return undefined;
+  const own = (e as { code?: unknown }).code;
+  if (typeof own === 'string') return own;
+  const cause = (e as { cause?: unknown }).cause;
+  return cause === e ? undefined : errorCode(cause);
+}
+
+/**
+ * Turns anything thrown into an AuthError, so callers handle one type. An AuthError passes
+ * through unchanged; an abort becomes 'cancelled'; Node network and TLS codes are recognised.
+ */
+export function toAuthError(e: unknown): AuthError {
+  if (e instanceof AuthError) return e;
+  if (typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'AbortError') {
+    return new AuthError('cancelled', MESSAGES.cancelled, { cause: e });
+  }
+  const mapped = fromNodeErrorCode(errorCode(e), 'the server', e);
+  if (mapped) return mapped;
+  const text = e instanceof Error ? e.message : String(e);
+  return new AuthError('unexpected-response', `Something unexpected went wrong: ${text}`, { cause: e });
+}

@@ -1,0 +1,27 @@
+import { AuthError } from '../errors';
+import type { FlowContext, SignInFlow, SignInResult } from './types';
+
+export interface PasswordInput {
+  username: string;
+  password: string;
+}
+
+/** Username and password: the CLI login endpoint creates a key, then `GET /auth/me` confirms it. */
+export const passwordFlow: SignInFlow<PasswordInput> = {
+  id: 'password',
+  title: 'Sign in with username and password',
+
+  supports(config) {
+    return config === undefined || config.passwordLoginEnabled;
+  },
+
+  async authenticate(input: PasswordInput, context: FlowContext): Promise<SignInResult> {
+    const username = input.username.trim();
+    if (username === '') throw new AuthError('bad-input', 'Enter your username.', { field: 'username' });
+    if (input.password === '') throw new AuthError('bad-input', 'Enter your password.', { field: 'password' });
+    const { client, signal, keyName } = context;
+    const login = await client.cliLogin(username, input.password, keyName, signal);
+    const user = await client.withApiKey(login.key).me(signal);
+    return { serverUrl: client.serverUrl, apiKey: login.key, keyId: login.id, keyName: login.name, user, method: 'password' };
+  },
+};

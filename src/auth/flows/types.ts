@@ -1,0 +1,39 @@
+import { hostname as osHostname } from 'node:os';
+import type { CoderFlowClient } from '../client';
+import type { SsoConfig, User } from '../protocol';
+
+export type SignInMethod = 'password' | 'sso' | 'apiKey';
+
+/** What every sign-in produces: a confirmed key for a server, and whose it is. */
+export interface SignInResult {
+  serverUrl: string;
+  apiKey: string;
+  /** Known when the sign-in created the key. */
+  keyId?: string;
+  keyName?: string;
+  user: User;
+  method: SignInMethod;
+}
+
+export interface FlowContext {
+  /** A client for the server, without a key. */
+  client: CoderFlowClient;
+  signal?: AbortSignal;
+  /** The name of a key the flow creates, see deviceKeyName. */
+  keyName: string;
+}
+
+/** One way of signing in. The Profile Manager, the commands and the tests drive the same objects. */
+export interface SignInFlow<Input> {
+  readonly id: SignInMethod;
+  readonly title: string;
+  /** Whether the server offers this method; `undefined` when its SSO config is not known. */
+  supports(config: SsoConfig | undefined): boolean;
+  authenticate(input: Input, context: FlowContext): Promise<SignInResult>;
+}
+
+/** The docs ask for one key per device; the name tells a person which device a key is for. */
+export function deviceKeyName(hostname: string = osHostname()): string {
+  const name = hostname.trim();
+  return name === '' ? 'VS Code' : `VS Code on ${name}`;
+}

@@ -1,0 +1,219 @@
+// The credential chain: which server and key the extension uses, where they came from, and why
+// every other source was not used. A pure function of its inputs, so the answer can be tested
+// from a table and shown to a person as it is.
+import type { CliConfigState } from './cliConfig';
+import { normalizeServerUrl } from './client';
+import { AuthError } from './errors';
+import type { CliConfig, CliProfile } from './protocol';
+
+export type CredentialSource = 'profile' | 'cli-env' | 'cli-profile' | 'cli-base' | 'setting';
+
+/** In order of priority. */
+export const CREDENTIAL_SOURCES: readonly CredentialSource[] = ['profile', 'cli-env', 'cli-profile', 'cli-base', 'setting'];
+
+export interface Credential {
+  serverUrl: string;
+  apiKey: string;
+  source: CredentialSource;
+  /** For a person: "CLI profile 'production' in ~/.coderflow/config.json". */
+  detail: string;
+}
+
+export interface ResolveInputs {
+  /** The profile chosen in the Profile Manager, with its key from SecretStorage if there is one. */
+  profile?: { id: string; name: string; serverUrl: string; apiKey?: string };
+  env: { CODER_API_KEY?: string };
+  cli: CliConfigState | undefined;
+  /** profoundCoder.cliProfile: overrides the CLI's activeProfile. */
+  cliProfile?: string;
+  /** profoundCoder.serverUrl and profoundCoder.apiKey, and the scope they were read from ("User settings"). */
+  settings: { serverUrl?: string; apiKey?: string; scope?: string };
+  /** Shortens paths in details to ~/… ; display only. */
+  homedir?: string;
+}
+
+export interface Consideration {
+  source: CredentialSource;
+  used: boolean;
+  reason: string;
+}
+
+export interface Resolution {
+  credential?: Credential;
+  /** Every source, in order of priority: the one used, and why each other one was not. */
+  considered: Consideration[];
+}
+
+type Candidate = { ok: true; serverUrl: string; apiKey: string; detail: string } | { ok: false; reason: string };
+
+function text(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+function displayPath(file: string, homedir: string | undefined): string {
+  if (!homedir) return file;
+  const home = homedir.replace(/[\\/]+$/, '');
+  if (file === home) return '~';
+  if (file.startsWith(home) && (file[home.length] === '/' || file[home.length] === '\\')) return `~${file.slice(home.length)}`;
+  return file;
+}
+
+function capitalize(sentence: string): string {
+  return sentence.charAt(0).toUpperCase() + sentence.slice(1);
+}
+
+/**
+ * A candidate with a usable server URL, or the reason it is not one. `owner` names, in the
+ * middle of a sentence, where the URL comes from, and `noServer` what lacks one.
+ */
+function candidate(
+  url: string | undefined,
+  apiKey: string,
+  where: { owner: string; noServer: string },
+  detail: string,
+  prefix = '',
+): Candidate {
+  if (url === undefined) return { ok: false, reason: capitalize(`${prefix}${where.noServer} has no server URL`) };
+  try {
+    return { ok: true, serverUrl: normalizeServerUrl(url), apiKey, detail };
+  } catch (e) {
+    const why = e instanceof AuthError ? e.message : String(e);
+    return { ok: false, reason: capitalize(`${prefix}the server URL of ${where.owner} is unusable. ${why}`) };
+  }
+}
+
+function fromProfile(inputs: ResolveInputs): Candidate {
+  const profile = inputs.profile;
+  if (!profile) return { ok: false, reason: 'No profile is chosen in the Profile Manager.' };
+  const apiKey = text(profile.apiKey);
+  if (!apiKey) return { ok: false, reason: `Profile '${profile.name}' has no key in secure storage (signed out).` };
+  return candidate(text(profile.serverUrl), apiKey, { owner: `profile '${profile.name}'`, noServer: `profile '${profile.name}'` }, `Profile '${profile.name}' (Profile Manager)`);
+}
+
+/** The CLI config as §6 reads it: the active (or configured) profile over the base, field by field. */
+interface CliView {
+  file: string;
+  config: CliConfig;
+  profileName?: string;
+  /** Who named the profile. */
+  profileFrom?: 'profoundCoder.cliProfile' | 'activeProfile';
+  profile?: CliProfile;
+}
+
+function cliView(inputs: ResolveInputs): { ok: true; view: CliView } | { ok: false; reason: string } {
+  const cli = inputs.cli;
+  if (cli === undefined) return { ok: false, reason: 'The CoderFlow CLI config is not read.' };
+  const file = displayPath(cli.path, inputs.homedir);
+  if (cli.state === 'missing') return { ok: false, reason: `There is no CoderFlow CLI config at ${file}.` };
+  if (cli.state === 'error') return { ok: false, reason: cli.error.message };
+  const fromSetting = text(inputs.cliProfile);
+  const profileName = fromSetting ?? text(cli.config.activeProfile);
+  const profiles = cli.config.profiles ?? {};
+  const profile = profileName !== undefined && Object.prototype.hasOwnProperty.call(profiles, profileName) ? profiles[profileName] : undefined;
+  return {
+    ok: true,
+    view: {
+      file,
+      config: cli.config,
+      ...(profileName === undefined ? {} : { profileName, profileFrom: fromSetting ? 'profoundCoder.cliProfile' : 'activeProfile' }),
+      ...(profile ? { profile } : {}),
+    },
+  };
+}
+
+/** The server as §6 reads it, and, for a reason, who lacks one when there is none. */
+function cliServer(view: CliView): { url: string | undefined; owner: string; noServer: string } {
+  const base = `the CLI config ${view.file}`;
+  const fromProfile = text(view.profile?.server);
+  if (fromProfile) return { url: fromProfile, owner: `CLI profile '${view.profileName}' in ${view.file}`, noServer: '' };
+  const noServer = view.profile ? `neither CLI profile '${view.profileName}' nor the base of ${base}` : base;
+  return { url: text(view.config.server), owner: base, noServer };
+}
+
+function fromCliEnv(inputs: ResolveInputs): Candidate {
+  const apiKey = text(inputs.env.CODER_API_KEY);
+  if (!apiKey) return { ok: false, reason: 'CODER_API_KEY is not set.' };
+  const cli = cliView(inputs);
+  // The key alone says nothing about where to send it: without a server from the CLI config
+  // it is not paired with a server from anywhere else.
+  if (!cli.ok) return { ok: false, reason: `CODER_API_KEY is set, but the server URL comes from the CLI config. ${cli.reason}` };
+  const s = cliServer(cli.view);
+  return candidate(s.url, apiKey, s, `CODER_API_KEY with the server of ${s.owner}`, 'CODER_API_KEY is set, but ');
+}
+
+function profileMissingNote(view: CliView): string | undefined {
+  if (view.profileName === undefined || view.profile) return undefined;
+  return `CLI profile '${view.profileName}' (named by ${view.profileFrom}) does not exist in ${view.file}`;
+}
+
+function fromCliProfile(inputs: ResolveInputs): Candidate {
+  const cli = cliView(inputs);
+  if (!cli.ok) return cli;
+  const view = cli.view;
+  if (view.profileName === undefined) return { ok: false, reason: `No CLI profile is active in ${view.file}.` };
+  const missing = profileMissingNote(view);
+  if (missing) return { ok: false, reason: `${missing}.` };
+  const apiKey = text(view.profile?.apiKey);
+  if (!apiKey) return { ok: false, reason: `CLI profile '${view.profileName}' in ${view.file} has no apiKey.` };
+  const s = cliServer(view);
+  return candidate(s.url, apiKey, s, `CLI profile '${view.profileName}' in ${view.file}`);
+}
+
+function fromCliBase(inputs: ResolveInputs): Candidate {
+  const cli = cliView(inputs);
+  if (!cli.ok) return cli;
+  const view = cli.view;
+  const apiKey = text(view.config.apiKey);
+  if (!apiKey) return { ok: false, reason: `The CLI config ${view.file} has no base apiKey.` };
+  const s = cliServer(view);
+  const why = profileMissingNote(view) ?? (view.profileName !== undefined && !text(view.profile?.apiKey) ? `CLI profile '${view.profileName}' has no apiKey` : undefined);
+  const detail = `The base apiKey of the CLI config ${view.file}${why ? ` (${why})` : ''}`;
+  return candidate(s.url, apiKey, s, detail);
+}
+
+function fromSettings(inputs: ResolveInputs): Candidate {
+  const scope = inputs.settings.scope ? ` (${inputs.settings.scope})` : '';
+  const apiKey = text(inputs.settings.apiKey);
+  const url = text(inputs.settings.serverUrl);
+  if (!apiKey) return { ok: false, reason: `profoundCoder.apiKey is not set${scope}.` };
+  if (!url) return { ok: false, reason: `profoundCoder.apiKey is set, but profoundCoder.serverUrl is not${scope}.` };
+  return candidate(url, apiKey, { owner: `the setting profoundCoder.serverUrl${scope}`, noServer: '' }, `The settings profoundCoder.serverUrl and profoundCoder.apiKey${scope}`);
+}
+
+const CANDIDATES: Record<CredentialSource, (inputs: ResolveInputs) => Candidate> = {
+  profile: fromProfile,
+  'cli-env': fromCliEnv,
+  'cli-profile': fromCliProfile,
+  'cli-base': fromCliBase,
+  setting: fromSettings,
+};
+
+const LABEL: Record<CredentialSource, string> = {
+  profile: 'the Profile Manager profile',
+  'cli-env': 'CODER_API_KEY',
+  'cli-profile': 'the CLI profile',
+  'cli-base': 'the CLI config',
+  setting: 'the settings',
+};
+
+/**
+ * Picks the credential by priority: the Profile Manager's profile, then the CLI config
+ * (CODER_API_KEY, the active or configured profile, the base), then the settings.
+ */
+export function resolve(inputs: ResolveInputs): Resolution {
+  let credential: Credential | undefined;
+  const considered: Consideration[] = [];
+  for (const source of CREDENTIAL_SOURCES) {
+    const found = CANDIDATES[source](inputs);
+    if (!found.ok) {
+      considered.push({ source, used: false, reason: found.reason.endsWith('.') ? found.reason : `${found.reason}.` });
+    } else if (credential) {
+      considered.push({ source, used: false, reason: `${found.detail} has a key too, but ${LABEL[credential.source]} comes first.` });
+    } else {
+      credential = { serverUrl: found.serverUrl, apiKey: found.apiKey, source, detail: found.detail };
+      considered.push({ source, used: true, reason: `Used: ${found.detail}.` });
+    }
+  }
+  return credential ? { credential, considered } : { considered };
+}

@@ -1,0 +1,121 @@
+import { homedir } from 'node:os';
+import * as vscode from 'vscode';
+import type { Credential } from './auth/resolve';
+import { ProfileStore } from './profiles/store';
+import { CredentialService } from './session/credentials';
+import { SignInService } from './session/signIn';
+import { CoderFlowAuthenticationProvider, AUTH_PROVIDER_ID } from './ui/authProvider';
+import { ProfileManagerBackendImpl } from './ui/backend';
+import { registerCommands, signIn, signOut } from './ui/commands';
+import { createLog } from './ui/log';
+import { ProfileManagerViewProvider } from './ui/profileManagerView';
+import { describe } from './ui/prompts';
+import { clientFactory, HealthTracker, type Services } from './ui/services';
+import { affectsCredentialSettings, readSettings, workspaceApiKey } from './ui/settings';
+import { createStatusBar } from './ui/statusBar';
+
+/** What other extensions get from `vscode.extensions.getExtension('profoundlogic.coderflow-vscode').exports`. */
+export interface CoderFlowApi {
+  /** The credential in use (server URL, key, where it came from), or undefined when not signed in. */
+  getCredential(): Promise<Credential | undefined>;
+  readonly onDidChangeCredential: vscode.Event<Credential | undefined>;
+}
+
+// Wiring only: builds the objects, registers them, returns the public API. Nothing here touches
+// the network; the one file read is the CoderFlow CLI config, by the credential service.
+export function activate(context: vscode.ExtensionContext): CoderFlowApi {
+  const log = createLog(context);
+  const store = new ProfileStore(context.globalState, context.secrets, context.workspaceState);
+  const makeClient = clientFactory(log);
+  const credentials = new CredentialService({
+    store,
+    settings: readSettings,
+    env: process.env,
+    homedir: homedir(),
+    log: (line) => log.info(line),
+  });
+  const health = new HealthTracker();
+  const services: Services = {
+    context,
+    log,
+    store,
+    credentials,
+    health,
+    makeClient,
+    signIn: new SignInService(store, makeClient, (line) => log.info(line)),
+    currentClient() {
+      const credential = credentials.credential;
+      return credential ? { credential, client: makeClient(credential.serverUrl, credential.apiKey) } : undefined;
+    },
+  };
+
+  const view = new ProfileManagerViewProvider(context.extensionUri, new ProfileManagerBackendImpl(services), (line) => log.info(line));
+  const authProvider = new CoderFlowAuthenticationProvider(
+    services,
+    () => signIn(services, undefined),
+    (id) => signOut(services, id),
+  );
+  context.subscriptions.push(
+    store,
+    credentials,
+    view,
+    authProvider,
+    vscode.window.registerWebviewViewProvider(ProfileManagerViewProvider.viewType, view),
+    vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, 'CoderFlow', authProvider, { supportsMultipleAccounts: false }),
+    ...registerCommands(services, { showProfileManager: () => view.show() }),
+    createStatusBar(services),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (affectsCredentialSettings(e)) void credentials.refresh();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void credentials.refresh()),
+    credentials.onDidChangeCredential((c) => log.addSecret(c?.apiKey)),
+  );
+
+  const ready = credentials.refresh().then(
+    (state) => {
+      void warnAboutWorkspaceKey(services);
+      return state;
+    },
+    (e: unknown) => {
+      log.error('Could not resolve the CoderFlow credential', e);
+      return undefined;
+    },
+  );
+
+  return {
+    async getCredential() {
+      await ready;
+      return (await credentials.refresh()).credential;
+    },
+    onDidChangeCredential: credentials.onDidChangeCredential,
+  };
+}
+
+/**
+ * A key in the workspace's .vscode/settings.json may be committed with the repository. Offer to
+ * move it into secure storage: a profile is made from it and the setting removed.
+ */
+async function warnAboutWorkspaceKey(services: Services): Promise<void> {
+  const found = workspaceApiKey();
+  if (!found || !vscode.workspace.isTrusted) return;
+  services.log.addSecret(found.apiKey);
+  const move = 'Move to Secure Storage';
+  const choice = await vscode.window.showWarningMessage(
+    'This workspace stores a CoderFlow API key in its settings (profoundCoder.apiKey), in plain text that may end up in source control.',
+    move,
+  );
+  if (choice !== move) return;
+  if (!found.serverUrl) {
+    void vscode.window.showErrorMessage('CoderFlow: set profoundCoder.serverUrl in the same workspace settings first, so the key is stored for its server.');
+    return;
+  }
+  try {
+    await services.signIn.apiKey({ serverUrl: found.serverUrl }, found.apiKey);
+    await vscode.workspace.getConfiguration('profoundCoder', vscode.workspace.workspaceFolders?.[0]?.uri).update('apiKey', undefined, found.target);
+    void vscode.window.showInformationMessage('CoderFlow: the key is now in secure storage and removed from the workspace settings.');
+  } catch (e) {
+    void vscode.window.showErrorMessage(`CoderFlow: the key was not moved. ${describe(e)}`);
+  }
+}
+
+export function deactivate(): void {}

@@ -1,0 +1,42 @@
+import * as z from 'zod/mini';
+
+// A profile as the extension keeps it in globalState: everything but the key, which lives in its
+// own SecretStorage entry. Unknown fields are dropped on read so that state written by a later
+// version cannot break an older one.
+export const SignInMethod = z.enum(['password', 'sso', 'apiKey', 'cli']);
+export type SignInMethod = z.infer<typeof SignInMethod>;
+
+export const ProfileMeta = z.object({
+  id: z.string().check(z.minLength(1)),
+  name: z.string().check(z.minLength(1)),
+  serverUrl: z.string().check(z.minLength(1)),
+  username: z.optional(z.string()),
+  displayName: z.optional(z.string()),
+  method: SignInMethod,
+  keyId: z.optional(z.string()),
+  keyName: z.optional(z.string()),
+  /** The key was made by this extension (password or SSO sign-in, rotation): signing out revokes it by default. */
+  createdByExtension: z.boolean(),
+  /** The last four characters of the key, for the masked form `pc_…abcd`; never more. */
+  keyHint: z.optional(z.string().check(z.maxLength(4))),
+  createdAt: z.string(),
+  lastVerifiedAt: z.optional(z.string()),
+  expiresAt: z.optional(z.nullable(z.string())),
+});
+export type ProfileMeta = z.infer<typeof ProfileMeta>;
+
+export const ProfileList = z.object({
+  version: z.literal(1),
+  profiles: z.array(ProfileMeta),
+});
+export type ProfileList = z.infer<typeof ProfileList>;
+
+export const StoredSecret = z.object({ apiKey: z.string().check(z.startsWith('pc_')) });
+
+export function maskKey(hint: string | undefined): string {
+  return hint ? `pc_…${hint}` : 'pc_…';
+}
+
+export function keyHint(apiKey: string): string {
+  return apiKey.slice(-4);
+}

@@ -1,0 +1,176 @@
+import * as vscode from 'vscode';
+import { listCliProfiles } from '../auth/cliConfig';
+import type { CredentialSource } from '../auth/resolve';
+import { maskKey } from '../profiles/profile';
+import type { CredentialSourceView, ProbeResult, ProfileView } from '../webviewProtocol';
+import { checkConnection, revokeProfileKey, signOut } from './commands';
+import type { ProfileManagerBackend, ProfileManagerState } from './profileManagerBackend';
+import type { Services } from './services';
+import { readSettings } from './settings';
+
+const CLI_ID_PREFIX = 'cli:';
+
+function sourceKind(source: CredentialSource): CredentialSourceView['source'] {
+  return source === 'cli-base' ? 'cli-profile' : source;
+}
+
+/** The Profile Manager's operations on the real profile store, credential chain and sign-in flows. */
+export class ProfileManagerBackendImpl implements ProfileManagerBackend {
+  readonly onDidChange: vscode.Event<void>;
+
+  constructor(private readonly services: Services) {
+    const emitter = new vscode.EventEmitter<void>();
+    services.context.subscriptions.push(
+      emitter,
+      services.store.onDidChange(() => emitter.fire()),
+      services.credentials.onDidChangeCredential(() => emitter.fire()),
+      services.health.onDidChange(() => emitter.fire()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => emitter.fire()),
+    );
+    this.onDidChange = emitter.event;
+  }
+
+  async getState(): Promise<ProfileManagerState> {
+    const { store, credentials } = this.services;
+    const state = credentials.current();
+    const credential = state.credential;
+    const selected = store.selectedId();
+    const profiles: ProfileView[] = store.list().map((p) => {
+      const active = credential?.source === 'profile' && p.id === selected;
+      return {
+        id: p.id,
+        name: p.name,
+        serverUrl: p.serverUrl,
+        ...(p.username ? { user: p.displayName ? `${p.displayName} (${p.username})` : p.username } : {}),
+        method: p.method === 'cli' ? 'unknown' : p.method,
+        source: 'extension',
+        active,
+        ...(active ? { activeSource: 'profile' as const } : {}),
+        ...(p.keyHint ? { maskedKey: maskKey(p.keyHint) } : {}),
+        ...(p.keyId ? { keyId: p.keyId } : {}),
+        ...(p.lastVerifiedAt ? { lastVerifiedAt: p.lastVerifiedAt } : {}),
+        status: !p.keyHint ? 'signedOut' : active ? this.activeStatus() : 'verified',
+      };
+    });
+    if (state.cliState?.state === 'ok') {
+      const config = state.cliState.config;
+      // The profile the chain read the CLI config through: the setting's, else the file's active one.
+      const activeCliName = credential?.source === 'cli-profile' || credential?.source === 'cli-env' ? (readSettings().cliProfile ?? config.activeProfile) : undefined;
+      for (const cli of listCliProfiles(config)) {
+        const active = activeCliName === cli.name;
+        profiles.push({
+          id: CLI_ID_PREFIX + cli.name,
+          name: cli.name,
+          serverUrl: cli.server ?? config.server ?? '(no server)',
+          method: 'unknown',
+          source: 'cli',
+          active,
+          ...(active && credential ? { activeSource: sourceKind(credential.source) } : {}),
+          status: cli.hasKey || config.apiKey ? (active ? this.activeStatus() : 'verified') : 'signedOut',
+        });
+      }
+    }
+    const activeId = profiles.find((p) => p.active)?.id;
+    return {
+      profiles,
+      ...(activeId ? { activeId } : {}),
+      ...(credential ? { credentialSource: { source: sourceKind(credential.source), detail: credential.detail.slice(0, 500), serverUrl: credential.serverUrl } } : {}),
+      untrustedWorkspace: !vscode.workspace.isTrusted,
+    };
+  }
+
+  async probeServer(serverUrl: string): Promise<ProbeResult> {
+    const probe = await this.services.signIn.probe(serverUrl);
+    return {
+      serverUrl,
+      reachable: probe.reachable,
+      ssoEnabled: probe.ssoEnabled,
+      passwordLoginEnabled: probe.passwordLoginEnabled,
+      ...(probe.providerName ? { providerName: probe.providerName } : {}),
+      ...(probe.error ? { error: { message: probe.error.message, ...(probe.error.fix ? { fix: probe.error.fix } : {}) } } : {}),
+    };
+  }
+
+  async signInWithPassword(input: { profileName: string; serverUrl: string; username: string; password: string }) {
+    const profile = await this.services.signIn.password({ profileName: input.profileName, serverUrl: input.serverUrl }, input.username, input.password);
+    return { profileId: profile.id };
+  }
+
+  async signInWithSso(
+    input: { profileName: string; serverUrl: string },
+    onCode: (code: { userCode: string; verificationUri: string; verificationUriComplete?: string; expiresAt: number }) => void,
+    signal: AbortSignal,
+  ) {
+    const profile = await this.services.signIn.sso(
+      { profileName: input.profileName, serverUrl: input.serverUrl },
+      (prompt) =>
+        onCode({
+          userCode: prompt.userCode,
+          verificationUri: prompt.verificationUri,
+          ...(prompt.verificationUriComplete ? { verificationUriComplete: prompt.verificationUriComplete } : {}),
+          expiresAt: prompt.expiresAt,
+        }),
+      signal,
+    );
+    return { profileId: profile.id };
+  }
+
+  async saveApiKey(input: { profileName: string; serverUrl: string; apiKey: string }) {
+    const profile = await this.services.signIn.apiKey({ profileName: input.profileName, serverUrl: input.serverUrl }, input.apiKey);
+    return { profileId: profile.id };
+  }
+
+  async useProfile(id: string): Promise<void> {
+    if (id.startsWith(CLI_ID_PREFIX)) {
+      // A CLI profile is used through the chain: no extension profile chosen, this CLI profile named.
+      await vscode.workspace.getConfiguration('profoundCoder').update('cliProfile', id.slice(CLI_ID_PREFIX.length), vscode.ConfigurationTarget.Global);
+      await this.services.store.select(undefined);
+    } else {
+      if (!this.services.store.get(id)) throw new Error('That profile no longer exists.');
+      await this.services.store.select(id);
+    }
+    await this.services.credentials.refresh();
+  }
+
+  async testConnection(id: string) {
+    if (id.startsWith(CLI_ID_PREFIX)) {
+      return { ok: false, status: 'unreachable' as const, message: 'Use this CLI profile first, then test the connection.' };
+    }
+    const report = await checkConnection(this.services, id);
+    if (report.ok && report.user) {
+      return { ok: true, status: 'verified' as const, message: `Connected as ${report.user.username}. TLS: ${report.tls}.`, user: report.user.username };
+    }
+    const kind = report.error?.kind;
+    const status = kind === 'invalid-api-key' ? (report.reachable && !this.services.store.get(id)?.keyHint ? 'signedOut' : 'invalidKey') : kind === 'forbidden' ? 'forbidden' : 'unreachable';
+    return { ok: false, status: status as 'signedOut' | 'invalidKey' | 'forbidden' | 'unreachable', message: report.error?.message ?? 'The connection failed.', ...(report.error?.fix ? { fix: report.error.fix } : {}) };
+  }
+
+  signOut(id: string): Promise<boolean> {
+    if (id.startsWith(CLI_ID_PREFIX)) throw new Error('Sign out of a CLI profile with the CLI (`coder profile set apiKey ""`).');
+    return signOut(this.services, id);
+  }
+
+  async removeProfile(id: string): Promise<boolean> {
+    if (id.startsWith(CLI_ID_PREFIX)) throw new Error('CLI profiles are removed with the CoderFlow CLI.');
+    const profile = this.services.store.get(id);
+    if (!profile) return false;
+    const revoke = 'Remove and Revoke Key';
+    const keep = 'Remove, Keep Key on Server';
+    const hasKey = Boolean(profile.keyHint);
+    const choice = await vscode.window.showWarningMessage(
+      `Remove the CoderFlow profile '${profile.name}'?`,
+      { modal: true, detail: hasKey ? 'Its key is deleted from this machine.' : 'It is signed out already.' },
+      ...(hasKey ? (profile.createdByExtension ? [revoke, keep] : [keep, revoke]) : ['Remove']),
+    );
+    if (!choice) return false;
+    if (choice === revoke) await revokeProfileKey(this.services, profile);
+    await this.services.store.remove(id);
+    await this.services.credentials.refresh();
+    return true;
+  }
+
+  private activeStatus(): ProfileView['status'] {
+    const health = this.services.health.current;
+    return health === 'invalid-api-key' ? 'invalidKey' : health === 'forbidden' ? 'forbidden' : health === 'unreachable' ? 'unreachable' : 'verified';
+  }
+}

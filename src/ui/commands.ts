@@ -1,0 +1,534 @@
+import * as vscode from 'vscode';
+import { toAuthError } from '../auth/errors';
+import type { DeviceCodePrompt } from '../auth/flows/sso';
+import { rotateKey } from '../auth/keys';
+import type { ApiKeyInfo, User } from '../auth/protocol';
+import type { ProfileMeta } from '../profiles/profile';
+import type { ProbeResult } from '../session/signIn';
+import { ask, describe } from './prompts';
+import type { Services } from './services';
+import { defaultServerUrl } from './settings';
+
+type Method = 'password' | 'sso' | 'apiKey';
+
+/**
+ * Arguments for running a command without prompts (other extensions, tests, keybindings).
+ * Without them each command asks step by step.
+ */
+export interface SignInArgs {
+  serverUrl?: string;
+  profileName?: string;
+  username?: string;
+  password?: string;
+  apiKey?: string;
+  /** SSO: called with the code to show, besides the notification. */
+  onCode?: (prompt: DeviceCodePrompt) => void;
+}
+
+const TITLE: Record<Method, string> = {
+  password: 'CoderFlow: Sign In with Username and Password',
+  sso: 'CoderFlow: Sign In with SSO',
+  apiKey: 'CoderFlow: Sign In with an Existing API Key',
+};
+
+export interface CommandHost {
+  showProfileManager(): Promise<void>;
+}
+
+export function registerCommands(services: Services, host: CommandHost): vscode.Disposable[] {
+  const register = (id: string, run: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, run);
+  return [
+    register('profoundCoder.openProfileManager', () => host.showProfileManager()),
+    register('profoundCoder.signIn', (args?: SignInArgs & { method?: Method }) => signIn(services, args?.method, args)),
+    register('profoundCoder.signInWithSso', (args?: SignInArgs) => signIn(services, 'sso', args)),
+    register('profoundCoder.signInWithApiKey', (args?: SignInArgs) => signIn(services, 'apiKey', args)),
+    register('profoundCoder.switchProfile', (args?: { profileId?: string }) => switchProfile(services, args?.profileId)),
+    register('profoundCoder.signOut', (args?: { profileId?: string; revoke?: boolean }) => signOut(services, args?.profileId, args?.revoke)),
+    register('profoundCoder.showCredentialSource', (args?: { quiet?: boolean }) => showCredentialSource(services, args?.quiet === true)),
+    register('profoundCoder.testConnection', (args?: { profileId?: string; quiet?: boolean }) => testConnection(services, args?.profileId, args?.quiet === true)),
+    register('profoundCoder.manageApiKeys', () => manageApiKeys(services)),
+    register('profoundCoder.rotateApiKey', (args?: { profileId?: string }) => rotateApiKey(services, args?.profileId)),
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sign in
+// ---------------------------------------------------------------------------------------------
+
+/** Signs in and resolves the new profile; undefined when the person closed a prompt. */
+export async function signIn(services: Services, method: Method | undefined, args: SignInArgs = {}): Promise<ProfileMeta | undefined> {
+  const scripted = args.serverUrl !== undefined;
+  if (scripted) return scriptedSignIn(services, method ?? inferMethod(args), args);
+
+  let probe: ProbeResult | undefined;
+  const serverUrl = await ask({
+    title: method ? TITLE[method] : 'CoderFlow: Sign In',
+    prompt: 'The address of your CoderFlow server',
+    placeholder: 'https://coderflow.example.com',
+    value: defaultServerUrl() ?? lastServerUrl(services) ?? '',
+    step: 1,
+    totalSteps: 2,
+    accept: async (value) => {
+      probe = await services.signIn.probe(value);
+      if (!probe.reachable) return describe(probe.error ?? 'The server did not answer.');
+      if (method === 'sso' && !probe.ssoEnabled) return 'This server does not offer SSO. Sign in with a username and password or an API key instead.';
+      if (method === 'password' && !probe.passwordLoginEnabled) return 'This server allows SSO only. Use CoderFlow: Sign In with SSO.';
+      return undefined;
+    },
+  });
+  if (serverUrl === undefined || !probe) return undefined;
+  const chosen = method ?? (await pickMethod(probe));
+  if (!chosen) return undefined;
+  const to = { serverUrl: probe.serverUrl, ...(args.profileName ? { profileName: args.profileName } : {}) };
+  switch (chosen) {
+    case 'password':
+      return passwordPrompts(services, to, args.username);
+    case 'apiKey':
+      return apiKeyPrompt(services, to);
+    case 'sso':
+      return ssoWithProgress(services, to, args.onCode);
+  }
+}
+
+function inferMethod(args: SignInArgs): Method {
+  if (args.apiKey !== undefined) return 'apiKey';
+  if (args.username !== undefined) return 'password';
+  return 'sso';
+}
+
+async function scriptedSignIn(services: Services, method: Method, args: SignInArgs): Promise<ProfileMeta> {
+  const to = { serverUrl: args.serverUrl ?? '', ...(args.profileName ? { profileName: args.profileName } : {}) };
+  switch (method) {
+    case 'password':
+      return services.signIn.password(to, args.username ?? '', args.password ?? '');
+    case 'apiKey':
+      return services.signIn.apiKey(to, args.apiKey ?? '');
+    case 'sso': {
+      const profile = await ssoWithProgress(services, to, args.onCode);
+      if (!profile) throw toAuthError(new DOMException('cancelled', 'AbortError'));
+      return profile;
+    }
+  }
+}
+
+async function pickMethod(probe: ProbeResult): Promise<Method | undefined> {
+  const items: Array<vscode.QuickPickItem & { method: Method }> = [];
+  if (probe.passwordLoginEnabled) items.push({ method: 'password', label: '$(person) Username and password', detail: 'The server creates a key for this device.' });
+  if (probe.ssoEnabled) items.push({ method: 'sso', label: `$(globe) Sign in with SSO${probe.providerName ? ` (${probe.providerName})` : ''}`, detail: 'Approve in your browser with a one-time code.' });
+  items.push({ method: 'apiKey', label: '$(key) Paste an existing API key', detail: 'A personal key (pc_…) you already have.' });
+  const picked = await vscode.window.showQuickPick(items, { title: 'CoderFlow: Sign In', placeHolder: `How do you want to sign in to ${probe.serverUrl}?`, ignoreFocusOut: true });
+  return picked?.method;
+}
+
+async function passwordPrompts(services: Services, to: { serverUrl: string; profileName?: string }, preset?: string): Promise<ProfileMeta | undefined> {
+  const username = await ask({
+    title: TITLE.password,
+    prompt: `Your username on ${to.serverUrl}`,
+    value: preset ?? '',
+    step: 2,
+    totalSteps: 3,
+    accept: async (v) => (v.trim() === '' ? 'Enter your username.' : undefined),
+  });
+  if (username === undefined) return undefined;
+  let profile: ProfileMeta | undefined;
+  const password = await ask({
+    title: TITLE.password,
+    prompt: `Password for ${username.trim()}`,
+    password: true,
+    step: 3,
+    totalSteps: 3,
+    accept: async (v) => {
+      try {
+        profile = await services.signIn.password(to, username, v);
+        return undefined;
+      } catch (e) {
+        return describe(e);
+      }
+    },
+  });
+  if (password === undefined || !profile) return undefined;
+  void vscode.window.showInformationMessage(`Signed in to CoderFlow as ${profile.username} (profile '${profile.name}').`);
+  return profile;
+}
+
+async function apiKeyPrompt(services: Services, to: { serverUrl: string; profileName?: string }): Promise<ProfileMeta | undefined> {
+  let profile: ProfileMeta | undefined;
+  const key = await ask({
+    title: TITLE.apiKey,
+    prompt: 'Your personal CoderFlow API key (starts with pc_). It is checked with the server, then kept in secure storage.',
+    placeholder: 'pc_…',
+    password: true,
+    step: 2,
+    totalSteps: 2,
+    accept: async (v) => {
+      try {
+        profile = await services.signIn.apiKey(to, v);
+        return undefined;
+      } catch (e) {
+        return describe(e);
+      }
+    },
+  });
+  if (key === undefined || !profile) return undefined;
+  void vscode.window.showInformationMessage(`Signed in to CoderFlow as ${profile.username} (profile '${profile.name}').`);
+  return profile;
+}
+
+/** SSO with the code in a notification, "Copy code and open browser", and Cancel. */
+async function ssoWithProgress(
+  services: Services,
+  to: { serverUrl: string; profileName?: string },
+  onCode?: (prompt: DeviceCodePrompt) => void,
+): Promise<ProfileMeta | undefined> {
+  try {
+    const profile = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'CoderFlow SSO', cancellable: true },
+      async (progress, token) => {
+        const controller = new AbortController();
+        const cancel = token.onCancellationRequested(() => controller.abort());
+        try {
+          progress.report({ message: 'Asking the server for a code…' });
+          return await services.signIn.sso(
+            to,
+            (prompt) => {
+              progress.report({ message: `Waiting for approval in the browser. Your code: ${prompt.userCode}` });
+              onCode?.(prompt);
+              void offerBrowser(prompt);
+            },
+            controller.signal,
+          );
+        } finally {
+          cancel.dispose();
+        }
+      },
+    );
+    void vscode.window.showInformationMessage(`Signed in to CoderFlow with SSO as ${profile.username} (profile '${profile.name}').`);
+    return profile;
+  } catch (e) {
+    const error = toAuthError(e);
+    if (error.kind === 'cancelled') return undefined;
+    if (onCode) throw error;
+    void vscode.window.showErrorMessage(`CoderFlow SSO: ${describe(error)}`);
+    return undefined;
+  }
+}
+
+async function offerBrowser(prompt: DeviceCodePrompt): Promise<void> {
+  const choice = await vscode.window.showInformationMessage(
+    `Your CoderFlow sign-in code is ${prompt.userCode}. Enter it in the browser to approve this device.`,
+    'Copy code and open browser',
+  );
+  if (choice) {
+    await vscode.env.clipboard.writeText(prompt.userCode);
+    await vscode.env.openExternal(vscode.Uri.parse(prompt.verificationUriComplete ?? prompt.verificationUri));
+  }
+}
+
+function lastServerUrl(services: Services): string | undefined {
+  const id = services.store.selectedId();
+  return (id ? services.store.get(id) : services.store.list().at(-1))?.serverUrl;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Profiles
+// ---------------------------------------------------------------------------------------------
+
+async function switchProfile(services: Services, profileId?: string): Promise<ProfileMeta | undefined> {
+  const { store } = services;
+  if (profileId) {
+    const profile = store.get(profileId);
+    if (!profile) throw new Error(`There is no CoderFlow profile with id ${profileId}.`);
+    await store.select(profile.id);
+    await services.credentials.refresh();
+    return profile;
+  }
+  const selected = store.selectedId();
+  const items: Array<vscode.QuickPickItem & { id?: string }> = store.list().map((p) => ({
+    id: p.id,
+    label: `${p.id === selected ? '$(check) ' : ''}${p.name}`,
+    description: p.username ? `${p.username} · ${p.serverUrl}` : p.serverUrl,
+    detail: p.keyHint ? undefined : 'Signed out',
+  }));
+  items.push({ label: '$(sign-in) Sign in to another server…' });
+  const picked = await vscode.window.showQuickPick(items, { title: 'CoderFlow: Switch Profile', placeHolder: 'Profile to use' });
+  if (!picked) return undefined;
+  if (!picked.id) return signIn(services, undefined);
+  await store.select(picked.id);
+  await services.credentials.refresh();
+  return store.get(picked.id);
+}
+
+/**
+ * Forgets the profile's key and, when the person agrees (the default for keys this extension
+ * made), revokes it on the server. Resolves false when the person declined.
+ */
+export async function signOut(services: Services, profileId?: string, revoke?: boolean): Promise<boolean> {
+  const { store } = services;
+  const id = profileId ?? store.selectedId();
+  const profile = id ? store.get(id) : undefined;
+  if (!profile) {
+    void vscode.window.showInformationMessage('No CoderFlow profile is signed in. Keys from the CLI configuration or the settings are managed there.');
+    return false;
+  }
+  let revokeKey = revoke;
+  if (revokeKey === undefined) {
+    const revokeLabel = 'Sign Out and Revoke Key';
+    const keepLabel = 'Sign Out, Keep Key on Server';
+    const buttons = profile.createdByExtension ? [revokeLabel, keepLabel] : [keepLabel, revokeLabel];
+    const choice = await vscode.window.showWarningMessage(
+      `Sign out of CoderFlow profile '${profile.name}'?`,
+      {
+        modal: true,
+        detail: profile.createdByExtension
+          ? `The key "${profile.keyName ?? 'VS Code'}" was made for this device when you signed in; revoking it means it can no longer be used anywhere.`
+          : 'This key was pasted in; it may be used elsewhere too (the CLI, scripts).',
+      },
+      ...buttons,
+    );
+    if (!choice) return false;
+    revokeKey = choice === revokeLabel;
+  }
+  if (revokeKey) await revokeProfileKey(services, profile);
+  await store.signOut(profile.id);
+  services.log.info(`Signed out of profile '${profile.name}'${revokeKey ? ' and revoked its key' : ''}.`);
+  await services.credentials.refresh();
+  return true;
+}
+
+/** Best effort: the local sign-out goes ahead even when the server cannot be reached. */
+export async function revokeProfileKey(services: Services, profile: ProfileMeta): Promise<void> {
+  const key = await services.store.getKey(profile.id);
+  if (!key) return;
+  try {
+    const client = services.makeClient(profile.serverUrl, key);
+    const keyId = profile.keyId ?? (await findOwnKeyId(client, profile));
+    if (!keyId) throw new Error('the server did not list a key this profile could be matched with');
+    await client.deleteKey(keyId);
+  } catch (e) {
+    void vscode.window.showWarningMessage(
+      `CoderFlow: the key of '${profile.name}' could not be revoked on the server and may still be live: ${describe(toAuthError(e))} Revoke it later with CoderFlow: Manage API Keys.`,
+    );
+  }
+}
+
+async function findOwnKeyId(client: ReturnType<Services['makeClient']>, profile: ProfileMeta): Promise<string | undefined> {
+  if (!profile.keyName) return undefined;
+  const matches = (await client.listKeys()).filter((k) => k.name === profile.keyName);
+  return matches.length === 1 ? matches[0]?.id : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Where the credential comes from, and does it work
+// ---------------------------------------------------------------------------------------------
+
+const SOURCE_TITLE = {
+  profile: 'Profile Manager profile',
+  'cli-env': 'CODER_API_KEY environment variable',
+  'cli-profile': 'CoderFlow CLI profile',
+  'cli-base': 'CoderFlow CLI config (base)',
+  setting: 'profoundCoder.apiKey setting',
+} as const;
+
+async function showCredentialSource(services: Services, quiet: boolean) {
+  const state = await services.credentials.refresh();
+  const lines = state.considered.map((c, i) => `${i + 1}. ${SOURCE_TITLE[c.source]}: ${c.used ? 'USED' : 'skipped'}: ${c.reason}`);
+  services.log.info(`Credential sources:\n${[...lines, ...state.ignoredSettings].join('\n')}`);
+  if (!quiet) {
+    const items: vscode.QuickPickItem[] = state.considered.map((c) => ({
+      label: `${c.used ? '$(pass-filled)' : '$(circle-large-outline)'} ${SOURCE_TITLE[c.source]}`,
+      description: c.used ? 'in use' : 'skipped',
+      detail: c.reason,
+    }));
+    for (const note of state.ignoredSettings) items.push({ label: '$(workspace-untrusted) Ignored setting', detail: note });
+    if (state.secretStorageError) items.push({ label: '$(error) Secure storage', detail: state.secretStorageError });
+    void vscode.window.showQuickPick(items, {
+      title: state.credential ? `CoderFlow credential: ${state.credential.detail}` : 'CoderFlow: not signed in',
+      placeHolder: 'Sources in order of priority; the first one with a usable key is used.',
+      matchOnDetail: true,
+    });
+  }
+  return { credential: state.credential ? { source: state.credential.source, detail: state.credential.detail, serverUrl: state.credential.serverUrl } : undefined, considered: state.considered, ignoredSettings: state.ignoredSettings };
+}
+
+export interface ConnectionReport {
+  ok: boolean;
+  serverUrl?: string;
+  reachable: boolean;
+  tls: string;
+  user?: User;
+  error?: { kind: string; message: string; fix?: string };
+}
+
+export async function checkConnection(services: Services, profileId?: string): Promise<ConnectionReport> {
+  let serverUrl: string | undefined;
+  let key: string | undefined;
+  if (profileId) {
+    const profile = services.store.get(profileId);
+    serverUrl = profile?.serverUrl;
+    key = profile ? await services.store.getKey(profile.id) : undefined;
+  } else {
+    const credential = (await services.credentials.refresh()).credential;
+    serverUrl = credential?.serverUrl;
+    key = credential?.apiKey;
+  }
+  if (!serverUrl) return { ok: false, reachable: false, tls: 'n/a', error: { kind: 'bad-input', message: 'Not signed in to CoderFlow.', fix: 'Sign in from the Profile Manager.' } };
+  const tls = tlsDescription(serverUrl);
+  const client = services.makeClient(serverUrl, key);
+  try {
+    await client.health();
+  } catch (e) {
+    const error = toAuthError(e);
+    if (!profileId) services.health.observe(error);
+    return { ok: false, serverUrl, reachable: false, tls, error: { kind: error.kind, message: error.message, ...(error.fix ? { fix: error.fix } : {}) } };
+  }
+  if (!key) return { ok: false, serverUrl, reachable: true, tls, error: { kind: 'invalid-api-key', message: 'This profile is signed out.', fix: 'Sign in again.' } };
+  try {
+    const user = await client.me();
+    if (!profileId) services.health.observe(undefined);
+    const id = profileId ?? (services.credentials.credential?.source === 'profile' ? services.store.selectedId() : undefined);
+    if (id) await services.store.markVerified(id, { username: user.username, ...(user.displayName ? { displayName: user.displayName } : {}) });
+    return { ok: true, serverUrl, reachable: true, tls, user };
+  } catch (e) {
+    const error = toAuthError(e);
+    if (!profileId) services.health.observe(error);
+    return { ok: false, serverUrl, reachable: true, tls, error: { kind: error.kind, message: error.message, ...(error.fix ? { fix: error.fix } : {}) } };
+  }
+}
+
+function tlsDescription(serverUrl: string): string {
+  if (new URL(serverUrl).protocol === 'http:') return 'none (plain http, allowed for this machine only)';
+  const insecure = vscode.workspace.getConfiguration('profoundCoder').get<boolean>('tls.insecure') === true;
+  return insecure ? 'NOT VERIFIED (profoundCoder.tls.insecure is on)' : 'verified';
+}
+
+async function testConnection(services: Services, profileId: string | undefined, quiet: boolean): Promise<ConnectionReport> {
+  const report = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'CoderFlow: testing the connection…' },
+    () => checkConnection(services, profileId),
+  );
+  services.log.info(`Test connection: ${report.ok ? 'ok' : `failed (${report.error?.kind})`} ${report.serverUrl ?? ''}`);
+  if (!quiet) {
+    if (report.ok && report.user) {
+      const roles = report.user.roles.length ? report.user.roles.join(', ') : 'none';
+      void vscode.window.showInformationMessage(`CoderFlow: connected to ${report.serverUrl} as ${report.user.username} (roles: ${roles}). TLS: ${report.tls}.`);
+    } else {
+      void vscode.window.showErrorMessage(`CoderFlow: ${report.error?.message ?? 'The connection failed.'}${report.error?.fix ? ` ${report.error.fix}` : ''}`);
+    }
+  }
+  return report;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keys
+// ---------------------------------------------------------------------------------------------
+
+const STALE_DAYS = 90;
+
+async function manageApiKeys(services: Services): Promise<ApiKeyInfo[] | undefined> {
+  const current = services.currentClient();
+  if (!current) {
+    void vscode.window.showInformationMessage('Sign in to CoderFlow first: keys are listed with the key you are signed in with.');
+    return undefined;
+  }
+  const { client } = current;
+  let keys: ApiKeyInfo[];
+  try {
+    keys = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'CoderFlow: listing your API keys…' }, () => client.listKeys());
+  } catch (e) {
+    void vscode.window.showErrorMessage(`CoderFlow: ${describe(toAuthError(e))}`);
+    return undefined;
+  }
+  const selected = services.store.selectedId();
+  const ownKeyId = current.credential.source === 'profile' && selected ? services.store.get(selected)?.keyId : undefined;
+  const revokeButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('trash'), tooltip: 'Revoke this key' };
+  const pick = vscode.window.createQuickPick<vscode.QuickPickItem & { key: ApiKeyInfo }>();
+  pick.title = 'CoderFlow: Your API Keys';
+  pick.placeholder = 'Keys of your user on this server. Revoke with the trash button.';
+  pick.items = keys.map((key) => ({
+    key,
+    label: `${key.id === ownKeyId ? '$(device-desktop) ' : ''}${key.name}`,
+    description: [key.id === ownKeyId ? 'this device' : undefined, isStale(key) ? 'stale' : undefined].filter(Boolean).join(' · '),
+    detail: `Created ${day(key.createdAt)} · last used ${key.lastUsedAt ? day(key.lastUsedAt) : 'never'}${key.expiresAt ? ` · expires ${day(key.expiresAt)}` : ''}`,
+    buttons: [revokeButton],
+  }));
+  pick.onDidTriggerItemButton(async ({ item }) => {
+    const confirm = await vscode.window.showWarningMessage(
+      `Revoke the API key "${item.key.name}"?`,
+      { modal: true, detail: item.key.id === ownKeyId ? 'It is the key this device is signed in with: you will be signed out.' : 'Anything using it stops working at once.' },
+      'Revoke',
+    );
+    if (confirm !== 'Revoke') return;
+    try {
+      await client.deleteKey(item.key.id);
+      pick.items = pick.items.filter((i) => i.key.id !== item.key.id);
+      services.log.info(`Revoked API key ${item.key.name} (id ${item.key.id}).`);
+      if (item.key.id === ownKeyId && selected) {
+        await services.store.signOut(selected);
+        await services.credentials.refresh();
+      }
+    } catch (e) {
+      void vscode.window.showErrorMessage(`CoderFlow: ${describe(toAuthError(e))}`);
+    }
+  });
+  pick.onDidHide(() => pick.dispose());
+  pick.show();
+  return keys;
+}
+
+function isStale(key: ApiKeyInfo): boolean {
+  const last = Date.parse(key.lastUsedAt ?? key.createdAt);
+  return Number.isFinite(last) && Date.now() - last >= STALE_DAYS * 86_400_000;
+}
+
+function day(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleDateString();
+}
+
+async function rotateApiKey(services: Services, profileId?: string): Promise<{ oldKeyDeleted: boolean; warning?: string } | undefined> {
+  const id = profileId ?? services.store.selectedId();
+  const profile = id ? services.store.get(id) : undefined;
+  const oldKey = profile ? await services.store.getKey(profile.id) : undefined;
+  if (!profile || !oldKey) {
+    void vscode.window.showInformationMessage('Rotate works on a signed-in Profile Manager profile. Sign in first.');
+    return undefined;
+  }
+  const client = services.makeClient(profile.serverUrl, oldKey);
+  const host = services.signIn.deviceName;
+  const newName = `${host} (rotated ${new Date().toISOString().slice(0, 10)})`;
+  try {
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'CoderFlow: rotating the API key', cancellable: false },
+      (progress) =>
+        rotateKey(client, {
+          newName,
+          ...(profile.keyId ? { oldKeyId: profile.keyId } : {}),
+          onStep: (step) => progress.report({ message: { create: 'creating a new key…', verify: 'testing it…', store: 'storing it…', delete: 'deleting the old key…' }[step] }),
+          store: async (newKey) => {
+            services.log.addSecret(newKey.key);
+            await services.store.save(
+              {
+                id: profile.id,
+                name: profile.name,
+                serverUrl: profile.serverUrl,
+                ...(profile.username ? { username: profile.username } : {}),
+                ...(profile.displayName ? { displayName: profile.displayName } : {}),
+                method: profile.method,
+                keyId: newKey.id,
+                keyName: newKey.name,
+                createdByExtension: true,
+              },
+              newKey.key,
+            );
+          },
+        }),
+    );
+    await services.credentials.refresh();
+    if (result.warning) void vscode.window.showWarningMessage(`CoderFlow: ${result.warning}`);
+    else void vscode.window.showInformationMessage(`CoderFlow: the key of '${profile.name}' was rotated; the old key is revoked.`);
+    return { oldKeyDeleted: result.oldKeyDeleted, ...(result.warning ? { warning: result.warning } : {}) };
+  } catch (e) {
+    void vscode.window.showErrorMessage(`CoderFlow: rotation failed; the profile still holds its working key. ${describe(toAuthError(e))}`);
+    throw e;
+  }
+}

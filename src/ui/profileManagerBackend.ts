@@ -1,0 +1,84 @@
+import type * as vscode from 'vscode';
+import type { ProbeResult, ProfileView, CredentialSourceView, TestResult, FormField } from '../webviewProtocol';
+
+/** What the Profile Manager shows: views only, never a key (see src/webviewProtocol.ts). */
+export interface ProfileManagerState {
+  profiles: ProfileView[];
+  activeId?: string;
+  credentialSource?: CredentialSourceView;
+  untrustedWorkspace?: boolean;
+}
+
+export interface PasswordSignInInput {
+  profileName: string;
+  serverUrl: string;
+  username: string;
+  password: string;
+}
+
+export interface SsoSignInInput {
+  profileName: string;
+  serverUrl: string;
+}
+
+export interface ApiKeyInput {
+  profileName: string;
+  serverUrl: string;
+  apiKey: string;
+}
+
+export interface SsoCode {
+  userCode: string;
+  verificationUri: string;
+  verificationUriComplete?: string;
+  /** Epoch milliseconds on the host's clock. */
+  expiresAt: number;
+}
+
+/** A profile that a sign-in created or updated (a profile of the same name is updated). */
+export interface SignInOutcome {
+  profileId: string;
+}
+
+/**
+ * The shape of a failure the page can place next to a field. `AuthError` from src/auth fits it;
+ * the view reads these properties from whatever a method throws.
+ */
+export interface ProfileManagerFailure {
+  message: string;
+  fix?: string;
+  field?: FormField;
+}
+
+/**
+ * The operations behind the Profile Manager. The extension host implements it with the profile
+ * store and the sign-in flows of src/auth; the view only translates messages.
+ *
+ * Failures are thrown (an `AuthError`, or anything with `message`, `fix?`, `field?`); the view
+ * shows them next to their field. Methods resolve only on success.
+ */
+export interface ProfileManagerBackend {
+  /** Fires after anything the state depends on changed; the view then calls `getState` again. */
+  readonly onDidChange: vscode.Event<void>;
+  getState(): Promise<ProfileManagerState>;
+  /** `GET /health` and `GET /auth/sso/config`. Unreachable servers resolve with `reachable: false`. */
+  probeServer(serverUrl: string): Promise<ProbeResult>;
+  signInWithPassword(input: PasswordSignInInput): Promise<SignInOutcome>;
+  /**
+   * Runs the device flow: calls `onCode` once the server issued a code, resolves when the person
+   * approved and the key is stored. `signal` aborts when the person presses Cancel or closes the
+   * view; the method should then stop polling and reject.
+   */
+  signInWithSso(input: SsoSignInInput, onCode: (code: SsoCode) => void, signal: AbortSignal): Promise<SignInOutcome>;
+  saveApiKey(input: ApiKeyInput): Promise<SignInOutcome>;
+  useProfile(id: string): Promise<void>;
+  /** `GET /auth/me` with the profile's key; a failed check resolves with `ok: false`. */
+  testConnection(id: string): Promise<Omit<TestResult, 'id'>>;
+  /**
+   * Forgets the key (and revokes it where possible); the profile stays, signed out. May ask the
+   * person to confirm; resolves `false` when they decline.
+   */
+  signOut(id: string): Promise<boolean>;
+  /** May ask the person to confirm; resolves `false` when they decline. */
+  removeProfile(id: string): Promise<boolean>;
+}

@@ -1,0 +1,332 @@
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import {
+  describeMessageShape,
+  formField,
+  parseToHost,
+  parseToPage,
+  profileView,
+  type FieldProblem,
+  type Operation,
+  type ProfileView,
+  type SignInMethod,
+  type ToHostOf,
+  type ToHostType,
+  type ToPage,
+} from '../webviewProtocol';
+import type { ProfileManagerBackend, SsoCode } from './profileManagerBackend';
+import { profileManagerHtml } from './profileManagerHtml';
+
+type Handlers = { [T in ToHostType]: (message: ToHostOf<T>) => Promise<void> };
+
+interface SsoSession {
+  readonly controller: AbortController;
+  code?: SsoCode;
+}
+
+/**
+ * Hosts the Profile Manager page and translates its messages into calls on the backend. Holds no
+ * credentials: passwords and pasted keys pass through to the backend and are not kept.
+ */
+export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  static readonly viewType = 'profoundCoder.profileManager';
+
+  private view: vscode.WebviewView | undefined;
+  private pageReady = false;
+  // The device flow outlives the page: hiding the view unloads the page, and the person is in
+  // the browser approving the code at that moment. Only Cancel or disposal stops it.
+  private sso: SsoSession | undefined;
+  private pendingShowAddProfile: ToPage | undefined;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  private readonly handlers: Handlers = {
+    ready: () => this.onReady(),
+    probeServer: (m) => this.probeServer(m.serverUrl),
+    signInPassword: (m) =>
+      this.signIn('signInPassword', () =>
+        this.backend.signInWithPassword({
+          profileName: m.profileName,
+          serverUrl: m.serverUrl,
+          username: m.username,
+          password: m.password,
+        }),
+      ),
+    startSso: (m) => this.startSso(m.profileName, m.serverUrl),
+    cancelSso: async () => {
+      this.sso?.controller.abort();
+    },
+    saveApiKey: (m) =>
+      this.signIn('saveApiKey', () =>
+        this.backend.saveApiKey({ profileName: m.profileName, serverUrl: m.serverUrl, apiKey: m.apiKey }),
+      ),
+    useProfile: (m) => this.profileOperation('useProfile', m.id, () => this.backend.useProfile(m.id)),
+    testConnection: (m) => this.testConnection(m.id),
+    signOut: (m) => this.profileOperation('signOut', m.id, () => this.backend.signOut(m.id)),
+    removeProfile: (m) => this.profileOperation('removeProfile', m.id, () => this.backend.removeProfile(m.id)),
+    copyText: (m) => this.copyCode(m.text),
+    openExternal: (m) => this.openVerificationUri(m.url),
+  };
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly backend: ProfileManagerBackend,
+    private readonly log: (line: string) => void,
+  ) {
+    this.subscriptions.push(backend.onDidChange(() => void this.postState()));
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    this.pageReady = false;
+    const webview = view.webview;
+    const bundle = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
+    webview.options = {
+      enableScripts: true,
+      localResourceRoots: [bundle, vscode.Uri.joinPath(this.extensionUri, 'media')],
+    };
+    webview.html = profileManagerHtml({
+      cspSource: webview.cspSource,
+      nonce: randomBytes(18).toString('base64'),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(bundle, 'main.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(bundle, 'main.css')).toString(),
+      codiconsUri: webview.asWebviewUri(vscode.Uri.joinPath(bundle, 'codicons', 'codicon.css')).toString(),
+    });
+    const listeners = [
+      webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
+      view.onDidDispose(() => {
+        for (const listener of listeners) listener.dispose();
+        if (this.view === view) {
+          this.view = undefined;
+          this.pageReady = false;
+        }
+      }),
+    ];
+  }
+
+  /** Reveals the Profile Manager in its view container. */
+  async show(): Promise<void> {
+    await vscode.commands.executeCommand(`${ProfileManagerViewProvider.viewType}.focus`);
+  }
+
+  /** Reveals the Profile Manager with the Add profile form forward, on `method`'s tab if given. */
+  async showAddProfile(method?: SignInMethod): Promise<void> {
+    const message: ToPage = method ? { type: 'showAddProfile', method } : { type: 'showAddProfile' };
+    if (this.pageReady) this.post(message);
+    else this.pendingShowAddProfile = message;
+    await this.show();
+  }
+
+  dispose(): void {
+    this.sso?.controller.abort();
+    this.sso = undefined;
+    for (const subscription of this.subscriptions) subscription.dispose();
+  }
+
+  private async receive(raw: unknown): Promise<void> {
+    const message = parseToHost(raw);
+    if (!message) {
+      this.log(`Profile Manager: dropped a message from the page that does not parse (${describeMessageShape(raw)}).`);
+      return;
+    }
+    const handler = this.handlers[message.type] as (m: typeof message) => Promise<void>;
+    try {
+      await handler(message);
+    } catch (error) {
+      this.log(`Profile Manager: ${message.type} failed: ${errorText(error)}`);
+    }
+  }
+
+  private async onReady(): Promise<void> {
+    this.pageReady = true;
+    await this.postState();
+    const code = this.sso?.code;
+    if (code) this.postSsoCode(code);
+    if (this.pendingShowAddProfile) {
+      this.post(this.pendingShowAddProfile);
+      this.pendingShowAddProfile = undefined;
+    }
+  }
+
+  private async postState(): Promise<void> {
+    if (!this.view || !this.pageReady) return;
+    const state = await this.backend.getState();
+    const profiles = state.profiles.filter((profile) => this.isShowable(profile));
+    this.post({
+      type: 'state',
+      profiles,
+      ...(state.activeId !== undefined ? { activeId: state.activeId } : {}),
+      ...(state.credentialSource ? { credentialSource: state.credentialSource } : {}),
+      ...(state.untrustedWorkspace !== undefined ? { untrustedWorkspace: state.untrustedWorkspace } : {}),
+    });
+  }
+
+  // One malformed profile (say, a whole key where the masked one belongs) must not hide the others.
+  private isShowable(profile: ProfileView): boolean {
+    if (profileView.safeParse(profile).success) return true;
+    this.log(`Profile Manager: left out a profile that does not fit the page's schema (${describeMessageShape(profile)}).`);
+    return false;
+  }
+
+  private async probeServer(serverUrl: string): Promise<void> {
+    try {
+      const result = await this.backend.probeServer(serverUrl);
+      this.post({ ...result, type: 'probeResult', serverUrl });
+    } catch (error) {
+      this.log(`Profile Manager: probing the server failed: ${errorText(error)}`);
+      const problem = toProblem(error);
+      this.post({
+        type: 'probeResult',
+        serverUrl,
+        reachable: false,
+        ssoEnabled: false,
+        passwordLoginEnabled: false,
+        error: problem.fix ? { message: problem.message, fix: problem.fix } : { message: problem.message },
+      });
+    }
+  }
+
+  private async signIn(op: Operation, run: () => Promise<{ profileId: string }>): Promise<void> {
+    try {
+      const outcome = await run();
+      this.post({ type: 'operationResult', op, ok: true, id: outcome.profileId });
+    } catch (error) {
+      this.log(`Profile Manager: ${op} failed: ${errorText(error)}`);
+      this.post({ type: 'operationResult', op, ok: false, error: toProblem(error) });
+    }
+  }
+
+  private async startSso(profileName: string, serverUrl: string): Promise<void> {
+    this.sso?.controller.abort();
+    const session: SsoSession = { controller: new AbortController() };
+    this.sso = session;
+    const onCode = (code: SsoCode) => {
+      if (this.sso !== session) return;
+      session.code = code;
+      this.postSsoCode(code);
+    };
+    try {
+      const outcome = await this.backend.signInWithSso({ profileName, serverUrl }, onCode, session.controller.signal);
+      if (this.sso !== session) return;
+      this.sso = undefined;
+      this.post({ type: 'operationResult', op: 'startSso', ok: true, id: outcome.profileId });
+    } catch (error) {
+      // A newer sign-in replaced this one: its page panel belongs to the newer flow.
+      if (this.sso !== session) return;
+      this.sso = undefined;
+      if (session.controller.signal.aborted) {
+        this.post({ type: 'operationResult', op: 'startSso', ok: false });
+        return;
+      }
+      this.log(`Profile Manager: SSO sign-in failed: ${errorText(error)}`);
+      this.post({ type: 'operationResult', op: 'startSso', ok: false, error: toProblem(error) });
+    }
+  }
+
+  private postSsoCode(code: SsoCode): void {
+    this.post({
+      type: 'ssoCode',
+      userCode: code.userCode,
+      verificationUri: code.verificationUri,
+      ...(code.verificationUriComplete ? { verificationUriComplete: code.verificationUriComplete } : {}),
+      expiresInSeconds: Math.max(0, Math.round((code.expiresAt - Date.now()) / 1000)),
+    });
+  }
+
+  private async profileOperation(op: Operation, id: string, run: () => Promise<unknown>): Promise<void> {
+    try {
+      const done = await run();
+      // `false` is the person declining a confirmation: nothing happened, nothing to report.
+      this.post(done === false ? { type: 'operationResult', op, id, ok: false } : { type: 'operationResult', op, id, ok: true });
+    } catch (error) {
+      this.log(`Profile Manager: ${op} failed: ${errorText(error)}`);
+      this.post({ type: 'operationResult', op, id, ok: false, error: toProblem(error) });
+    }
+  }
+
+  private async testConnection(id: string): Promise<void> {
+    try {
+      const result = await this.backend.testConnection(id);
+      this.post({ ...result, type: 'testResult', id });
+    } catch (error) {
+      this.log(`Profile Manager: testing the connection failed: ${errorText(error)}`);
+      const problem = toProblem(error);
+      this.post({
+        type: 'testResult',
+        id,
+        ok: false,
+        status: 'unreachable',
+        message: problem.message,
+        ...(problem.fix ? { fix: problem.fix } : {}),
+      });
+    }
+  }
+
+  // Only the code the host itself sent: the page is not a general clipboard writer.
+  private async copyCode(text: string): Promise<void> {
+    if (this.sso?.code?.userCode !== text) {
+      this.log('Profile Manager: refused to copy text that is not the current verification code.');
+      this.post({ type: 'operationResult', op: 'copyText', ok: false, error: { message: 'There is no verification code to copy.' } });
+      return;
+    }
+    await vscode.env.clipboard.writeText(text);
+    this.post({ type: 'operationResult', op: 'copyText', ok: true });
+  }
+
+  // Only the verification address of the running sign-in: a page that was somehow subverted must
+  // not be able to open arbitrary addresses or schemes.
+  private async openVerificationUri(url: string): Promise<void> {
+    const code = this.sso?.code;
+    const allowed = code ? [code.verificationUriComplete, code.verificationUri] : [];
+    if (!allowed.includes(url) || !/^https?:\/\//i.test(url)) {
+      this.log('Profile Manager: refused to open an address that is not the current verification address.');
+      this.post({
+        type: 'operationResult',
+        op: 'openExternal',
+        ok: false,
+        error: { message: 'There is no sign-in page to open.', fix: 'Start the SSO sign-in again.' },
+      });
+      return;
+    }
+    const opened = await vscode.env.openExternal(vscode.Uri.parse(url, true));
+    this.post(
+      opened
+        ? { type: 'operationResult', op: 'openExternal', ok: true }
+        : {
+            type: 'operationResult',
+            op: 'openExternal',
+            ok: false,
+            error: { message: 'The browser did not open.', fix: `Open ${url} yourself and enter the code.` },
+          },
+    );
+  }
+
+  private post(message: ToPage): void {
+    if (!this.view) return;
+    // The schema is the last guard before the page: it refuses, among others, a whole key where
+    // a masked one belongs.
+    if (!parseToPage(message)) {
+      this.log(`Profile Manager: refused to send the page a message that does not parse (${describeMessageShape(message)}).`);
+      return;
+    }
+    void this.view.webview.postMessage(message);
+  }
+}
+
+function toProblem(error: unknown): FieldProblem {
+  if (typeof error === 'object' && error !== null) {
+    const { message, fix, field } = error as { message?: unknown; fix?: unknown; field?: unknown };
+    if (typeof message === 'string' && message.length > 0) {
+      const parsedField = formField.safeParse(field);
+      return {
+        message: message.slice(0, 1000),
+        ...(typeof fix === 'string' && fix.length > 0 ? { fix: fix.slice(0, 1000) } : {}),
+        ...(parsedField.success ? { field: parsedField.data } : {}),
+      };
+    }
+  }
+  return { message: 'Something went wrong.', fix: 'See the CoderFlow output for details.' };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,57 @@
+import type * as vscode from 'vscode';
+import { CoderFlowClient } from '../auth/client';
+import type { Credential } from '../auth/resolve';
+import type { ProfileStore } from '../profiles/store';
+import type { CredentialService } from '../session/credentials';
+import type { SignInService } from '../session/signIn';
+import { Emitter } from '../util/event';
+import type { Log } from './log';
+import { tlsOptions } from './settings';
+
+/** What the server last said about the credential in use. */
+export type CredentialHealth = 'unknown' | 'ok' | 'invalid-api-key' | 'forbidden' | 'unreachable';
+
+/** The objects every part of the vscode layer shares, built once in activate(). */
+export interface Services {
+  context: vscode.ExtensionContext;
+  log: Log;
+  store: ProfileStore;
+  credentials: CredentialService;
+  signIn: SignInService;
+  health: HealthTracker;
+  makeClient(serverUrl: string, apiKey?: string): CoderFlowClient;
+  /** A client for the credential in use, or undefined when not signed in. */
+  currentClient(): { client: CoderFlowClient; credential: Credential } | undefined;
+}
+
+export function clientFactory(log: Log) {
+  return (serverUrl: string, apiKey?: string): CoderFlowClient => {
+    if (apiKey) log.addSecret(apiKey);
+    return new CoderFlowClient({ serverUrl, ...(apiKey ? { apiKey } : {}), tls: tlsOptions(), userAgent: 'coderflow-vscode' });
+  };
+}
+
+export class HealthTracker {
+  private value: CredentialHealth = 'unknown';
+  private readonly changed = new Emitter<CredentialHealth>();
+  readonly onDidChange = this.changed.event;
+
+  get current(): CredentialHealth {
+    return this.value;
+  }
+
+  set(next: CredentialHealth): void {
+    if (next === this.value) return;
+    this.value = next;
+    this.changed.fire(next);
+  }
+
+  /** Reads the outcome of a request made with the credential in use. */
+  observe(error: unknown): void {
+    const kind = (error as { kind?: string } | undefined)?.kind;
+    if (error === undefined) this.set('ok');
+    else if (kind === 'invalid-api-key') this.set('invalid-api-key');
+    else if (kind === 'forbidden') this.set('forbidden');
+    else if (kind === 'network' || kind === 'timeout' || kind === 'tls') this.set('unreachable');
+  }
+}

@@ -1,0 +1,222 @@
+// Every message between the Profile Manager page and its host. Both sides import this module (the
+// page bundle too), so it must stay free of `node:` and `vscode` imports. A message that does not
+// parse is dropped by whichever side receives it.
+//
+// The page is write-only for secrets: a password or an API key travels page → host inside a
+// sign-in message and never comes back. Profiles reach the page as views whose key is masked.
+import * as z from 'zod/mini';
+
+const text = (max: number) => z.string().check(z.maxLength(max));
+const required = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
+
+const id = required(200);
+const profileName = required(200);
+const serverUrl = required(2048);
+
+export const formField = z.enum(['profileName', 'serverUrl', 'username', 'password', 'apiKey']);
+export type FormField = z.infer<typeof formField>;
+
+export const signInMethod = z.enum(['password', 'sso', 'apiKey']);
+export type SignInMethod = z.infer<typeof signInMethod>;
+
+/** Where the credential in use comes from (ARCHITECTURE.md: every credential carries its source). */
+export const credentialSourceKind = z.enum(['profile', 'cli-env', 'cli-profile', 'setting']);
+export type CredentialSourceKind = z.infer<typeof credentialSourceKind>;
+
+export const profileStatus = z.enum(['verified', 'invalidKey', 'forbidden', 'unreachable', 'signedOut']);
+export type ProfileStatus = z.infer<typeof profileStatus>;
+
+/**
+ * `pc_…` and the key's last four characters. The pattern is the guard: a whole key put here by
+ * mistake fails to parse, so the host refuses to send it and the page refuses to show it.
+ */
+export const maskedKey = z.string().check(z.regex(/^pc_…[A-Za-z0-9_-]{4}$/));
+
+export const profileView = z.object({
+  id,
+  name: profileName,
+  serverUrl,
+  user: z.optional(text(200)),
+  /** How the key was obtained; `unknown` for keys the CLI stored or a person pasted into its config. */
+  method: z.enum(['password', 'sso', 'apiKey', 'unknown']),
+  source: z.enum(['extension', 'cli']),
+  active: z.boolean(),
+  activeSource: z.optional(credentialSourceKind),
+  maskedKey: z.optional(maskedKey),
+  keyId: z.optional(text(200)),
+  /** ISO-8601. */
+  lastVerifiedAt: z.optional(text(64)),
+  status: z.optional(profileStatus),
+});
+export type ProfileView = z.infer<typeof profileView>;
+
+export const credentialSourceView = z.object({
+  source: credentialSourceKind,
+  /** One sentence a person can read, e.g. "CODER_API_KEY from the environment". */
+  detail: text(500),
+  serverUrl: z.optional(text(2048)),
+});
+export type CredentialSourceView = z.infer<typeof credentialSourceView>;
+
+export const problem = z.object({
+  message: required(1000),
+  fix: z.optional(text(1000)),
+});
+export type Problem = z.infer<typeof problem>;
+
+export const fieldProblem = z.object({
+  message: required(1000),
+  fix: z.optional(text(1000)),
+  /** The form field the problem concerns; absent when it concerns the whole form. */
+  field: z.optional(formField),
+});
+export type FieldProblem = z.infer<typeof fieldProblem>;
+
+// ---- page → host ----
+
+const ready = z.object({ type: z.literal('ready') });
+const probeServer = z.object({ type: z.literal('probeServer'), serverUrl });
+const signInPassword = z.object({
+  type: z.literal('signInPassword'),
+  profileName,
+  serverUrl,
+  username: required(200),
+  password: required(1024),
+});
+const startSso = z.object({ type: z.literal('startSso'), profileName, serverUrl });
+const cancelSso = z.object({ type: z.literal('cancelSso') });
+const saveApiKey = z.object({ type: z.literal('saveApiKey'), profileName, serverUrl, apiKey: required(1024) });
+const useProfile = z.object({ type: z.literal('useProfile'), id });
+const testConnection = z.object({ type: z.literal('testConnection'), id });
+const signOut = z.object({ type: z.literal('signOut'), id });
+const removeProfile = z.object({ type: z.literal('removeProfile'), id });
+/** The SSO verification code; the host writes it to the clipboard (the page may lack permission). */
+const copyText = z.object({ type: z.literal('copyText'), text: required(200) });
+/** Only the verification URI the host sent in `ssoCode` is opened; anything else is refused. */
+const openExternal = z.object({ type: z.literal('openExternal'), url: required(4096) });
+
+export const toHost = z.discriminatedUnion('type', [
+  ready,
+  probeServer,
+  signInPassword,
+  startSso,
+  cancelSso,
+  saveApiKey,
+  useProfile,
+  testConnection,
+  signOut,
+  removeProfile,
+  copyText,
+  openExternal,
+]);
+export type ToHost = z.infer<typeof toHost>;
+export type ToHostType = ToHost['type'];
+export type ToHostOf<T extends ToHostType> = Extract<ToHost, { type: T }>;
+
+// ---- host → page ----
+
+const state = z.object({
+  type: z.literal('state'),
+  profiles: z.array(profileView).check(z.maxLength(500)),
+  activeId: z.optional(id),
+  credentialSource: z.optional(credentialSourceView),
+  untrustedWorkspace: z.optional(z.boolean()),
+});
+
+const probeResult = z.object({
+  type: z.literal('probeResult'),
+  /** Exactly as the page sent it, so the page can ignore an answer about a URL it no longer shows. */
+  serverUrl,
+  reachable: z.boolean(),
+  ssoEnabled: z.boolean(),
+  passwordLoginEnabled: z.boolean(),
+  providerName: z.optional(text(200)),
+  error: z.optional(problem),
+});
+
+const ssoCode = z.object({
+  type: z.literal('ssoCode'),
+  userCode: required(200),
+  verificationUri: required(4096),
+  verificationUriComplete: z.optional(required(4096)),
+  // Seconds left when sent, not a deadline: in a remote window the host's clock and the page's
+  // clock can differ, so the page turns this into a deadline on its own clock.
+  expiresInSeconds: z.number().check(z.gte(0), z.lte(86_400)),
+});
+
+export const operation = z.enum([
+  'signInPassword',
+  'startSso',
+  'saveApiKey',
+  'useProfile',
+  'signOut',
+  'removeProfile',
+  'copyText',
+  'openExternal',
+]);
+export type Operation = z.infer<typeof operation>;
+
+const operationResult = z.object({
+  type: z.literal('operationResult'),
+  op: operation,
+  /** The profile the operation concerned or created. */
+  id: z.optional(id),
+  ok: z.boolean(),
+  /** Absent with ok: false when the person cancelled: nothing to report. */
+  error: z.optional(fieldProblem),
+});
+
+const testResult = z.object({
+  type: z.literal('testResult'),
+  id,
+  ok: z.boolean(),
+  status: profileStatus,
+  message: required(1000),
+  fix: z.optional(text(1000)),
+  user: z.optional(text(200)),
+});
+
+/** Sent by the host's "Sign In" command: bring the Add profile form forward on a tab. */
+const showAddProfile = z.object({ type: z.literal('showAddProfile'), method: z.optional(signInMethod) });
+
+export const toPage = z.discriminatedUnion('type', [
+  state,
+  probeResult,
+  ssoCode,
+  operationResult,
+  testResult,
+  showAddProfile,
+]);
+export type ToPage = z.infer<typeof toPage>;
+export type ToPageOf<T extends ToPage['type']> = Extract<ToPage, { type: T }>;
+
+export type StateMessage = ToPageOf<'state'>;
+export type ProbeResult = Omit<ToPageOf<'probeResult'>, 'type'>;
+export type TestResult = Omit<ToPageOf<'testResult'>, 'type'>;
+
+export function parseToHost(message: unknown): ToHost | undefined {
+  const result = toHost.safeParse(message);
+  return result.success ? result.data : undefined;
+}
+
+export function parseToPage(message: unknown): ToPage | undefined {
+  const result = toPage.safeParse(message);
+  return result.success ? result.data : undefined;
+}
+
+/**
+ * What may be logged about a message that did not parse: its type and field names, never values
+ * (a malformed sign-in message can still carry a password).
+ */
+export function describeMessageShape(message: unknown): string {
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+    return Array.isArray(message) ? 'an array' : `a ${typeof message}`;
+  }
+  const record = message as Record<string, unknown>;
+  const type = typeof record.type === 'string' ? JSON.stringify(record.type.slice(0, 40)) : 'none';
+  const fields = Object.keys(record)
+    .filter((key) => key !== 'type')
+    .slice(0, 20)
+    .map((key) => key.slice(0, 40));
+  return `type ${type}, fields [${fields.join(', ')}]`;
+}

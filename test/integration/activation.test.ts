@@ -1,0 +1,121 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+
+const EXTENSION_ID = 'profoundlogic.coderflow-vscode';
+
+// The public names other issues and users rely on (issue 2); the manifest must keep them.
+const PUBLIC_COMMANDS = [
+  'profoundCoder.openProfileManager',
+  'profoundCoder.signIn',
+  'profoundCoder.signInWithSso',
+  'profoundCoder.signInWithApiKey',
+  'profoundCoder.switchProfile',
+  'profoundCoder.signOut',
+  'profoundCoder.showCredentialSource',
+  'profoundCoder.testConnection',
+  'profoundCoder.manageApiKeys',
+  'profoundCoder.rotateApiKey',
+];
+const EXPECTED_SCOPES: Record<string, string> = {
+  'profoundCoder.serverUrl': 'resource',
+  'profoundCoder.apiKey': 'resource',
+  'profoundCoder.cliConfigPath': 'machine-overridable',
+  'profoundCoder.cliProfile': 'window',
+  'profoundCoder.tls.caFile': 'application',
+  'profoundCoder.tls.insecure': 'application',
+};
+
+interface ManifestSetting {
+  default: unknown;
+  scope?: string;
+}
+interface Manifest {
+  contributes: {
+    commands: { command: string }[];
+    configuration: { properties: Record<string, ManifestSetting> };
+  };
+}
+
+function extension(): vscode.Extension<unknown> {
+  const found = vscode.extensions.getExtension(EXTENSION_ID);
+  assert.ok(found, `${EXTENSION_ID} is not loaded in this extension host`);
+  return found;
+}
+
+/** The manifest as written in the repository, not as VS Code reports it back. */
+function manifest(): Manifest {
+  return JSON.parse(readFileSync(join(extension().extensionPath, 'package.json'), 'utf8')) as Manifest;
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return true;
+}
+
+describe('CoderFlow in a real VS Code extension host', () => {
+  it('activates on its own once VS Code has started', async () => {
+    const ext = extension();
+    assert.ok(await waitFor(() => ext.isActive, 20_000), 'the extension did not activate within 20 s of startup');
+  });
+
+  it('declares every public command in its manifest', () => {
+    const declared = manifest().contributes.commands.map((entry) => entry.command);
+    assert.deepEqual(PUBLIC_COMMANDS.filter((id) => !declared.includes(id)), []);
+  });
+
+  it('registers every command the manifest contributes', async () => {
+    await extension().activate();
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const declared = manifest().contributes.commands.map((entry) => entry.command);
+    assert.ok(declared.length > 0);
+    assert.deepEqual(declared.filter((id) => !registered.has(id)), []);
+  });
+
+  it('gives every contributed setting its declared default', () => {
+    const settings = Object.entries(manifest().contributes.configuration.properties);
+    assert.deepEqual(settings.map(([key]) => key).sort(), Object.keys(EXPECTED_SCOPES).sort());
+    const configuration = vscode.workspace.getConfiguration();
+    for (const [key, declared] of settings) {
+      const inspected = configuration.inspect(key);
+      assert.ok(inspected, `VS Code does not know the setting ${key}`);
+      assert.deepEqual(inspected.defaultValue, declared.default, `default of ${key}`);
+      assert.deepEqual(configuration.get(key), declared.default, `value of ${key} in a fresh workspace`);
+    }
+  });
+
+  it('declares each setting with the scope the design gives it', () => {
+    const properties = manifest().contributes.configuration.properties;
+    for (const [key, scope] of Object.entries(EXPECTED_SCOPES)) {
+      assert.equal(properties[key]?.scope, scope, `scope of ${key}`);
+    }
+  });
+
+  it('refuses workspace values for the application-scoped TLS settings', async () => {
+    const configuration = vscode.workspace.getConfiguration('profoundCoder');
+    await assert.rejects(
+      Promise.resolve(configuration.update('tls.insecure', true, vscode.ConfigurationTarget.Workspace)),
+      /User settings|application/i,
+    );
+    await assert.rejects(
+      Promise.resolve(configuration.update('tls.caFile', '/tmp/ca.pem', vscode.ConfigurationTarget.Workspace)),
+      /User settings|application/i,
+    );
+    assert.equal(vscode.workspace.getConfiguration('profoundCoder').inspect('tls.insecure')?.workspaceValue, undefined);
+  });
+
+  it('accepts workspace values for the settings a workspace may carry', async () => {
+    const configuration = vscode.workspace.getConfiguration('profoundCoder');
+    try {
+      await configuration.update('serverUrl', 'http://127.0.0.1:9', vscode.ConfigurationTarget.Workspace);
+      assert.equal(vscode.workspace.getConfiguration('profoundCoder').inspect('serverUrl')?.workspaceValue, 'http://127.0.0.1:9');
+    } finally {
+      await configuration.update('serverUrl', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+});

@@ -1,0 +1,83 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type Mocha = require('mocha');
+import * as vscode from 'vscode';
+import { appendResult, RESULTS_ENV, resultsReporter } from '../support/results';
+
+// The extension-test entry point (extensionTestsPath): VS Code loads this module in the real
+// extension host and awaits run(). Both runners load it: runBrowser (VS Code's server in
+// Chromium, results through the file named by RESULTS_ENV) and runDesktop (@vscode/test-electron,
+// mocha's spec reporter on the console).
+
+type MochaClass = typeof Mocha;
+
+const TRUST_TIMEOUT_MS = 60_000;
+
+export async function run(): Promise<void> {
+  const resultsFile = process.env[RESULTS_ENV];
+  try {
+    await waitForWorkspaceTrust();
+    const failures = await runMocha(resultsFile);
+    // VS Code reports a rejected run() as a failed test run (exit code 1 on the desktop).
+    if (failures > 0) throw new TestFailures(`${failures} integration test${failures === 1 ? '' : 's'} failed`);
+  } catch (error) {
+    if (resultsFile && !(error instanceof TestFailures)) {
+      const { message, stack } = error instanceof Error ? error : new Error(String(error));
+      appendResult(resultsFile, { event: 'crash', message, stack: stack ?? '' });
+    }
+    throw error;
+  }
+}
+
+class TestFailures extends Error {}
+
+/** The tests run as a person who trusted the folder: a browser runner clicks "Yes, I trust the authors". */
+async function waitForWorkspaceTrust(): Promise<void> {
+  if (vscode.workspace.isTrusted) return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      subscription.dispose();
+      reject(new Error(`the workspace was not trusted within ${TRUST_TIMEOUT_MS / 1000} s`));
+    }, TRUST_TIMEOUT_MS);
+    const subscription = vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      clearTimeout(timer);
+      subscription.dispose();
+      resolve();
+    });
+  });
+}
+
+function runMocha(resultsFile: string | undefined): Promise<number> {
+  const MochaRunner = loadMocha();
+  const mocha = new MochaRunner({
+    ui: 'bdd',
+    color: !resultsFile,
+    timeout: 30_000,
+    ...(process.env.CODERFLOW_TEST_GREP ? { grep: process.env.CODERFLOW_TEST_GREP } : {}),
+    ...(resultsFile
+      ? { reporter: resultsReporter(MochaRunner), reporterOptions: { file: resultsFile } }
+      : { reporter: 'spec' }),
+  });
+  for (const file of testFiles(__dirname)) mocha.addFile(file);
+  return new Promise((resolve, reject) => {
+    try {
+      mocha.run(resolve);
+    } catch (error) {
+      reject(error);
+    }
+  });
+}
+
+/** mocha 12 is an ES module whose default export is the Mocha class; older ones are CommonJS. */
+function loadMocha(): MochaClass {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const loaded = require('mocha') as MochaClass | { default: MochaClass };
+  return 'default' in loaded ? loaded.default : loaded;
+}
+
+function testFiles(folder: string): string[] {
+  return (readdirSync(folder, { recursive: true }) as string[])
+    .filter((name) => name.endsWith('.test.js'))
+    .sort()
+    .map((name) => join(folder, name));
+}

@@ -1,0 +1,131 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { startServer } from '../server/index';
+import { launchChromium, Workbench } from '../support/browser';
+import { delay } from '../support/processes';
+import { RESULTS_ENV, SpecPrinter, type ResultRecord } from '../support/results';
+import { TEST_SERVER_URL_ENV } from '../support/session';
+import { createWorkspace, freshRunDir, repoRoot, startVscodeServer, type VscodeServer } from '../support/vscodeServer';
+
+// Runs the integration suite (index.ts and *.test.js next to it) in a real VS Code extension
+// host: VS Code's server on 127.0.0.1, its workbench in Chromium, the reference CoderFlow server
+// for sign-ins. Prints mocha's spec output; the exit code is the number of failures (at least 1
+// when the run crashed or timed out).
+//
+//   node out/test/integration/runBrowser.js [--grep TEXT] [--timeout SECONDS] [--echo]
+
+const args = process.argv.slice(2);
+const option = (name: string) => {
+  const index = args.indexOf(name);
+  return index >= 0 ? args[index + 1] : undefined;
+};
+const timeoutMs = Number(option('--timeout') ?? 600) * 1000;
+const grep = option('--grep');
+const echo = args.includes('--echo');
+const START_TIMEOUT_MS = 120_000;
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const runDir = freshRunDir('integration');
+  const resultsFile = join(runDir, 'results.jsonl');
+  const stops: (() => Promise<void> | void)[] = [() => rmSync(runDir, { recursive: true, force: true })];
+  let vscode: VscodeServer | undefined;
+  let outcome: Outcome = { failures: 1, finished: false, reason: 'the run did not start' };
+  try {
+    const server = await startServer({ testControl: true });
+    stops.push(() => server.stop());
+    const workspace = createWorkspace();
+    stops.push(() => workspace.remove());
+    vscode = await startVscodeServer({
+      name: 'vscode-integration',
+      echo,
+      env: { [RESULTS_ENV]: resultsFile, [TEST_SERVER_URL_ENV]: server.url, ...(grep ? { CODERFLOW_TEST_GREP: grep } : {}) },
+    });
+    const served = vscode;
+    stops.push(() => served.stop({ keepData: !outcome.finished || outcome.failures > 0 }));
+    const browser: Browser = await launchChromium();
+    stops.push(() => browser.close());
+    log(`VS Code server ${vscode.origin}, reference server ${server.url} (${seconds(started)})`);
+    const workbench = await Workbench.open(
+      browser,
+      vscode.workbenchUrl({ folder: workspace.folder, extensionTestsPath: join(repoRoot, 'out/test/integration/index.js') }),
+    );
+    log(`workbench loaded (${seconds(started)})`);
+    outcome = await followResults(resultsFile, vscode, workbench, timeoutMs - (Date.now() - started));
+  } catch (error) {
+    outcome = { failures: 1, finished: false, reason: (error as Error).stack ?? String(error) };
+  } finally {
+    if (!outcome.finished) {
+      log(`FAILED: ${outcome.reason}`);
+      if (vscode) log(`VS Code's logs are kept in ${join(vscode.dataDir, 'server-data/data/logs')}`);
+    }
+    for (const stop of stops.reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        log(`cleanup: ${(error as Error).message}`);
+      }
+    }
+  }
+  log(`done in ${seconds(started)}`);
+  return Math.min(outcome.failures, 255);
+}
+
+interface Outcome {
+  failures: number;
+  /** Mocha reached its end event. */
+  finished: boolean;
+  reason: string;
+}
+
+/** Prints the extension host's results as they come, until mocha's end, a crash or the timeout. */
+async function followResults(file: string, vscode: VscodeServer, workbench: Workbench, remainingMs: number): Promise<Outcome> {
+  const printer = new SpecPrinter();
+  const deadline = Date.now() + remainingMs;
+  // A test module that VS Code could not load reports nothing at all: do not wait the full timeout.
+  const startDeadline = Date.now() + START_TIMEOUT_MS;
+  let consumed = 0;
+  let failures = 0;
+  for (;;) {
+    const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+    const complete = text.slice(0, text.lastIndexOf('\n') + 1);
+    for (const line of complete.slice(consumed).split('\n')) {
+      if (!line) continue;
+      const record = JSON.parse(line) as ResultRecord;
+      printer.print(record);
+      if (record.event === 'fail') failures++;
+      if (record.event === 'end') return { failures: record.failures, finished: true, reason: '' };
+      if (record.event === 'crash') return { failures: Math.max(failures, 1), finished: false, reason: `the extension host reported: ${record.message}` };
+    }
+    consumed = complete.length;
+    // index.ts waits for trust before it starts mocha; answer the dialog whenever VS Code asks.
+    if (await workbench.trustIfAsked()) log(`trusted the workspace folder ("Yes, I trust the authors")`);
+    if (vscode.process.hasExited()) {
+      return { failures: Math.max(failures, 1), finished: false, reason: `VS Code's server exited:\n${vscode.process.output()}` };
+    }
+    if (consumed === 0 && Date.now() > startDeadline) {
+      return { failures: 1, finished: false, reason: `the extension host did not start the tests within ${START_TIMEOUT_MS / 1000} s` };
+    }
+    if (Date.now() > deadline) {
+      return { failures: Math.max(failures, 1), finished: false, reason: `timed out after ${timeoutMs / 1000} s` };
+    }
+    await delay(250);
+  }
+}
+
+function log(line: string): void {
+  console.log(`[integration] ${line}`);
+}
+
+function seconds(started: number): string {
+  return `${((Date.now() - started) / 1000).toFixed(1)} s`;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

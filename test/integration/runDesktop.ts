@@ -1,0 +1,42 @@
+import { join } from 'node:path';
+import { runTests } from '@vscode/test-electron';
+import { startServer } from '../server/index';
+import { TEST_SERVER_URL_ENV } from '../support/session';
+import { createWorkspace, freshRunDir, repoRoot } from '../support/vscodeServer';
+
+// The same integration suite in desktop VS Code through @vscode/test-electron (`npm run
+// test:desktop`), for machines that can download VS Code. Not part of `npm test`: these
+// offline machines cannot download it, and runBrowser.ts covers the same suite there.
+
+const VSCODE_VERSION = '1.100.3';
+
+async function main(): Promise<number> {
+  const server = await startServer({ testControl: true });
+  const workspace = createWorkspace();
+  try {
+    const userData = freshRunDir('desktop');
+    await runTests({
+      version: VSCODE_VERSION,
+      extensionDevelopmentPath: repoRoot,
+      extensionTestsPath: join(repoRoot, 'out/test/integration/index.js'),
+      extensionTestsEnv: { [TEST_SERVER_URL_ENV]: server.url },
+      // The desktop runner has no one to click the trust dialog: trust is turned off instead.
+      launchArgs: [
+        workspace.folder,
+        '--disable-extensions',
+        '--disable-workspace-trust',
+        '--user-data-dir', join(userData, 'user-data'),
+        '--extensions-dir', join(userData, 'extensions'),
+      ],
+    });
+    return 0;
+  } catch (error) {
+    console.error(`Desktop integration run failed: ${(error as Error).message}`);
+    return 1;
+  } finally {
+    workspace.remove();
+    await server.stop();
+  }
+}
+
+main().then((code) => process.exit(code));

@@ -1,0 +1,137 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { installation, repoRoot } from './vscodeServer';
+
+// A person's view of VS Code in the browser: Debian's Chromium driven by playwright-core.
+
+export const EXTENSION_ID = 'profoundlogic.coderflow-vscode';
+export const screenshotDir = join(repoRoot, '.artifacts/screenshots');
+
+export async function launchChromium(): Promise<Browser> {
+  const { chromiumPath } = await installation();
+  return chromium.launch({
+    executablePath: chromiumPath,
+    // As root Chromium needs --no-sandbox; the rest keeps it off the network and quiet.
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+export type ThemeKind = 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
+
+// The built-in theme of each kind, and the class VS Code puts on the workbench once it applies.
+const THEMES: Record<ThemeKind, { label: string; bodyClass: string }> = {
+  light: { label: 'Light Modern', bodyClass: 'vs' },
+  dark: { label: 'Dark Modern', bodyClass: 'vs-dark' },
+  'high-contrast': { label: 'Dark High Contrast', bodyClass: 'hc-black' },
+  'high-contrast-light': { label: 'Light High Contrast', bodyClass: 'hc-light' },
+};
+
+export class Workbench {
+  private constructor(readonly page: Page) {}
+
+  /** Opens a workbench URL in a new page and waits until VS Code has drawn its Activity Bar. */
+  static async open(browser: Browser, url: string, viewport = { width: 1400, height: 900 }): Promise<Workbench> {
+    const page = await browser.newPage({ viewport });
+    await page.goto(url);
+    await page.locator('.monaco-workbench .activitybar').waitFor({ timeout: 90_000 });
+    return new Workbench(page);
+  }
+
+  /** Answers the workspace-trust dialog VS Code shows for a new folder. */
+  async answerTrust(answer: 'trust' | 'restricted' = 'trust'): Promise<void> {
+    const name = answer === 'trust' ? 'Yes, I trust the authors' : "No, I don't trust the authors";
+    const button = this.page.locator('.monaco-dialog-box').getByRole('button', { name });
+    await button.click({ timeout: 60_000 });
+    await this.page.locator('.monaco-dialog-box').waitFor({ state: 'detached' });
+  }
+
+  /**
+   * Clicks "Yes, I trust the authors" if the trust dialog is on screen now; never waits for it.
+   * (VS Code does not always ask: an extension-test window, for one, may open trusted.)
+   */
+  async trustIfAsked(): Promise<boolean> {
+    const button = this.page.locator('.monaco-dialog-box').getByRole('button', { name: 'Yes, I trust the authors' });
+    if (!(await button.isVisible())) return false;
+    await button.click();
+    return true;
+  }
+
+  /** Clicks a view container's icon in the Activity Bar (its title, e.g. "CoderFlow"). */
+  async openViewContainer(title: string): Promise<void> {
+    const item = this.page.locator(`.activitybar a.action-label[aria-label="${title}"], .activitybar a.action-label[aria-label^="${title} ("]`);
+    await item.first().click({ timeout: 30_000 });
+  }
+
+  /**
+   * The document of an extension's webview view. VS Code hosts it in an iframe (the webview's
+   * host page) that holds a second iframe with the extension's HTML; this returns that inner frame
+   * once `text` is visible in it.
+   */
+  async webviewFrame(options: { text: string | RegExp; extensionId?: string; timeoutMs?: number }): Promise<Frame> {
+    const extensionId = options.extensionId ?? EXTENSION_ID;
+    const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+    for (;;) {
+      const hosts = this.page.frames().filter((frame) => frame.url().includes('/webview/') && frame.url().includes(`extensionId=${encodeURIComponent(extensionId)}`));
+      for (const host of hosts) {
+        for (const inner of host.childFrames()) {
+          if (await inner.getByText(options.text).first().isVisible().catch(() => false)) return inner;
+        }
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`no webview of ${extensionId} shows ${String(options.text)} (${hosts.length} webview host frame(s) found)`);
+      }
+      await this.page.waitForTimeout(250);
+    }
+  }
+
+  /** Runs a command from the Command Palette by its title as shown there, e.g. "CoderFlow: Sign In". */
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('Control+Shift+P');
+    const input = this.page.locator('.quick-input-widget input[type="text"]');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { has: this.page.locator('.label-name', { hasText: title }) });
+    await row.first().waitFor();
+    // The palette ranks fuzzy matches; pick the exact title, not merely the first row.
+    const rows = await row.all();
+    for (const candidate of rows) {
+      if ((await candidate.locator('.label-name').innerText()).trim() === title) {
+        await candidate.click();
+        return;
+      }
+    }
+    throw new Error(`the Command Palette has no command titled "${title}"`);
+  }
+
+  /** The messages of the notification toasts now on screen. */
+  async notifications(): Promise<string[]> {
+    return this.page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts();
+  }
+
+  /** Waits for a notification toast whose message matches, and returns its text. */
+  async waitForNotification(text: string | RegExp, timeoutMs = 30_000): Promise<string> {
+    const toast = this.page.locator('.notifications-toasts .notification-list-item-message').filter({ hasText: text });
+    await toast.first().waitFor({ timeout: timeoutMs });
+    return toast.first().innerText();
+  }
+
+  /** Switches the color theme as a person does (Preferences: Color Theme) and waits until it applies. */
+  async setColorTheme(kind: ThemeKind): Promise<void> {
+    const theme = THEMES[kind];
+    await this.runCommand('Preferences: Color Theme');
+    const input = this.page.locator('.quick-input-widget input[type="text"]');
+    await input.fill(theme.label);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: theme.label }).first().waitFor();
+    await input.press('Enter');
+    await this.page.locator(`.monaco-workbench.${theme.bodyClass}`).waitFor();
+  }
+
+  /** Saves a screenshot of the page to .artifacts/screenshots/<name>.png and returns its path. */
+  async screenshot(name: string): Promise<string> {
+    mkdirSync(screenshotDir, { recursive: true });
+    const path = join(screenshotDir, `${name}.png`);
+    await this.page.screenshot({ path });
+    return path;
+  }
+}

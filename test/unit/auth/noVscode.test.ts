@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
+
+// out/test/unit/auth → the repository root.
+const root = join(__dirname, '..', '..', '..', '..');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
+  );
+}
+
+/** The modules a TypeScript file imports or requires, by specifier. */
+function importsOf(source: string): string[] {
+  const pattern = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm;
+  return [...source.matchAll(pattern)].map((m) => m[1]!);
+}
+
+describe('src/auth is plain Node', () => {
+  it('finds vscode imports in every form the check looks for', () => {
+    const sample = `import * as vscode from 'vscode';\nimport type { Uri } from "vscode";\nconst v = require('vscode');\nawait import('vscode');\nimport 'vscode';`;
+    assert.deepEqual(importsOf(sample), ['vscode', 'vscode', 'vscode', 'vscode', 'vscode']);
+  });
+
+  it('has no file that imports vscode', () => {
+    const files = sourceFiles(join(root, 'src', 'auth'));
+    assert.ok(files.length >= 10, `expected the auth sources, found ${files.length}`);
+    const offenders = files.filter((file) => importsOf(readFileSync(file, 'utf8')).some((spec) => spec === 'vscode' || spec.startsWith('vscode/')));
+    assert.deepEqual(offenders, []);
+  });
+
+  it('imports nothing from outside src/auth except Node built-ins, zod/mini and node-fetch', () => {
+    const auth = join(root, 'src', 'auth');
+    for (const file of sourceFiles(auth)) {
+      for (const spec of importsOf(readFileSync(file, 'utf8'))) {
+        const inside = spec.startsWith('.') && resolve(dirname(file), spec).startsWith(auth + sep);
+        const allowed = inside || spec.startsWith('node:') || spec === 'zod/mini' || spec === 'node-fetch';
+        assert.ok(allowed, `${file} imports ${spec}`);
+      }
+    }
+  });
+});

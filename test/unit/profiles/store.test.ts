@@ -1,0 +1,164 @@
+import assert from 'node:assert/strict';
+import { ProfileStore, SecretStorageError, ProfileStateError, type NewProfile } from '../../../src/profiles/store';
+import { MemoryMemento, MemorySecrets } from './memoryStorage';
+
+const KEY_A = 'pc_' + 'a'.repeat(60) + 'a1b2';
+const KEY_B = 'pc_' + 'b'.repeat(60) + 'c3d4';
+
+function newProfile(overrides: Partial<NewProfile> = {}): NewProfile {
+  return {
+    name: 'Production',
+    serverUrl: 'https://coderflow.example.com',
+    username: 'alice',
+    method: 'password',
+    keyId: 'k1',
+    keyName: 'VS Code on devbox',
+    createdByExtension: true,
+    ...overrides,
+  };
+}
+
+function setup() {
+  const globalState = new MemoryMemento();
+  const workspaceState = new MemoryMemento();
+  const secrets = new MemorySecrets();
+  const store = new ProfileStore(globalState, secrets, workspaceState);
+  return { globalState, workspaceState, secrets, store };
+}
+
+function everythingOutsideSecrets(globalState: MemoryMemento, workspaceState: MemoryMemento): string {
+  return JSON.stringify([...globalState.values, ...workspaceState.values]);
+}
+
+describe('ProfileStore', () => {
+  it('keeps the key in SecretStorage and only a four-character hint in globalState', async () => {
+    const { store, globalState, workspaceState, secrets } = setup();
+    const saved = await store.save(newProfile(), KEY_A);
+    assert.equal(await store.getKey(saved.id), KEY_A);
+    assert.equal(saved.keyHint, 'a1b2');
+    assert.equal([...secrets.values.values()].filter((v) => v.includes(KEY_A)).length, 1);
+    assert.ok(!everythingOutsideSecrets(globalState, workspaceState).includes(KEY_A.slice(3, 20)));
+    assert.deepEqual(store.list().map((p) => p.name), ['Production']);
+  });
+
+  it('reads a corrupt or foreign secret value as absent instead of failing', async () => {
+    const { store, secrets } = setup();
+    const saved = await store.save(newProfile(), KEY_A);
+    const entry = [...secrets.values.keys()][0];
+    for (const bad of ['not json', '{"apiKey":42}', '{"apiKey":"sk-ant-123"}', '"pc_plain"']) {
+      secrets.values.set(entry, bad);
+      assert.equal(await store.getKey(saved.id), undefined, bad);
+    }
+  });
+
+  it('saves nothing and says how to fix it when SecretStorage fails', async () => {
+    const { store, secrets, globalState } = setup();
+    secrets.failWrites = true;
+    await assert.rejects(store.save(newProfile(), KEY_A), (e: unknown) => {
+      assert.ok(e instanceof SecretStorageError);
+      assert.match(e.message, /could not save the API key in its secure storage/);
+      assert.match(e.fix, /keyring/);
+      assert.match(e.fix, /coder login/);
+      return true;
+    });
+    assert.deepEqual(store.list(), []);
+    assert.equal(globalState.values.size, 0);
+  });
+
+  it('removes the new secret again when the metadata cannot be written', async () => {
+    const { store, secrets, globalState } = setup();
+    globalState.failWrites = true;
+    await assert.rejects(store.save(newProfile(), KEY_A), ProfileStateError);
+    assert.equal(secrets.values.size, 0);
+    assert.deepEqual(store.list(), []);
+  });
+
+  it('restores the previous key when re-signing in to a profile fails half-way', async () => {
+    const { store, globalState } = setup();
+    const saved = await store.save(newProfile(), KEY_A);
+    globalState.failWrites = true;
+    await assert.rejects(store.save(newProfile({ id: saved.id, keyId: 'k2' }), KEY_B), ProfileStateError);
+    assert.equal(await store.getKey(saved.id), KEY_A);
+    assert.equal(store.get(saved.id)?.keyId, 'k1');
+  });
+
+  it('replaces the key of an existing profile and keeps its id and creation time', async () => {
+    const { store } = setup();
+    const first = await store.save(newProfile(), KEY_A);
+    const second = await store.save(newProfile({ id: first.id, keyId: 'k2' }), KEY_B);
+    assert.equal(second.id, first.id);
+    assert.equal(second.createdAt, first.createdAt);
+    assert.equal(await store.getKey(first.id), KEY_B);
+    assert.equal(store.list().length, 1);
+  });
+
+  it('runs two quick sign-ins one after the other and keeps both profiles', async () => {
+    const { store } = setup();
+    const [a, b] = await Promise.all([
+      store.save(newProfile({ name: 'A' }), KEY_A),
+      store.save(newProfile({ name: 'B' }), KEY_B),
+    ]);
+    assert.deepEqual(store.list().map((p) => p.name), ['A', 'B']);
+    assert.equal(await store.getKey(a.id), KEY_A);
+    assert.equal(await store.getKey(b.id), KEY_B);
+  });
+
+  it('signs out by deleting the key but keeps the profile for the next sign-in', async () => {
+    const { store } = setup();
+    const saved = await store.save(newProfile(), KEY_A);
+    await store.signOut(saved.id);
+    assert.equal(await store.getKey(saved.id), undefined);
+    const after = store.get(saved.id);
+    assert.equal(after?.name, 'Production');
+    assert.equal(after?.keyHint, undefined);
+  });
+
+  it('removes a profile with its key and its selection', async () => {
+    const { store, secrets } = setup();
+    const saved = await store.save(newProfile(), KEY_A);
+    await store.select(saved.id);
+    await store.remove(saved.id);
+    assert.deepEqual(store.list(), []);
+    assert.equal(secrets.values.size, 0);
+    assert.equal(store.selectedId(), undefined);
+  });
+
+  it('keeps the profile listed when the keyring refuses to delete its key', async () => {
+    const { store, secrets } = setup();
+    const saved = await store.save(newProfile(), KEY_A);
+    secrets.failWrites = true;
+    await assert.rejects(store.remove(saved.id), SecretStorageError);
+    assert.equal(store.list().length, 1);
+  });
+
+  it('prefers the workspace choice of profile over the global one', async () => {
+    const { store } = setup();
+    const a = await store.save(newProfile({ name: 'A' }), KEY_A);
+    const b = await store.save(newProfile({ name: 'B' }), KEY_B);
+    await store.select(a.id, 'global');
+    assert.equal(store.selectedId(), a.id);
+    await store.select(b.id, 'workspace');
+    assert.equal(store.selectedId(), b.id);
+    await store.remove(b.id);
+    assert.equal(store.selectedId(), a.id);
+  });
+
+  it('keeps list entries it cannot read, so a newer version loses nothing', async () => {
+    const { store, globalState } = setup();
+    const foreign = { id: 'x', name: 'From the future', kind: 'oauth' };
+    await globalState.update('profoundCoder.profiles', { version: 1, profiles: [foreign] });
+    await store.save(newProfile(), KEY_A);
+    const raw = globalState.get<{ profiles: unknown[] }>('profoundCoder.profiles');
+    assert.deepEqual(raw?.profiles[0], foreign);
+    assert.equal(store.list().length, 1);
+  });
+
+  it('tells listeners when another window changes a profile key', async () => {
+    const { store, secrets } = setup();
+    let fired = 0;
+    store.onDidChange(() => fired++);
+    secrets.externalStore('profoundCoder.profile/other-window', JSON.stringify({ apiKey: KEY_B }));
+    secrets.externalStore('some.other.extension', 'x');
+    assert.equal(fired, 1);
+  });
+});

@@ -1,0 +1,441 @@
+import { h, icon, isBusy, replaceChildren, setBusy } from './dom';
+import { Field } from './field';
+import { Tabs } from './tabs';
+import { SsoPanel } from './ssoPanel';
+import { keyShape, keyShapeWarning } from './keyShape';
+import type { FieldProblem, FormField, Problem, SignInMethod, ToHost, ToPageOf } from '../src/webviewProtocol';
+
+type FormOperation = 'signInPassword' | 'startSso' | 'saveApiKey';
+
+export interface AddProfileFormHost {
+  post(message: ToHost): void;
+  announce(text: string): void;
+  /** The form changed in a way worth keeping across hiding and reloading the view. */
+  persist(): void;
+  signedIn(profileId: string | undefined, profileName: string): void;
+}
+
+/** What the form keeps across reloads: never the password, never the key. */
+export interface FormSnapshot {
+  profileName: string;
+  serverUrl: string;
+  username: string;
+  tab: SignInMethod;
+  probe?: ToPageOf<'probeResult'>;
+}
+
+const fieldLabels: Record<FormField, string> = {
+  profileName: 'Profile name',
+  serverUrl: 'Server URL',
+  username: 'Username',
+  password: 'Password',
+  apiKey: 'API key',
+};
+
+export class AddProfileForm {
+  readonly element: HTMLElement;
+  readonly heading: HTMLHeadingElement;
+  private readonly fields: Record<FormField, Field>;
+  private readonly tabs: Tabs<SignInMethod>;
+  private readonly serverStatus: HTMLParagraphElement;
+  private readonly keyWarning: HTMLParagraphElement;
+  private readonly formError: HTMLDivElement;
+  private readonly ssoIntro: HTMLDivElement;
+  private readonly ssoProvider: HTMLSpanElement;
+  private readonly signInButton: HTMLButtonElement;
+  private readonly ssoButton: HTMLButtonElement;
+  private readonly saveKeyButton: HTMLButtonElement;
+  private readonly sso: SsoPanel;
+  private probe: ToPageOf<'probeResult'> | undefined;
+  private probing: string | undefined;
+  private pending: { op: FormOperation; profileName: string } | undefined;
+
+  constructor(private readonly host: AddProfileFormHost) {
+    this.fields = {
+      profileName: new Field('profileName', fieldLabels.profileName, { type: 'text', autocomplete: 'off', placeholder: 'e.g. production' }),
+      serverUrl: new Field('serverUrl', fieldLabels.serverUrl, {
+        type: 'url',
+        inputmode: 'url',
+        autocomplete: 'url',
+        placeholder: 'https://coderflow.example.com',
+      }),
+      username: new Field('username', fieldLabels.username, { type: 'text', autocomplete: 'username' }),
+      password: new Field('password', fieldLabels.password, { type: 'password', autocomplete: 'current-password' }),
+      apiKey: new Field('apiKey', fieldLabels.apiKey, { type: 'password', autocomplete: 'off', placeholder: 'pc_…' }),
+    };
+
+    this.serverStatus = h('p', { id: 'serverUrl-status', class: 'field-status', hidden: true });
+    this.fields.serverUrl.addNote(this.serverStatus);
+    this.keyWarning = h('p', { id: 'apiKey-warning', class: 'field-warning', hidden: true });
+    this.fields.apiKey.addNote(this.keyWarning);
+    this.fields.apiKey.addNote(
+      h('p', { id: 'apiKey-hint', class: 'hint' }, 'A personal API key from CoderFlow or coder login. It is kept in VS Code’s secret storage and not shown again.'),
+    );
+
+    this.signInButton = h('button', { type: 'button', class: 'button' }, 'Sign in');
+    this.ssoButton = h('button', { type: 'button', class: 'button' }, 'Sign in with SSO');
+    this.saveKeyButton = h('button', { type: 'button', class: 'button' }, 'Save key');
+
+    this.sso = new SsoPanel({
+      copy: (code) => this.host.post({ type: 'copyText', text: code }),
+      open: (url) => this.host.post({ type: 'openExternal', url }),
+      cancel: () => this.cancelSso(),
+      announce: (text) => this.host.announce(text),
+    });
+    this.ssoProvider = h('span', {}, 'your organization’s sign-in page');
+    this.ssoIntro = h(
+      'div',
+      { class: 'sso-intro' },
+      h('p', { class: 'hint' }, 'Sign in through ', this.ssoProvider, ' in your browser. VS Code shows a code to confirm there.'),
+      h('div', { class: 'actions' }, this.ssoButton),
+    );
+
+    const passwordPanel = h('div', { class: 'panel' }, this.fields.username.element, this.fields.password.element, h('div', { class: 'actions' }, this.signInButton));
+    const ssoPanel = h('div', { class: 'panel' }, this.ssoIntro, this.sso.element);
+    const apiKeyPanel = h('div', { class: 'panel' }, this.fields.apiKey.element, h('div', { class: 'actions' }, this.saveKeyButton));
+    this.tabs = new Tabs<SignInMethod>(
+      'Sign-in method',
+      [
+        { id: 'password', label: 'Username & password', panel: passwordPanel },
+        { id: 'sso', label: 'SSO', panel: ssoPanel },
+        { id: 'apiKey', label: 'API key', panel: apiKeyPanel },
+      ],
+      () => {
+        this.clearFormError();
+        this.host.persist();
+      },
+    );
+    // SSO is offered only once the server said it has it.
+    this.tabs.setAvailable('sso', false);
+
+    this.formError = h('div', { id: 'form-error', class: 'form-error', role: 'alert', hidden: true });
+    this.heading = h('h2', { id: 'add-heading', tabindex: '-1' }, 'Add profile');
+    const form = h(
+      'form',
+      { class: 'add-profile', 'aria-labelledby': 'add-heading', novalidate: true },
+      this.fields.profileName.element,
+      this.fields.serverUrl.element,
+      this.tabs.list,
+      passwordPanel,
+      ssoPanel,
+      apiKeyPanel,
+      this.formError,
+    );
+    this.element = h('section', { class: 'add-section', 'aria-labelledby': 'add-heading' }, this.heading, form);
+
+    form.addEventListener('submit', (event) => event.preventDefault());
+    // Enter in a field runs the selected tab's action; the buttons are not submit buttons, so
+    // the browser's implicit submission never picks a button hidden in another tab.
+    form.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && event.target instanceof HTMLInputElement && !event.target.readOnly) {
+        event.preventDefault();
+        if (event.target === this.fields.serverUrl.input) this.probeServer();
+        this.submit(this.tabs.current);
+      }
+    });
+    this.signInButton.addEventListener('click', () => this.submit('password'));
+    this.ssoButton.addEventListener('click', () => this.submit('sso'));
+    this.saveKeyButton.addEventListener('click', () => this.submit('apiKey'));
+
+    const serverUrl = this.fields.serverUrl.input;
+    serverUrl.addEventListener('blur', () => this.probeServer());
+    serverUrl.addEventListener('input', () => {
+      this.serverStatus.hidden = true;
+      this.fields.serverUrl.refreshDescription();
+      this.host.persist();
+    });
+    for (const field of [this.fields.profileName, this.fields.username]) {
+      field.input.addEventListener('input', () => this.host.persist());
+    }
+    this.fields.apiKey.input.addEventListener('input', () => this.showKeyWarning());
+  }
+
+  snapshot(): FormSnapshot {
+    return {
+      profileName: this.fields.profileName.value,
+      serverUrl: this.fields.serverUrl.value,
+      username: this.fields.username.value,
+      tab: this.tabs.current,
+      ...(this.probe ? { probe: this.probe } : {}),
+    };
+  }
+
+  restore(snapshot: FormSnapshot): void {
+    this.fields.profileName.value = snapshot.profileName;
+    this.fields.serverUrl.value = snapshot.serverUrl;
+    this.fields.username.value = snapshot.username;
+    if (snapshot.probe && snapshot.probe.serverUrl === snapshot.serverUrl.trim()) this.applyProbe(snapshot.probe, false);
+    this.tabs.select(snapshot.tab);
+  }
+
+  /** Brings the form forward, on `method`'s tab when the server offers it. */
+  reveal(method: SignInMethod | undefined): void {
+    if (method) this.tabs.select(method);
+    this.element.scrollIntoView({ block: 'start' });
+    const firstEmpty = [this.fields.profileName, this.fields.serverUrl].find((field) => field.value.trim() === '');
+    (firstEmpty ?? this.fields.profileName).input.focus();
+  }
+
+  /** Starts a new sign-in for an existing profile's name and server. */
+  prefill(profileName: string, serverUrl: string): void {
+    if (this.pending) return;
+    this.fields.profileName.value = profileName;
+    this.fields.serverUrl.value = serverUrl;
+    this.clearAllErrors();
+    this.probeServer();
+    this.host.persist();
+    this.element.scrollIntoView({ block: 'start' });
+    this.tabs.select(this.tabs.current, { focus: true });
+  }
+
+  onProbeResult(message: ToPageOf<'probeResult'>): void {
+    // An answer about a URL the field no longer holds is out of date.
+    if (message.serverUrl !== this.fields.serverUrl.value.trim()) return;
+    this.probing = undefined;
+    this.applyProbe(message, true);
+    this.host.persist();
+  }
+
+  onSsoCode(message: ToPageOf<'ssoCode'>): void {
+    // Also arrives unasked after the page reloads while a sign-in runs: the host knows it is running.
+    if (this.pending?.op !== 'startSso') {
+      this.pending = { op: 'startSso', profileName: this.fields.profileName.value.trim() };
+      this.renderBusy();
+    }
+    const focusWasOnStart = document.activeElement === this.ssoButton || document.activeElement === document.body;
+    this.tabs.setAvailable('sso', true);
+    this.tabs.select('sso');
+    this.ssoIntro.hidden = true;
+    this.sso.show(message);
+    if (focusWasOnStart) this.sso.focusCode();
+    this.host.announce(`Verification code ${message.userCode}. Open the browser and confirm it.`);
+  }
+
+  /** Returns false when the result is not the form's (a profile's operation). */
+  onOperationResult(message: ToPageOf<'operationResult'>): boolean {
+    switch (message.op) {
+      case 'copyText':
+        if (message.ok) this.host.announce('Code copied.');
+        else if (message.error) this.host.announce(message.error.message);
+        return true;
+      case 'openExternal':
+        if (message.ok) this.host.announce('Opened the browser.');
+        else if (message.error) this.showFormError(message.error);
+        return true;
+      case 'signInPassword':
+      case 'startSso':
+      case 'saveApiKey':
+        break;
+      default:
+        return false;
+    }
+    const pending = this.pending;
+    // A result for an operation the page no longer waits for (cancelled, or from before a reload).
+    if (!pending || pending.op !== message.op) return true;
+    this.pending = undefined;
+    this.renderBusy();
+    if (message.op === 'startSso') this.closeSso();
+    if (message.ok) {
+      this.reset();
+      this.host.announce(`Signed in. Profile ${pending.profileName} is saved.`);
+      this.host.signedIn(message.id, pending.profileName);
+      return true;
+    }
+    if (message.op === 'signInPassword') this.fields.password.value = '';
+    if (message.error) this.showProblem(message.error);
+    else this.host.announce('Sign-in cancelled.');
+    this.host.persist();
+    return true;
+  }
+
+  private submit(method: SignInMethod): void {
+    if (this.pending) return;
+    if (this.tabs.current !== method) this.tabs.select(method);
+    this.clearFormError();
+    const profileName = this.fields.profileName.value.trim();
+    const serverUrl = this.fields.serverUrl.value.trim();
+    const problems: Array<[FormField, string]> = [];
+    if (profileName === '') problems.push(['profileName', 'Enter a name for this profile.']);
+    if (serverUrl === '') problems.push(['serverUrl', 'Enter the server URL.']);
+    else if (!isHttpUrl(serverUrl)) {
+      problems.push(['serverUrl', 'Enter a URL that starts with https:// or http://, for example https://coderflow.example.com.']);
+    }
+    if (method === 'password') {
+      if (this.fields.username.value.trim() === '') problems.push(['username', 'Enter your username.']);
+      if (this.fields.password.value === '') problems.push(['password', 'Enter your password.']);
+    }
+    if (method === 'apiKey' && this.fields.apiKey.value.trim() === '') problems.push(['apiKey', 'Paste your API key.']);
+    if (problems.length > 0) {
+      for (const [field, message] of problems) this.fields[field].showError({ message });
+      this.fields[problems[0][0]].input.focus();
+      return;
+    }
+
+    const base = { profileName, serverUrl };
+    switch (method) {
+      case 'password':
+        this.pending = { op: 'signInPassword', profileName };
+        this.host.post({
+          type: 'signInPassword',
+          ...base,
+          username: this.fields.username.value.trim(),
+          password: this.fields.password.value,
+        });
+        this.host.announce('Signing in…');
+        break;
+      case 'sso':
+        this.pending = { op: 'startSso', profileName };
+        this.host.post({ type: 'startSso', ...base });
+        this.host.announce('Starting SSO sign-in…');
+        break;
+      case 'apiKey':
+        this.pending = { op: 'saveApiKey', profileName };
+        this.host.post({ type: 'saveApiKey', ...base, apiKey: this.fields.apiKey.value.trim() });
+        this.host.announce('Checking the key with the server…');
+        break;
+    }
+    this.renderBusy();
+  }
+
+  private cancelSso(): void {
+    this.host.post({ type: 'cancelSso' });
+    this.pending = undefined;
+    this.renderBusy();
+    this.closeSso();
+    this.host.announce('SSO sign-in cancelled.');
+    this.ssoButton.focus();
+  }
+
+  private closeSso(): void {
+    const hadFocus = this.sso.element.contains(document.activeElement);
+    this.sso.hide();
+    this.ssoIntro.hidden = false;
+    if (hadFocus) this.ssoButton.focus();
+  }
+
+  private probeServer(): void {
+    const serverUrl = this.fields.serverUrl.value.trim();
+    if (serverUrl === '' || serverUrl === this.probing || serverUrl === this.probe?.serverUrl) return;
+    if (!isHttpUrl(serverUrl)) {
+      this.fields.serverUrl.showError({
+        message: 'Enter a URL that starts with https:// or http://, for example https://coderflow.example.com.',
+      });
+      return;
+    }
+    this.probing = serverUrl;
+    this.setServerStatus('loading', 'Checking the server…');
+    this.host.announce('Checking the server…');
+    this.host.post({ type: 'probeServer', serverUrl });
+  }
+
+  private applyProbe(probe: ToPageOf<'probeResult'>, announce: boolean): void {
+    this.probe = probe;
+    if (!probe.reachable) {
+      this.serverStatus.hidden = true;
+      this.fields.serverUrl.showError(probe.error ?? { message: 'The server did not answer.', fix: 'Check the URL and your network, then try again.' });
+      this.tabs.setAvailable('password', true);
+      if (!this.sso.isOpen) this.tabs.setAvailable('sso', false);
+      if (announce) this.host.announce(probe.error?.message ?? 'The server did not answer.');
+      return;
+    }
+    this.fields.serverUrl.clearError();
+    const ways = [
+      probe.passwordLoginEnabled ? 'username and password' : undefined,
+      probe.ssoEnabled ? `SSO${probe.providerName ? ` (${probe.providerName})` : ''}` : undefined,
+      'an API key',
+    ].filter((way): way is string => way !== undefined);
+    const text = `Server reachable. Sign in with ${ways.slice(0, -1).join(', ')}${ways.length > 1 ? ' or ' : ''}${ways[ways.length - 1]}.`;
+    this.setServerStatus('pass', text);
+    this.ssoProvider.textContent = probe.providerName ?? 'your organization’s sign-in page';
+    this.tabs.setAvailable('sso', probe.ssoEnabled || this.sso.isOpen);
+    this.tabs.setAvailable('password', probe.passwordLoginEnabled);
+    if (announce) this.host.announce(text);
+  }
+
+  private setServerStatus(kind: 'loading' | 'pass', text: string): void {
+    this.serverStatus.replaceChildren(
+      kind === 'loading' ? icon('loading', 'codicon-modifier-spin') : icon('pass'),
+      h('span', {}, text),
+    );
+    this.serverStatus.hidden = false;
+    this.fields.serverUrl.refreshDescription();
+  }
+
+  private showKeyWarning(): void {
+    const warning = keyShapeWarning(keyShape(this.fields.apiKey.value));
+    this.keyWarning.replaceChildren(...(warning ? [icon('warning'), h('span', {}, warning)] : []));
+    this.keyWarning.hidden = warning === undefined;
+    this.fields.apiKey.refreshDescription();
+  }
+
+  private showProblem(problem: FieldProblem): void {
+    if (!problem.field) {
+      this.showFormError(problem);
+      return;
+    }
+    const field = this.fields[problem.field];
+    if (problem.field === 'username' || problem.field === 'password') this.tabs.select('password');
+    if (problem.field === 'apiKey') this.tabs.select('apiKey');
+    field.showError(problem);
+    field.input.focus();
+  }
+
+  private showFormError(problem: Problem): void {
+    replaceChildren(
+      this.formError,
+      icon('error'),
+      h('span', { class: 'message' }, problem.message),
+      problem.fix ? h('span', { class: 'fix' }, problem.fix) : undefined,
+    );
+    this.formError.hidden = false;
+  }
+
+  private clearFormError(): void {
+    this.formError.hidden = true;
+    this.formError.replaceChildren();
+  }
+
+  private clearAllErrors(): void {
+    for (const field of Object.values(this.fields)) field.clearError();
+    this.clearFormError();
+  }
+
+  private reset(): void {
+    for (const field of Object.values(this.fields)) field.value = '';
+    this.clearAllErrors();
+    this.probe = undefined;
+    this.probing = undefined;
+    this.serverStatus.hidden = true;
+    this.fields.serverUrl.refreshDescription();
+    this.showKeyWarning();
+    this.tabs.setAvailable('password', true);
+    this.tabs.setAvailable('sso', false);
+    this.host.persist();
+  }
+
+  private renderBusy(): void {
+    const busy = this.pending !== undefined;
+    for (const button of [this.signInButton, this.ssoButton, this.saveKeyButton]) setBusy(button, busy);
+    // What is being signed into must not change under a running sign-in.
+    this.fields.profileName.input.readOnly = busy;
+    this.fields.serverUrl.input.readOnly = busy;
+    this.element.setAttribute('aria-busy', String(busy));
+    const running = this.pending && { signInPassword: this.signInButton, startSso: this.ssoButton, saveApiKey: this.saveKeyButton }[this.pending.op];
+    for (const button of [this.signInButton, this.ssoButton, this.saveKeyButton]) {
+      button.classList.toggle('running', button === running);
+    }
+  }
+
+  get isBusy(): boolean {
+    return isBusy(this.signInButton);
+  }
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,111 @@
+import './main.css';
+import { Announcer } from './announcer';
+import { AddProfileForm } from './addProfileForm';
+import { ProfileList } from './profileList';
+import { h, icon } from './dom';
+import { connectToHost } from './vscodeApi';
+import { readPageState, type PageState } from './pageState';
+import { describeMessageShape, parseToPage, type StateMessage, type ToPage } from '../src/webviewProtocol';
+
+const host = connectToHost();
+const announcer = new Announcer();
+const announce = (text: string) => announcer.announce(text);
+
+let lastState: StateMessage | undefined;
+// A sign-in can finish before the host's new list arrives: focus follows once it is listed.
+let focusWhenListed: string | undefined;
+let painted = false;
+
+const form: AddProfileForm = new AddProfileForm({
+  post: (message) => host.post(message),
+  announce,
+  persist,
+  signedIn: (profileId) => {
+    if (profileId && list.focusProfile(profileId)) return;
+    focusWhenListed = profileId;
+    if (!profileId) list.heading.focus();
+  },
+});
+
+const list: ProfileList = new ProfileList(
+  {
+    post: (message) => host.post(message),
+    announce,
+    signInAgain: (profile) => form.prefill(profile.name, profile.serverUrl),
+  },
+  () => form.reveal(undefined),
+);
+
+const untrustedNotice = h(
+  'p',
+  { class: 'notice', hidden: true },
+  icon('workspace-untrusted'),
+  h(
+    'span',
+    {},
+    'This workspace is not trusted: CoderFlow ignores its profoundCoder.apiKey, profoundCoder.serverUrl and profoundCoder.cliConfigPath settings.',
+  ),
+);
+const inUseText = h('span', {});
+const inUse = h('p', { class: 'in-use', hidden: true }, icon('key'), inUseText);
+
+document.getElementById('app')?.append(untrustedNotice, inUse, list.element, form.element, announcer.element);
+
+function renderState(state: StateMessage): void {
+  lastState = state;
+  untrustedNotice.hidden = state.untrustedWorkspace !== true;
+  const source = state.credentialSource;
+  inUse.hidden = source === undefined;
+  inUseText.textContent = source ? `In use: ${source.detail}${source.serverUrl ? ` (${source.serverUrl})` : ''}` : '';
+  list.render(state.profiles);
+  if (focusWhenListed && list.focusProfile(focusWhenListed)) focusWhenListed = undefined;
+  if (!painted) {
+    painted = true;
+    requestAnimationFrame(() => performance.mark('profile-list-painted'));
+  }
+}
+
+function persist(): void {
+  const state: PageState = { form: form.snapshot(), ...(lastState ? { profiles: lastState } : {}) };
+  host.setState(state);
+}
+
+function receive(message: ToPage): void {
+  switch (message.type) {
+    case 'state':
+      renderState(message);
+      persist();
+      return;
+    case 'probeResult':
+      form.onProbeResult(message);
+      return;
+    case 'ssoCode':
+      form.onSsoCode(message);
+      return;
+    case 'operationResult':
+      if (!form.onOperationResult(message)) list.onOperationResult(message);
+      return;
+    case 'testResult':
+      list.onTestResult(message);
+      return;
+    case 'showAddProfile':
+      form.reveal(message.method);
+      return;
+  }
+}
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const message = parseToPage(event.data);
+  if (!message) {
+    console.warn(`CoderFlow Profile Manager: ignored a message that does not parse (${describeMessageShape(event.data)}).`);
+    return;
+  }
+  receive(message);
+});
+
+const saved = readPageState(host.getState());
+if (saved) {
+  form.restore(saved.form);
+  if (saved.profiles) renderState(saved.profiles);
+}
+host.post({ type: 'ready' });

@@ -1,0 +1,314 @@
+import { h, icon, setBusy } from './dom';
+import type {
+  CredentialSourceKind,
+  FieldProblem,
+  Operation,
+  ProfileStatus,
+  ProfileView,
+  ToHost,
+  ToPageOf,
+} from '../src/webviewProtocol';
+
+type ProfileAction = 'useProfile' | 'testConnection' | 'signOut' | 'removeProfile' | 'signInAgain';
+
+export interface ProfileListHost {
+  post(message: ToHost): void;
+  announce(text: string): void;
+  /** A signed-out profile's way back in: the Add profile form, filled with its name and server. */
+  signInAgain(profile: ProfileView): void;
+}
+
+const sourceLabels: Record<CredentialSourceKind, string> = {
+  profile: 'Profile Manager',
+  'cli-profile': 'CLI configuration',
+  'cli-env': 'CODER_API_KEY',
+  setting: 'settings',
+};
+
+const methodLabels: Record<ProfileView['method'], string | undefined> = {
+  password: 'via password',
+  sso: 'via SSO',
+  apiKey: 'pasted key',
+  unknown: undefined,
+};
+
+const statusTexts: Record<ProfileStatus, { text: string; icon: string; tone: 'ok' | 'warning' | 'error' }> = {
+  verified: { text: 'Connection verified.', icon: 'pass', tone: 'ok' },
+  invalidKey: { text: 'The server rejected the key. Sign in again or paste a new key.', icon: 'error', tone: 'error' },
+  forbidden: { text: 'The key works, but this account lacks permission. Ask an administrator.', icon: 'warning', tone: 'warning' },
+  unreachable: { text: 'The server could not be reached at the last check.', icon: 'warning', tone: 'warning' },
+  signedOut: { text: 'Signed out.', icon: 'circle-slash', tone: 'warning' },
+};
+
+const busyTexts: Record<Exclude<ProfileAction, 'signInAgain'>, string> = {
+  useProfile: 'Switching to',
+  testConnection: 'Testing the connection to',
+  signOut: 'Signing out of',
+  removeProfile: 'Removing',
+};
+
+/** The extension's and the CLI's profiles, the active one marked, each with what can be done to it. */
+export class ProfileList {
+  readonly element: HTMLElement;
+  readonly heading: HTMLHeadingElement;
+  private readonly list: HTMLUListElement;
+  private readonly empty: HTMLDivElement;
+  private readonly loading: HTMLParagraphElement;
+  private profiles: ProfileView[] = [];
+  private readonly busy = new Map<string, Exclude<ProfileAction, 'signInAgain'>>();
+  private readonly tests = new Map<string, ToPageOf<'testResult'>>();
+  private readonly errors = new Map<string, FieldProblem>();
+  private loaded = false;
+
+  constructor(
+    private readonly host: ProfileListHost,
+    addProfile: () => void,
+  ) {
+    this.heading = h('h2', { id: 'profiles-heading', tabindex: '-1' }, 'Profiles');
+    this.list = h('ul', { class: 'profiles', 'aria-labelledby': 'profiles-heading', hidden: true });
+    this.loading = h('p', { class: 'hint' }, 'Loading profiles…');
+    const addButton = h('button', { type: 'button', class: 'button secondary' }, icon('add'), 'Add profile');
+    addButton.addEventListener('click', addProfile);
+    this.empty = h(
+      'div',
+      { class: 'empty', hidden: true },
+      icon('account', 'empty-icon'),
+      h('p', { class: 'empty-title' }, 'No profiles yet'),
+      h('p', { class: 'hint' }, 'Sign in to your CoderFlow server with your username and password, with SSO, or with an API key you already have.'),
+      addButton,
+    );
+    this.element = h('section', { class: 'profiles-section', 'aria-labelledby': 'profiles-heading' }, this.heading, this.loading, this.list, this.empty);
+  }
+
+  get hasLoaded(): boolean {
+    return this.loaded;
+  }
+
+  render(profiles: ProfileView[]): void {
+    this.loaded = true;
+    this.profiles = profiles;
+    for (const map of [this.busy, this.tests, this.errors]) {
+      for (const id of map.keys()) if (!profiles.some((profile) => profile.id === id)) map.delete(id);
+    }
+    this.paint();
+  }
+
+  onTestResult(message: ToPageOf<'testResult'>): void {
+    this.busy.delete(message.id);
+    this.errors.delete(message.id);
+    this.tests.set(message.id, message);
+    this.paint();
+    const name = this.nameOf(message.id);
+    this.host.announce(`${name ? `${name}: ` : ''}${message.message}${message.fix ? ` ${message.fix}` : ''}`);
+  }
+
+  /** Returns false when the result is not about a profile. */
+  onOperationResult(message: ToPageOf<'operationResult'>): boolean {
+    const op = message.op;
+    if (op !== 'useProfile' && op !== 'signOut' && op !== 'removeProfile') return false;
+    if (!message.id) return true;
+    const name = this.nameOf(message.id) ?? 'the profile';
+    this.busy.delete(message.id);
+    if (message.error) {
+      this.errors.set(message.id, message.error);
+      this.host.announce(`${message.error.message}${message.error.fix ? ` ${message.error.fix}` : ''}`);
+    } else if (message.ok) {
+      this.errors.delete(message.id);
+      this.tests.delete(message.id);
+      this.host.announce(successText(op, name));
+    }
+    this.paint();
+    return true;
+  }
+
+  /** Moves focus to a profile's entry; false when it is not listed (yet). */
+  focusProfile(id: string): boolean {
+    const item = this.itemOf(id);
+    if (!item) return false;
+    item.focus();
+    return true;
+  }
+
+  private paint(): void {
+    const focus = this.focusedAction();
+    this.loading.hidden = true;
+    this.empty.hidden = this.profiles.length > 0;
+    this.list.hidden = this.profiles.length === 0;
+    this.list.replaceChildren(...this.profiles.map((profile, index) => this.item(profile, index)));
+    if (focus) this.restoreFocus(focus);
+  }
+
+  private item(profile: ProfileView, index: number): HTMLLIElement {
+    const prefix = `profile-${index}`;
+    const busy = this.busy.get(profile.id);
+    const signedOut = profile.status === 'signedOut';
+    const head = h(
+      'div',
+      { class: 'profile-head' },
+      icon(profile.source === 'cli' ? 'terminal' : 'server', 'profile-icon'),
+      h('span', { class: 'profile-name', id: `${prefix}-name` }, profile.name),
+      profile.source === 'cli' && h('span', { class: 'badge', title: 'From the CoderFlow CLI configuration' }, 'CLI'),
+    );
+    const activeMark =
+      profile.active &&
+      h(
+        'p',
+        { class: 'active-mark' },
+        icon('pass-filled'),
+        h('span', {}, `Active${profile.activeSource ? ` · from ${sourceLabels[profile.activeSource]}` : ''}`),
+      );
+    const details = [
+      profile.user ? `Signed in as ${profile.user}` : undefined,
+      profile.maskedKey ? `key ${profile.maskedKey}` : undefined,
+      methodLabels[profile.method],
+    ].filter((part): part is string => part !== undefined);
+
+    const item = h(
+      'li',
+      {
+        class: `profile${profile.active ? ' active' : ''}`,
+        'aria-current': profile.active ? 'true' : undefined,
+        'aria-busy': busy ? 'true' : undefined,
+        'data-id': profile.id,
+        tabindex: '-1',
+      },
+      head,
+      activeMark,
+      h('p', { class: 'profile-detail server' }, profile.serverUrl),
+      details.length > 0 && h('p', { class: 'profile-detail' }, details.join(' · ')),
+      this.statusLine(profile),
+      this.errorLine(profile.id),
+      this.actions(profile, signedOut, busy),
+    );
+    return item;
+  }
+
+  private statusLine(profile: ProfileView): HTMLElement | undefined {
+    const test = this.tests.get(profile.id);
+    if (test) {
+      const tone = test.ok ? 'ok' : test.status === 'invalidKey' ? 'error' : 'warning';
+      return h(
+        'p',
+        { class: `profile-status ${tone}` },
+        icon(test.ok ? 'pass' : tone === 'error' ? 'error' : 'warning'),
+        h('span', {}, test.message, test.fix ? ` ${test.fix}` : ''),
+      );
+    }
+    if (!profile.status) return undefined;
+    const status = statusTexts[profile.status];
+    const when = profile.status === 'verified' && profile.lastVerifiedAt ? formatWhen(profile.lastVerifiedAt) : undefined;
+    return h(
+      'p',
+      { class: `profile-status ${status.tone}` },
+      icon(status.icon),
+      h('span', {}, when ? `${status.text.slice(0, -1)} ${when}.` : status.text),
+    );
+  }
+
+  private errorLine(id: string): HTMLElement | undefined {
+    const error = this.errors.get(id);
+    if (!error) return undefined;
+    return h(
+      'p',
+      { class: 'profile-status error' },
+      icon('error'),
+      h('span', {}, error.message, error.fix ? ` ${error.fix}` : ''),
+    );
+  }
+
+  private actions(profile: ProfileView, signedOut: boolean, busy: ProfileAction | undefined): HTMLElement {
+    const actions: Array<[ProfileAction, string]> = [];
+    if (profile.source === 'cli') {
+      // The CLI owns its file: the Profile Manager uses and checks CLI profiles but leaves
+      // signing out and removing them to `coder`.
+      if (!profile.active) actions.push(['useProfile', 'Use']);
+      actions.push(['testConnection', 'Test connection']);
+    } else if (signedOut) {
+      actions.push(['signInAgain', 'Sign in again'], ['removeProfile', 'Remove']);
+    } else {
+      if (!profile.active) actions.push(['useProfile', 'Use']);
+      actions.push(['testConnection', 'Test connection'], ['signOut', 'Sign out'], ['removeProfile', 'Remove']);
+    }
+    const row = h('div', { class: 'actions' });
+    for (const [action, label] of actions) {
+      const button = h(
+        'button',
+        { type: 'button', class: action === 'useProfile' ? 'button small' : 'button secondary small', 'data-action': action },
+        busy === action ? icon('loading', 'codicon-modifier-spin') : undefined,
+        label,
+      );
+      setBusy(button, busy !== undefined);
+      button.addEventListener('click', () => this.run(profile, action));
+      row.appendChild(button);
+    }
+    if (profile.source === 'cli') {
+      row.appendChild(h('p', { class: 'hint cli-hint' }, 'Managed by the CoderFlow CLI (coder profile …).'));
+    }
+    return row;
+  }
+
+  private run(profile: ProfileView, action: ProfileAction): void {
+    if (this.busy.has(profile.id)) return;
+    if (action === 'signInAgain') {
+      this.host.signInAgain(profile);
+      return;
+    }
+    this.busy.set(profile.id, action);
+    this.errors.delete(profile.id);
+    if (action === 'testConnection') this.tests.delete(profile.id);
+    this.paint();
+    this.host.announce(`${busyTexts[action]} ${profile.name}…`);
+    this.host.post({ type: action, id: profile.id });
+  }
+
+  private nameOf(id: string): string | undefined {
+    return this.profiles.find((profile) => profile.id === id)?.name;
+  }
+
+  private itemOf(id: string): HTMLLIElement | undefined {
+    return Array.from(this.list.children).find(
+      (item): item is HTMLLIElement => item instanceof HTMLLIElement && item.dataset.id === id,
+    );
+  }
+
+  private focusedAction(): { id: string; action: string | undefined; index: number } | undefined {
+    const active = document.activeElement;
+    if (!(active instanceof HTMLElement) || !this.list.contains(active)) return undefined;
+    const item = active.closest('li');
+    if (!item?.dataset.id) return undefined;
+    return { id: item.dataset.id, action: active.dataset.action, index: Array.from(this.list.children).indexOf(item) };
+  }
+
+  // Re-painting replaces the buttons; a person on one must stay where they were, or on the
+  // nearest entry when theirs went away (a removed profile).
+  private restoreFocus(focus: { id: string; action: string | undefined; index: number }): void {
+    const item = this.itemOf(focus.id);
+    if (item) {
+      const button = focus.action ? item.querySelector<HTMLButtonElement>(`button[data-action="${focus.action}"]`) : null;
+      (button ?? item).focus();
+      return;
+    }
+    const neighbour = this.list.children[Math.min(focus.index, this.list.children.length - 1)];
+    if (neighbour instanceof HTMLElement) neighbour.focus();
+    else this.heading.focus();
+  }
+}
+
+function successText(op: Operation, name: string): string {
+  switch (op) {
+    case 'useProfile':
+      return `Now using ${name}.`;
+    case 'signOut':
+      return `Signed out of ${name}.`;
+    case 'removeProfile':
+      return `Removed ${name}.`;
+    default:
+      return 'Done.';
+  }
+}
+
+function formatWhen(iso: string): string | undefined {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return undefined;
+  return `on ${date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}`;
+}

@@ -1,0 +1,115 @@
+import { h, icon, isBusy, setBusy } from './dom';
+import type { ToPageOf } from '../src/webviewProtocol';
+
+export interface SsoPanelActions {
+  copy(code: string): void;
+  open(url: string): void;
+  cancel(): void;
+  announce(text: string): void;
+}
+
+/** The device-flow code, shown large and copyable, with the time left to enter it. */
+export class SsoPanel {
+  readonly element: HTMLDivElement;
+  private readonly code: HTMLInputElement;
+  private readonly copyButton: HTMLButtonElement;
+  private readonly openButton: HTMLButtonElement;
+  private readonly countdown: HTMLParagraphElement;
+  private readonly waiting: HTMLParagraphElement;
+  private deadline = 0;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private warnedLastMinute = false;
+  private current: ToPageOf<'ssoCode'> | undefined;
+
+  constructor(private readonly actions: SsoPanelActions) {
+    this.code = h('input', {
+      id: 'sso-code',
+      class: 'sso-code',
+      readonly: true,
+      spellcheck: 'false',
+      autocomplete: 'off',
+      'aria-describedby': 'sso-instructions',
+    });
+    this.copyButton = h('button', { type: 'button', class: 'button secondary' }, icon('copy'), 'Copy code');
+    this.openButton = h('button', { type: 'button', class: 'button' }, icon('link-external'), 'Open browser');
+    const cancelButton = h('button', { type: 'button', class: 'button secondary' }, 'Cancel');
+    this.countdown = h('p', { class: 'sso-countdown', role: 'timer', 'aria-live': 'off' });
+    this.waiting = h('p', { class: 'sso-waiting' }, icon('loading', 'codicon-modifier-spin'), 'Waiting for approval in the browser…');
+    this.element = h(
+      'div',
+      { class: 'sso-panel', role: 'group', 'aria-labelledby': 'sso-heading', hidden: true },
+      h('h3', { id: 'sso-heading' }, 'Confirm the code in your browser'),
+      h(
+        'p',
+        { id: 'sso-instructions', class: 'hint' },
+        'Open the browser, sign in with your organization, and check that it shows this code.',
+      ),
+      h('label', { for: 'sso-code', class: 'sso-code-label' }, 'Verification code'),
+      this.code,
+      h('div', { class: 'actions' }, this.openButton, this.copyButton, cancelButton),
+      this.countdown,
+      this.waiting,
+    );
+    this.copyButton.addEventListener('click', () => {
+      if (this.current && !isBusy(this.copyButton)) this.actions.copy(this.current.userCode);
+    });
+    this.openButton.addEventListener('click', () => {
+      if (this.current && !isBusy(this.openButton)) {
+        this.actions.open(this.current.verificationUriComplete ?? this.current.verificationUri);
+      }
+    });
+    cancelButton.addEventListener('click', () => this.actions.cancel());
+  }
+
+  get isOpen(): boolean {
+    return !this.element.hidden;
+  }
+
+  show(message: ToPageOf<'ssoCode'>): void {
+    this.current = message;
+    this.code.value = message.userCode;
+    this.deadline = Date.now() + message.expiresInSeconds * 1000;
+    this.warnedLastMinute = message.expiresInSeconds <= 60;
+    setBusy(this.copyButton, false);
+    setBusy(this.openButton, false);
+    this.element.hidden = false;
+    this.tick();
+    if (this.timer === undefined) this.timer = setInterval(() => this.tick(), 1000);
+  }
+
+  hide(): void {
+    this.element.hidden = true;
+    this.current = undefined;
+    this.code.value = '';
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  focusCode(): void {
+    this.code.focus();
+    this.code.select();
+  }
+
+  private tick(): void {
+    const left = Math.max(0, Math.ceil((this.deadline - Date.now()) / 1000));
+    if (left === 0) {
+      this.countdown.textContent = 'The code has expired.';
+      this.countdown.classList.add('expired');
+      this.waiting.hidden = true;
+      setBusy(this.copyButton, true);
+      setBusy(this.openButton, true);
+      if (this.timer !== undefined) clearInterval(this.timer);
+      this.timer = undefined;
+      this.actions.announce('The verification code has expired. Cancel and sign in again.');
+      return;
+    }
+    this.countdown.classList.remove('expired');
+    this.countdown.classList.toggle('ending', left <= 60);
+    this.waiting.hidden = false;
+    this.countdown.textContent = `Code expires in ${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
+    if (left <= 60 && !this.warnedLastMinute) {
+      this.warnedLastMinute = true;
+      this.actions.announce('The verification code expires in one minute.');
+    }
+  }
+}
