@@ -78,7 +78,7 @@ try {
   );
   const userSettings = join(runDir, 'data/user-data/User');
   mkdirSync(userSettings, { recursive: true });
-  writeFileSync(join(userSettings, 'settings.json'), `${JSON.stringify({ 'workbench.startupEditor': 'readme' }, null, 2)}\n`);
+  writeFileSync(join(userSettings, 'settings.json'), `${JSON.stringify({ 'workbench.startupEditor': 'readme', 'git.openRepositoryInParentFolders': 'never' }, null, 2)}\n`);
 
   const vscode = await startCodeServer({ folder, dataDir: join(runDir, 'data'), vsix, port: option('--port'), trustAll: true });
   stops.push(() => vscode.stop());

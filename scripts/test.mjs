@@ -11,6 +11,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureVscode, root } from './vscode.mjs';
 
+// Built from a string: a regular expression literal with ESC in it trips eslint's no-control-regex.
+const ansiColor = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
 const bin = (name) => join(root, 'node_modules/.bin', name);
 const node = process.execPath;
 
@@ -68,14 +71,18 @@ if ((only && only.length === 0) || unknown.length > 0) {
   process.exit(2);
 }
 const selected = new Set(only ? only.flatMap((name) => [...(stages.find((stage) => stage.name === name).needs ?? []), name]) : stages.map((stage) => stage.name));
-const plan = stages.filter((stage) => selected.has(stage.name) && (stage.when?.() ?? true));
+const plan = stages.filter((stage) => selected.has(stage.name));
 
 let current;
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  // The running stage cleans up its own children (VS Code, Chromium) when it gets the signal.
+let interrupted;
+const signalCodes = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+for (const signal of Object.keys(signalCodes)) {
+  // The running stage cleans up its own children (VS Code, Chromium) when it gets the signal;
+  // then this script stops instead of starting the next stage.
   process.on(signal, () => {
+    interrupted = signal;
     if (current) current.kill(signal);
-    else process.exit(1);
+    else process.exit(signalCodes[signal]);
   });
 }
 
@@ -85,6 +92,12 @@ const started = Date.now();
 let failedStage;
 for (const [index, stage] of plan.entries()) {
   console.log(`\n━━━ [${index + 1}/${plan.length}] ${stage.title}`);
+  // Asked only now: component tests exist once the compile stage has run.
+  if (stage.when && !stage.when()) {
+    console.log(`━━━ ${stage.name} skipped (nothing to run)`);
+    timings.push(`  skip ${stage.name}`);
+    continue;
+  }
   const stageStarted = Date.now();
   let ok;
   try {
@@ -108,7 +121,7 @@ for (const [index, stage] of plan.entries()) {
   const duration = seconds(Date.now() - stageStarted);
   timings.push(`  ${ok ? 'ok  ' : 'FAIL'} ${stage.name.padEnd(18)} ${duration}`);
   console.log(`━━━ ${stage.name} ${ok ? 'passed' : 'FAILED'} (${duration})`);
-  if (!ok) {
+  if (!ok || interrupted) {
     failedStage = stage.name;
     break;
   }
@@ -116,14 +129,15 @@ for (const [index, stage] of plan.entries()) {
 
 console.log(`\nStages (${seconds(Date.now() - started)} in all):`);
 for (const line of timings) console.log(line);
-if (failedStage) console.log(`Stopped at the first failing stage: ${failedStage}`);
+if (interrupted) console.log(`Interrupted by ${interrupted} during: ${failedStage}`);
+else if (failedStage) console.log(`Stopped at the first failing stage: ${failedStage}`);
 console.log(`${totals.passed} passed, ${totals.failed} failed`);
-process.exit(failedStage ? 1 : 0);
+process.exit(interrupted ? signalCodes[interrupted] : failedStage ? 1 : 0);
 
 /** Runs a stage's command with no stdin, echoing its output and keeping it for the mocha counts. */
 function runCommand([command, ...commandArgs]) {
   return new Promise((resolve) => {
-    const child = spawn(command, commandArgs, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+    const child = spawn(command, commandArgs, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     current = child;
     let output = '';
     child.stdout.on('data', (chunk) => {
@@ -145,8 +159,9 @@ function runCommand([command, ...commandArgs]) {
 
 /** The summary lines of mocha's spec reporter ("  12 passing (3s)", "  1 failing"). */
 function mochaCounts(output) {
+  const plain = output.replace(ansiColor, '');
   const last = (pattern) => {
-    const matches = [...output.matchAll(pattern)];
+    const matches = [...plain.matchAll(pattern)];
     return matches.length > 0 ? Number(matches.at(-1)[1]) : 0;
   };
   return { passed: last(/^\s*(\d+) passing\b/gm), failed: last(/^\s*(\d+) failing\b/gm) };

@@ -20,11 +20,12 @@ export const vscodeDir = join(codeServerDir, 'lib/vscode');
 export const serverMain = join(vscodeDir, 'out/server-main.js');
 export const chromiumPath = '/usr/bin/chromium';
 const marker = join(cacheDir, `installed-code-server-${CODE_SERVER_VERSION}.json`);
-const debianPackages = ['chromium', 'ripgrep', 'libkrb5-dev'];
+// openssl: the reference server's self-signed TLS mode and the TLS tests make certificates with it.
+const debianPackages = ['chromium', 'ripgrep', 'libkrb5-dev', 'openssl'];
 
 export class InstallError extends Error {}
 
-/** Makes sure Chromium, ripgrep, libkrb5-dev and code-server are installed; returns the paths to use. */
+/** Makes sure Chromium, ripgrep, libkrb5-dev, openssl and code-server are installed; returns the paths to use. */
 export async function ensureVscode({ log = (line) => console.log(line) } = {}) {
   await step(log, `Debian packages (${debianPackages.join(', ')})`, ensureDebianPackages);
   if (isInstalled()) {

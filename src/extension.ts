@@ -1,5 +1,7 @@
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
+import type { Method } from './auth/client';
+import { AuthError } from './auth/errors';
 import type { Credential } from './auth/resolve';
 import { ProfileStore } from './profiles/store';
 import { CredentialService } from './session/credentials';
@@ -19,12 +21,32 @@ export interface CoderFlowApi {
   /** The credential in use (server URL, key, where it came from), or undefined when not signed in. */
   getCredential(): Promise<Credential | undefined>;
   readonly onDidChangeCredential: vscode.Event<Credential | undefined>;
+  /**
+   * Calls a CoderFlow endpoint (a path relative to the server URL, e.g. "/auth/me") with the
+   * credential in use, through the shared client. Rejects with an AuthError ({ kind, message, fix }).
+   */
+  request(path: string, init?: { method?: Method; body?: unknown; signal?: AbortSignal }): Promise<unknown>;
+  /** Only when the extension runs under test (ExtensionMode.Test): what the tests inspect. */
+  readonly testing?: TestingHooks;
+}
+
+export interface TestingHooks {
+  secrets: vscode.SecretStorage;
+  globalState: vscode.Memento;
+  workspaceState: vscode.Memento;
+  store: ProfileStore;
+  /** The `coderflow` authentication provider as VS Code calls it. */
+  authProvider: vscode.AuthenticationProvider;
+  /** Every log line as written (after redaction). */
+  logLines: string[];
 }
 
 // Wiring only: builds the objects, registers them, returns the public API. Nothing here touches
 // the network; the one file read is the CoderFlow CLI config, by the credential service.
 export function activate(context: vscode.ExtensionContext): CoderFlowApi {
-  const log = createLog(context);
+  const testMode = context.extensionMode === vscode.ExtensionMode.Test;
+  const logLines: string[] = [];
+  const log = createLog(context, testMode ? (line) => logLines.push(line) : undefined);
   const store = new ProfileStore(context.globalState, context.secrets, context.workspaceState);
   const makeClient = clientFactory(log);
   const credentials = new CredentialService({
@@ -88,6 +110,22 @@ export function activate(context: vscode.ExtensionContext): CoderFlowApi {
       return (await credentials.refresh()).credential;
     },
     onDidChangeCredential: credentials.onDidChangeCredential,
+    async request(path, init) {
+      await ready;
+      const current = services.currentClient();
+      if (!current) throw new AuthError('bad-input', 'Not signed in to CoderFlow.', { fix: 'Sign in from the CoderFlow Profile Manager.' });
+      try {
+        const answer = await current.client.request(path, init);
+        health.observe(undefined);
+        return answer;
+      } catch (e) {
+        health.observe(e);
+        throw e;
+      }
+    },
+    ...(testMode
+      ? { testing: { secrets: context.secrets, globalState: context.globalState, workspaceState: context.workspaceState, store, authProvider, logLines } }
+      : {}),
   };
 }
 

@@ -27,10 +27,10 @@ export const profileStatus = z.enum(['verified', 'invalidKey', 'forbidden', 'unr
 export type ProfileStatus = z.infer<typeof profileStatus>;
 
 /**
- * `pc_…` and the key's last four characters. The pattern is the guard: a whole key put here by
- * mistake fails to parse, so the host refuses to send it and the page refuses to show it.
+ * `pc_…` and at most the key's last four characters. The pattern is the guard: a whole key put
+ * here by mistake fails to parse, so the host refuses to send it and the page refuses to show it.
  */
-export const maskedKey = z.string().check(z.regex(/^pc_…[A-Za-z0-9_-]{4}$/));
+export const maskedKey = z.string().check(z.regex(/^pc_…[!-~]{0,4}$/));
 
 export const profileView = z.object({
   id,
@@ -46,9 +46,34 @@ export const profileView = z.object({
   keyId: z.optional(text(200)),
   /** ISO-8601. */
   lastVerifiedAt: z.optional(text(64)),
+  /** ISO-8601: when the profile's key expires, as the server's key list said; absent when it does not. */
+  keyExpiresAt: z.optional(text(64)),
+  /**
+   * The outcome of the last check with the server; absent when never checked. The page says
+   * "Connection verified" for `verified`, so send it only after a check succeeded.
+   * `signedOut`: no key stored; the page then offers "Sign in again" instead of Use.
+   */
   status: z.optional(profileStatus),
 });
 export type ProfileView = z.infer<typeof profileView>;
+
+/**
+ * One of the user's API keys in the Manage API keys section: what `GET /api-keys` says about it,
+ * never a secret (the server does not send one, and nothing here could carry it).
+ */
+export const apiKeyView = z.object({
+  id,
+  name: text(200),
+  /** ISO-8601. */
+  createdAt: text(64),
+  lastUsedAt: z.nullable(text(64)),
+  expiresAt: z.optional(z.nullable(text(64))),
+  /** The key the profile holds (matched by its id). */
+  thisDevice: z.boolean(),
+  /** Unused for 90 days or more, by the host's clock. */
+  stale: z.boolean(),
+});
+export type ApiKeyView = z.infer<typeof apiKeyView>;
 
 export const credentialSourceView = z.object({
   source: credentialSourceKind,
@@ -90,6 +115,16 @@ const useProfile = z.object({ type: z.literal('useProfile'), id });
 const testConnection = z.object({ type: z.literal('testConnection'), id });
 const signOut = z.object({ type: z.literal('signOut'), id });
 const removeProfile = z.object({ type: z.literal('removeProfile'), id });
+/** The keys of an extension profile's user; the host answers with `keys`. */
+const listKeys = z.object({ type: z.literal('listKeys'), profileId: id });
+/** The host asks the person to confirm before it revokes anything. */
+const revokeKey = z.object({ type: z.literal('revokeKey'), profileId: id, keyId: id });
+const revokeStaleKeys = z.object({ type: z.literal('revokeStaleKeys'), profileId: id });
+const rotateKey = z.object({ type: z.literal('rotateKey'), id });
+/** Writes the profile's server and key into a CLI profile; the host asks which one. */
+const saveToCli = z.object({ type: z.literal('saveToCli'), id });
+/** Makes an extension profile of a CLI profile (its id as listed) once the server confirmed its key. */
+const importFromCli = z.object({ type: z.literal('importFromCli'), id });
 /** The SSO verification code; the host writes it to the clipboard (the page may lack permission). */
 const copyText = z.object({ type: z.literal('copyText'), text: required(200) });
 /** Only the verification URI the host sent in `ssoCode` is opened; anything else is refused. */
@@ -106,6 +141,12 @@ export const toHost = z.discriminatedUnion('type', [
   testConnection,
   signOut,
   removeProfile,
+  listKeys,
+  revokeKey,
+  revokeStaleKeys,
+  rotateKey,
+  saveToCli,
+  importFromCli,
   copyText,
   openExternal,
 ]);
@@ -151,6 +192,11 @@ export const operation = z.enum([
   'useProfile',
   'signOut',
   'removeProfile',
+  'revokeKey',
+  'revokeStaleKeys',
+  'rotateKey',
+  'saveToCli',
+  'importFromCli',
   'copyText',
   'openExternal',
 ]);
@@ -161,7 +207,11 @@ const operationResult = z.object({
   op: operation,
   /** The profile the operation concerned or created. */
   id: z.optional(id),
+  /** revokeKey: the key it concerned. */
+  keyId: z.optional(id),
   ok: z.boolean(),
+  /** What was done, when it takes more than the operation's name to say ("Saved to CLI profile …"). */
+  message: z.optional(text(1000)),
   /** Absent with ok: false when the person cancelled: nothing to report. */
   error: z.optional(fieldProblem),
 });
@@ -176,6 +226,15 @@ const testResult = z.object({
   user: z.optional(text(200)),
 });
 
+/** The answer to `listKeys`, and sent again after a revocation or rotation changed the list. */
+const keys = z.object({
+  type: z.literal('keys'),
+  profileId: id,
+  keys: z.array(apiKeyView).check(z.maxLength(1000)),
+  /** The list could not be read; `keys` is then empty. */
+  error: z.optional(problem),
+});
+
 /** Sent by the host's "Sign In" command: bring the Add profile form forward on a tab. */
 const showAddProfile = z.object({ type: z.literal('showAddProfile'), method: z.optional(signInMethod) });
 
@@ -185,6 +244,7 @@ export const toPage = z.discriminatedUnion('type', [
   ssoCode,
   operationResult,
   testResult,
+  keys,
   showAddProfile,
 ]);
 export type ToPage = z.infer<typeof toPage>;

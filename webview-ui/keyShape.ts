@@ -26,7 +26,7 @@ export function keyShape(raw: string): KeyShape {
 export function keyShapeWarning(shape: KeyShape): string | undefined {
   switch (shape.kind) {
     case 'aiProvider':
-      return `This looks like an AI provider's key (${shape.provider}), not a CoderFlow key. CoderFlow needs a personal API key, which starts with pc_. AI provider keys belong in CoderFlow's provider authentication settings on the server.`;
+      return `This looks like an AI provider’s key (${shape.provider}), not a CoderFlow key. CoderFlow needs a personal API key, which starts with pc_. AI provider keys belong in CoderFlow’s provider authentication settings on the server.`;
     case 'other':
       return 'CoderFlow personal API keys start with pc_. Check that you pasted the whole key.';
     default:

@@ -175,7 +175,9 @@ export class ProfileList {
       head,
       activeMark,
       h('p', { class: 'profile-detail server' }, profile.serverUrl),
-      details.length > 0 && h('p', { class: 'profile-detail' }, details.join(' · ')),
+      // Each part keeps to one line, so a narrow view wraps between them.
+      details.length > 0 &&
+        h('p', { class: 'profile-detail' }, ...details.flatMap((part, at) => [at > 0 ? ' · ' : undefined, h('span', { class: 'part' }, part)])),
       this.statusLine(profile),
       this.errorLine(profile.id),
       this.actions(profile, signedOut, busy),

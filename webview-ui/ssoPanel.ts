@@ -87,7 +87,6 @@ export class SsoPanel {
 
   focusCode(): void {
     this.code.focus();
-    this.code.select();
   }
 
   private tick(): void {

@@ -171,16 +171,17 @@ interface StatusMeaning {
 }
 
 function redact(text: string, secrets: Array<string | undefined>): string {
-  let out = text.replace(/pc_[A-Za-z0-9_-]{4,}/g, 'pc_…');
+  // Exact secrets first: the pattern would mask only the part of an odd key that looks like one.
+  let out = text;
   for (const secret of secrets) if (secret) out = out.split(secret).join('…');
-  return out;
+  return out.replace(/pc_[A-Za-z0-9_-]{4,}/g, 'pc_…');
 }
 
 /** A short, readable excerpt of a body that is not JSON, e.g. a reverse proxy's HTML page. */
 function excerpt(text: string): string {
   const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
   const plain = text
-    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<(head|script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
     .replace(/<[^>]+>/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
@@ -212,14 +213,14 @@ function retryAfterSeconds(headers: Headers, now: number): number | undefined {
 // The client
 // ---------------------------------------------------------------------------------------------
 
-type Method = 'GET' | 'POST' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 interface SendOptions {
   body?: unknown;
   /** Sends the API key. */
   auth?: boolean;
-  /** The body holds a password. */
-  password?: boolean;
+  /** A secret other than the key that the exchange carries, e.g. "your password". */
+  secret?: string;
   signal?: AbortSignal | undefined;
 }
 
@@ -267,7 +268,7 @@ export class CoderFlowClient {
 
   /** `POST /auth/cli-login`: checks a username and password, and creates a key named keyName. */
   async cliLogin(username: string, password: string, keyName: string, signal?: AbortSignal): Promise<LoginResult> {
-    const response = await this.send('POST', PATHS.cliLogin, { body: { username, password, keyName }, password: true, signal });
+    const response = await this.send('POST', PATHS.cliLogin, { body: { username, password, keyName }, secret: 'your password', signal });
     return this.parse(response, LoginResult, {
       on401: () => new AuthError('invalid-credentials', MESSAGES.invalidCredentials, { fix: MESSAGES.invalidCredentialsFix, field: 'password', status: 401 }),
     });
@@ -275,7 +276,7 @@ export class CoderFlowClient {
 
   /** `POST /auth/sso/device`: starts a device authorization (RFC 8628 §3.1). */
   async startDevice(keyName: string, signal?: AbortSignal): Promise<DeviceAuthorization> {
-    const response = await this.send('POST', PATHS.ssoDevice, { body: { keyName }, signal });
+    const response = await this.send('POST', PATHS.ssoDevice, { body: { keyName }, secret: 'a sign-in code', signal });
     return this.parse(response, DeviceAuthorization, { onNotFound: ssoDisabled });
   }
 
@@ -284,7 +285,7 @@ export class CoderFlowClient {
     deviceCode: string,
     signal?: AbortSignal,
   ): Promise<{ status: 'pending' | 'slow_down' } | { status: 'approved'; result: LoginResult }> {
-    const response = await this.send('POST', PATHS.ssoToken, { body: { deviceCode }, signal });
+    const response = await this.send('POST', PATHS.ssoToken, { body: { deviceCode }, secret: 'a sign-in code', signal });
     if (response.status === 400) {
       const parsed = parseJsonBody(response.text);
       const body = parsed.ok ? ErrorBody.safeParse(parsed.value) : undefined;
@@ -326,6 +327,28 @@ export class CoderFlowClient {
   }
 
   // -------------------------------------------------------------------------------------------
+
+  /**
+   * Any other CoderFlow endpoint, with the key, through the same timeouts, redirect and TLS rules
+   * (the public API's `request`). A success answers its JSON body (undefined when empty); any
+   * other status is the same AuthError as everywhere else.
+   */
+  async request(path: string, init: { method?: Method; body?: unknown; signal?: AbortSignal } = {}): Promise<unknown> {
+    if (!path.startsWith('/') || path.startsWith('//')) {
+      throw new AuthError('bad-input', `A request path starts with a single "/", relative to the server URL (got "${path.slice(0, 80)}").`);
+    }
+    const response = await this.send(init.method ?? 'GET', path, { auth: true, body: init.body, signal: init.signal });
+    if (!this.isSuccess(response)) throw this.errorFor(response);
+    if (response.text.trim() === '') return undefined;
+    const parsed = parseJsonBody(response.text);
+    if (!parsed.ok) {
+      throw new AuthError('unexpected-response', `The server answered ${path} with something that is not JSON.`, {
+        status: response.status,
+        detail: this.safeExcerpt(response.text),
+      });
+    }
+    return parsed.value;
+  }
 
   private isSuccess(response: RawResponse): boolean {
     return response.status >= 200 && response.status < 300;
@@ -404,7 +427,9 @@ export class CoderFlowClient {
     }
     if (status >= 500) {
       const statusLine = `${status}${response.statusText ? ` ${response.statusText}` : ''}`;
-      return new AuthError('server-error', `The server had a problem (${statusLine})${serverMessage ? `: ${serverMessage}` : '.'}`, {
+      // A reverse proxy's page ("502 Bad Gateway … nginx") tells the person who failed: quote a short part.
+      const page = !parsed.ok && response.text.trim() !== '' ? ` and answered: "${this.safeExcerpt(response.text)}"` : '';
+      return new AuthError('server-error', `The server had a problem (${statusLine})${serverMessage ? `: ${serverMessage}` : `${page}.`}`, {
         fix: 'Try again later. If it keeps happening, tell the server\'s administrator.',
         status,
         ...withDetail,
@@ -441,7 +466,7 @@ export class CoderFlowClient {
     }
     const first = new URL(this.serverUrl + path);
     if (options.auth) refuseSecretOverHttp(first, 'your API key');
-    if (options.password) refuseSecretOverHttp(first, 'your password');
+    if (options.secret) refuseSecretOverHttp(first, options.secret);
 
     for (let attempt = 0; ; attempt++) {
       const response = await this.sendFollowingRedirects(method, first, options);
@@ -541,7 +566,8 @@ export class CoderFlowClient {
     const code = (e as { code?: unknown }).code;
     const mapped = fromNodeErrorCode(typeof code === 'string' ? code : undefined, url.host, e);
     if (mapped) return mapped;
-    const reason = e instanceof Error ? e.message.replace(/^request to \S+ failed, reason: /, '') : String(e);
+    // Node's own messages may quote a header value, which can be the key.
+    const reason = redact(e instanceof Error ? e.message.replace(/^request to \S+ failed, reason: /, '') : String(e), [this.apiKey]);
     return new AuthError('network', `Could not reach ${url.host}: ${reason}`, {
       fix: 'Check the server URL and your network, VPN or proxy.',
       ...(typeof code === 'string' ? { detail: code } : {}),

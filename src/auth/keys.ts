@@ -39,8 +39,9 @@ export async function rotateKey(client: CoderFlowClient, options: RotateOptions)
     await options.store(newKey);
   } catch (e) {
     // Nobody holds the new key: revoke it rather than leave an orphan. The old key still works.
+    // The error is passed on as it is: a failed store is the caller's own error to report.
     await client.deleteKey(newKey.id).catch(() => undefined);
-    throw toAuthError(e);
+    throw e;
   }
 
   if (options.oldKeyId === undefined) {

@@ -13,13 +13,9 @@ export const API_KEY_PREFIX = 'pc_';
 /** The key name the CLI uses; the extension sends its own per-device name instead. */
 export const CLI_KEY_NAME = 'CLI Access';
 
-export const PATHS = {
+const DOCUMENTED_PATHS = {
   health: '/health',
   me: '/auth/me',
-  cliLogin: '/auth/cli-login',
-  ssoConfig: '/auth/sso/config',
-  ssoDevice: '/auth/sso/device',
-  ssoToken: '/auth/sso/token',
   apiKeys: '/api-keys',
   apiKey: (id: string) => `/api-keys/${encodeURIComponent(id)}`,
 } as const;
@@ -28,8 +24,18 @@ export const PATHS = {
 export const SLOW_DOWN_INCREMENT_SECONDS = 5;
 
 // ---------------------------------------------------------------------------------------------
-// [assumed] shapes
+// [assumed]
 // ---------------------------------------------------------------------------------------------
+
+const ASSUMED_PATHS = {
+  cliLogin: '/auth/cli-login',
+  ssoConfig: '/auth/sso/config',
+  ssoDevice: '/auth/sso/device',
+  ssoToken: '/auth/sso/token',
+} as const;
+
+/** Every path, relative to the server URL (which may carry a path prefix). */
+export const PATHS = { ...DOCUMENTED_PATHS, ...ASSUMED_PATHS } as const;
 
 /** `{ "error": "<code>", "message": "<human text>" }`, both optional: bodies vary. */
 export const ErrorBody = z.object({
@@ -155,7 +161,8 @@ export function describeSchemaMismatch(error: z.core.$ZodError, input: unknown):
   if (issue.code === 'invalid_type') {
     let value: unknown = input;
     for (const step of issue.path) value = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[step] : undefined;
-    return value === undefined ? `${field} is missing` : `${field} should be ${issue.expected}`;
+    const article = /^[aeiou]/.test(issue.expected) ? 'an' : 'a';
+    return value === undefined ? `${field} is missing` : `${field} should be ${article} ${issue.expected}`;
   }
   return `${field} is not valid`;
 }

@@ -49,7 +49,7 @@ export class ProfileManagerBackendImpl implements ProfileManagerBackend {
         ...(p.keyHint ? { maskedKey: maskKey(p.keyHint) } : {}),
         ...(p.keyId ? { keyId: p.keyId } : {}),
         ...(p.lastVerifiedAt ? { lastVerifiedAt: p.lastVerifiedAt } : {}),
-        status: !p.keyHint ? 'signedOut' : active ? this.activeStatus() : 'verified',
+        ...statusField(!p.keyHint ? 'signedOut' : active ? this.activeStatus() : undefined),
       };
     });
     if (state.cliState?.state === 'ok') {
@@ -66,7 +66,7 @@ export class ProfileManagerBackendImpl implements ProfileManagerBackend {
           source: 'cli',
           active,
           ...(active && credential ? { activeSource: sourceKind(credential.source) } : {}),
-          status: cli.hasKey || config.apiKey ? (active ? this.activeStatus() : 'verified') : 'signedOut',
+          ...statusField(cli.hasKey || config.apiKey ? (active ? this.activeStatus() : undefined) : 'signedOut'),
         });
       }
     }
@@ -169,8 +169,23 @@ export class ProfileManagerBackendImpl implements ProfileManagerBackend {
     return true;
   }
 
+  /** What the server last said about the key in use; nothing until something was checked. */
   private activeStatus(): ProfileView['status'] {
-    const health = this.services.health.current;
-    return health === 'invalid-api-key' ? 'invalidKey' : health === 'forbidden' ? 'forbidden' : health === 'unreachable' ? 'unreachable' : 'verified';
+    switch (this.services.health.current) {
+      case 'ok':
+        return 'verified';
+      case 'invalid-api-key':
+        return 'invalidKey';
+      case 'forbidden':
+        return 'forbidden';
+      case 'unreachable':
+        return 'unreachable';
+      case 'unknown':
+        return undefined;
+    }
   }
+}
+
+function statusField(status: ProfileView['status']): Pick<ProfileView, 'status'> {
+  return status ? { status } : {};
 }

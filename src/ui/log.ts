@@ -12,11 +12,15 @@ export interface Log {
 }
 
 /** The "CoderFlow" log. Every line passes one redaction function before it is written. */
-export function createLog(context: vscode.ExtensionContext): Log {
+export function createLog(context: vscode.ExtensionContext, onLine?: (line: string) => void): Log {
   const channel = vscode.window.createOutputChannel('CoderFlow', { log: true });
   context.subscriptions.push(channel);
   const redactor = new Redactor();
-  const clean = (text: string) => redactor.redact(text);
+  const clean = (text: string) => {
+    const line = redactor.redact(text);
+    onLine?.(line);
+    return line;
+  };
   return {
     info: (m) => channel.info(clean(m)),
     warn: (m) => channel.warn(clean(m)),

@@ -37,6 +37,7 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
   // the browser approving the code at that moment. Only Cancel or disposal stops it.
   private sso: SsoSession | undefined;
   private pendingShowAddProfile: ToPage | undefined;
+  private stateRequests = 0;
   private readonly subscriptions: vscode.Disposable[] = [];
 
   private readonly handlers: Handlers = {
@@ -149,7 +150,10 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
 
   private async postState(): Promise<void> {
     if (!this.view || !this.pageReady) return;
+    // Changes come in bursts; an older answer must not overwrite a newer one on the page.
+    const request = ++this.stateRequests;
     const state = await this.backend.getState();
+    if (request !== this.stateRequests) return;
     const profiles = state.profiles.filter((profile) => this.isShowable(profile));
     this.post({
       type: 'state',
@@ -303,12 +307,13 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
   private post(message: ToPage): void {
     if (!this.view) return;
     // The schema is the last guard before the page: it refuses, among others, a whole key where
-    // a masked one belongs.
-    if (!parseToPage(message)) {
+    // a masked one belongs, and what it passes on carries only the fields it knows.
+    const parsed = parseToPage(message);
+    if (!parsed) {
       this.log(`Profile Manager: refused to send the page a message that does not parse (${describeMessageShape(message)}).`);
       return;
     }
-    void this.view.webview.postMessage(message);
+    void this.view.webview.postMessage(parsed);
   }
 }
 

@@ -253,6 +253,8 @@ export class ComponentBrowser {
   async open(options: { theme?: Theme; width?: number } = {}): Promise<StubHost> {
     const context = await this.browser.newContext({ viewport: { width: options.width ?? 340, height: 900 } });
     const page = await context.newPage();
+    // Well under mocha's timeout, so that a failing wait names its locator.
+    page.setDefaultTimeout(5000);
     const host = new StubHost(context, page);
     await page.addInitScript(installStubHost);
     await page.goto(this.origin);

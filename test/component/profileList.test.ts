@@ -180,12 +180,17 @@ describe('Profile Manager page: the profile list', function () {
       { type: 'testResult', id: 'ext-production', ok: 'yes', status: 'verified', message: 'fine' },
       { type: 'operationResult', op: 'formatDisk', ok: true },
       { profiles: [] },
+      { type: 'ssoCode', userCode: 'EVIL-CODE', verificationUri: 'https://x.example.com', expiresInSeconds: -5 },
+      { type: 'probeResult', serverUrl: '', reachable: 'yes', ssoEnabled: true, passwordLoginEnabled: true },
+      { type: 'showAddProfile', method: 'magic' },
     ]) {
       await host.sendRaw(junk);
     }
     await host.sendState([profiles.production, profiles.staging]);
     await eventually(async () => assert.equal(await host.page.getByRole('listitem').count(), 2));
     assert.doesNotMatch(await item('production').innerText(), /fine/);
+    assert.equal(await host.page.getByRole('textbox', { name: 'Verification code' }).count(), 0);
+    assert.equal(await host.page.getByRole('tab', { name: 'SSO' }).count(), 0);
   });
 
   it('refuses a state whose profile carries a whole key instead of the masked one', async () => {

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type Mocha = require('mocha');
+import type Mocha from 'mocha';
 import * as vscode from 'vscode';
 import { appendResult, RESULTS_ENV, resultsReporter } from '../support/results';
 
@@ -12,6 +12,8 @@ import { appendResult, RESULTS_ENV, resultsReporter } from '../support/results';
 type MochaClass = typeof Mocha;
 
 const TRUST_TIMEOUT_MS = 60_000;
+
+class TestFailures extends Error {}
 
 export async function run(): Promise<void> {
   const resultsFile = process.env[RESULTS_ENV];
@@ -29,9 +31,11 @@ export async function run(): Promise<void> {
   }
 }
 
-class TestFailures extends Error {}
-
-/** The tests run as a person who trusted the folder: a browser runner clicks "Yes, I trust the authors". */
+/**
+ * The tests run as a person who trusted the folder. VS Code shows no trust dialog in a window
+ * that runs extension tests; runBrowser trusts the folder from the Workspace Trust editor, and
+ * runDesktop turns trust off.
+ */
 async function waitForWorkspaceTrust(): Promise<void> {
   if (vscode.workspace.isTrusted) return;
   await new Promise<void>((resolve, reject) => {

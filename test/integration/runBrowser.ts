@@ -1,9 +1,9 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { startServer } from '../server/index';
 import { launchChromium, Workbench } from '../support/browser';
-import { delay } from '../support/processes';
+import { delay, interruptedBy, removeOnExit } from '../support/processes';
 import { RESULTS_ENV, SpecPrinter, type ResultRecord } from '../support/results';
 import { TEST_SERVER_URL_ENV } from '../support/session';
 import { createWorkspace, freshRunDir, repoRoot, startVscodeServer, type VscodeServer } from '../support/vscodeServer';
@@ -29,9 +29,11 @@ async function main(): Promise<number> {
   const started = Date.now();
   const runDir = freshRunDir('integration');
   const resultsFile = join(runDir, 'results.jsonl');
-  const stops: (() => Promise<void> | void)[] = [() => rmSync(runDir, { recursive: true, force: true })];
+  const stops: (() => Promise<void> | void)[] = [removeOnExit(runDir)];
   let vscode: VscodeServer | undefined;
   let outcome: Outcome = { failures: 1, finished: false, reason: 'the run did not start' };
+  // VS Code's logs (extension host output included) stay on disk after a failed run.
+  const keepLogs = () => (!outcome.finished || outcome.failures > 0) && !interruptedBy();
   try {
     const server = await startServer({ testControl: true });
     stops.push(() => server.stop());
@@ -43,7 +45,7 @@ async function main(): Promise<number> {
       env: { [RESULTS_ENV]: resultsFile, [TEST_SERVER_URL_ENV]: server.url, ...(grep ? { CODERFLOW_TEST_GREP: grep } : {}) },
     });
     const served = vscode;
-    stops.push(() => served.stop({ keepData: !outcome.finished || outcome.failures > 0 }));
+    stops.push(() => served.stop({ keepData: keepLogs() }));
     const browser: Browser = await launchChromium();
     stops.push(() => browser.close());
     log(`VS Code server ${vscode.origin}, reference server ${server.url} (${seconds(started)})`);
@@ -51,15 +53,19 @@ async function main(): Promise<number> {
       browser,
       vscode.workbenchUrl({ folder: workspace.folder, extensionTestsPath: join(repoRoot, 'out/test/integration/index.js') }),
     );
-    log(`workbench loaded (${seconds(started)})`);
-    outcome = await followResults(resultsFile, vscode, workbench, timeoutMs - (Date.now() - started));
+    // index.ts waits for trust before it starts mocha.
+    await workbench.trustFromTrustEditor();
+    log(`workbench loaded, folder trusted from the Workspace Trust editor (${seconds(started)})`);
+    outcome = await followResults(resultsFile, vscode, timeoutMs - (Date.now() - started));
   } catch (error) {
     outcome = { failures: 1, finished: false, reason: (error as Error).stack ?? String(error) };
   } finally {
-    if (!outcome.finished) {
+    if (interruptedBy()) {
+      log(`interrupted by ${interruptedBy()}`);
+    } else if (!outcome.finished) {
       log(`FAILED: ${outcome.reason}`);
-      if (vscode) log(`VS Code's logs are kept in ${join(vscode.dataDir, 'server-data/data/logs')}`);
     }
+    if (vscode && keepLogs()) log(`VS Code's logs are kept in ${join(vscode.dataDir, 'server-data/data/logs')}`);
     for (const stop of stops.reverse()) {
       try {
         await stop();
@@ -80,7 +86,7 @@ interface Outcome {
 }
 
 /** Prints the extension host's results as they come, until mocha's end, a crash or the timeout. */
-async function followResults(file: string, vscode: VscodeServer, workbench: Workbench, remainingMs: number): Promise<Outcome> {
+async function followResults(file: string, vscode: VscodeServer, remainingMs: number): Promise<Outcome> {
   const printer = new SpecPrinter();
   const deadline = Date.now() + remainingMs;
   // A test module that VS Code could not load reports nothing at all: do not wait the full timeout.
@@ -99,8 +105,6 @@ async function followResults(file: string, vscode: VscodeServer, workbench: Work
       if (record.event === 'crash') return { failures: Math.max(failures, 1), finished: false, reason: `the extension host reported: ${record.message}` };
     }
     consumed = complete.length;
-    // index.ts waits for trust before it starts mocha; answer the dialog whenever VS Code asks.
-    if (await workbench.trustIfAsked()) log(`trusted the workspace folder ("Yes, I trust the authors")`);
     if (vscode.process.hasExited()) {
       return { failures: Math.max(failures, 1), finished: false, reason: `VS Code's server exited:\n${vscode.process.output()}` };
     }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { runTests } from '@vscode/test-electron';
 import { startServer } from '../server/index';
+import { removeOnExit } from '../support/processes';
 import { TEST_SERVER_URL_ENV } from '../support/session';
 import { createWorkspace, freshRunDir, repoRoot } from '../support/vscodeServer';
 
@@ -13,10 +14,13 @@ const VSCODE_VERSION = '1.100.3';
 async function main(): Promise<number> {
   const server = await startServer({ testControl: true });
   const workspace = createWorkspace();
+  const userData = freshRunDir('desktop');
+  const removeUserData = removeOnExit(userData);
   try {
-    const userData = freshRunDir('desktop');
     await runTests({
       version: VSCODE_VERSION,
+      // The download lands in the ignored .cache folder, not in a new .vscode-test at the root.
+      cachePath: join(repoRoot, '.cache/vscode-test'),
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath: join(repoRoot, 'out/test/integration/index.js'),
       extensionTestsEnv: { [TEST_SERVER_URL_ENV]: server.url },
@@ -35,6 +39,7 @@ async function main(): Promise<number> {
     return 1;
   } finally {
     workspace.remove();
+    removeUserData();
     await server.stop();
   }
 }

@@ -1,5 +1,5 @@
 // `npm run server`: the reference server alone, with the test control endpoints, until Ctrl+C.
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type StartOptions } from './index';
@@ -35,15 +35,22 @@ function parseArguments(args: string[]): StartOptions & { quiet: boolean } {
 
 async function main(): Promise<void> {
   const options = parseArguments(process.argv.slice(2));
-  const server = await startServer({ ...options, ...(options.quiet ? {} : { log: (line: string) => console.log(line) }) });
+  // The address comes first on stdout (scripts read it there); log lines wait until it is out.
+  let held: string[] | undefined = [];
+  const log = (line: string): void => {
+    if (held) held.push(line);
+    else console.log(line);
+  };
+  const server = await startServer({ ...options, ...(options.quiet ? {} : { log }) });
   const lines = [
     `CoderFlow reference server: ${server.url}`,
     `  SSO: ${options.sso === false ? 'off' : `on (OpenID Connect provider at ${server.url}/oidc)`}` +
       ` · password login: ${options.passwordLogin === false ? 'off' : 'on'}` +
       ` · device code: poll every ${options.pollIntervalSeconds ?? 5} s, expires after ${options.deviceCodeTtlSeconds ?? 600} s`,
   ];
+  let caFile: string | undefined;
   if (server.caPem) {
-    const caFile = join(tmpdir(), `coderflow-reference-ca-${process.pid}.pem`);
+    caFile = join(tmpdir(), `coderflow-reference-ca-${process.pid}.pem`);
     writeFileSync(caFile, server.caPem, { mode: 0o644 });
     lines.push(`  TLS: self-signed; trust ${caFile} (e.g. profoundCoder.tls.caFile)`);
   }
@@ -55,12 +62,17 @@ async function main(): Promise<void> {
   lines.push(`  Test control: POST ${server.url}/__test/faults (JSON fault), DELETE ${server.url}/__test/faults, POST ${server.url}/__test/keys {"username"}`);
   lines.push('  Ctrl+C stops it.');
   console.log(lines.join('\n'));
+  for (const line of held) console.log(line);
+  held = undefined;
 
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
-    void server.stop().then(() => process.exit(0));
+    void server.stop().then(() => {
+      if (caFile) rmSync(caFile, { force: true });
+      process.exit(0);
+    });
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

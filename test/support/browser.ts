@@ -17,6 +17,17 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
+async function isRendered(frame: Frame, text: string | RegExp | undefined): Promise<boolean> {
+  try {
+    const body = frame.locator('body');
+    if (!(await body.isVisible()) || (await body.innerText()).trim() === '') return false;
+    return text === undefined || (await frame.getByText(text).first().isVisible());
+  } catch {
+    // The frame navigated or detached while we looked: not this one, or not yet.
+    return false;
+  }
+}
+
 export type ThemeKind = 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
 
 // The built-in theme of each kind, and the class VS Code puts on the workbench once it applies.
@@ -47,14 +58,14 @@ export class Workbench {
   }
 
   /**
-   * Clicks "Yes, I trust the authors" if the trust dialog is on screen now; never waits for it.
-   * (VS Code does not always ask: an extension-test window, for one, may open trusted.)
+   * Trusts the folder from the Workspace Trust editor (Workspaces: Manage Workspace Trust → Trust).
+   * VS Code shows no trust dialog in a window that runs extension tests: it opens in Restricted
+   * Mode, and this is how a person leaves it.
    */
-  async trustIfAsked(): Promise<boolean> {
-    const button = this.page.locator('.monaco-dialog-box').getByRole('button', { name: 'Yes, I trust the authors' });
-    if (!(await button.isVisible())) return false;
-    await button.click();
-    return true;
+  async trustFromTrustEditor(): Promise<void> {
+    await this.runCommand('Workspaces: Manage Workspace Trust');
+    await this.page.locator('.workspace-trust-editor').getByRole('button', { name: 'Trust', exact: true }).click();
+    await this.page.locator('.part.statusbar').getByText('Restricted Mode').waitFor({ state: 'hidden' });
   }
 
   /** Clicks a view container's icon in the Activity Bar (its title, e.g. "CoderFlow"). */
@@ -64,22 +75,25 @@ export class Workbench {
   }
 
   /**
-   * The document of an extension's webview view. VS Code hosts it in an iframe (the webview's
-   * host page) that holds a second iframe with the extension's HTML; this returns that inner frame
-   * once `text` is visible in it.
+   * The document of an extension's webview view, once it has rendered something visible (and
+   * `text`, when given). VS Code hosts a webview in an iframe (the webview's host page) that holds
+   * a second iframe with the extension's HTML; this returns that inner frame.
    */
-  async webviewFrame(options: { text: string | RegExp; extensionId?: string; timeoutMs?: number }): Promise<Frame> {
+  async webviewFrame(options: { text?: string | RegExp; extensionId?: string; timeoutMs?: number } = {}): Promise<Frame> {
     const extensionId = options.extensionId ?? EXTENSION_ID;
     const deadline = Date.now() + (options.timeoutMs ?? 30_000);
     for (;;) {
-      const hosts = this.page.frames().filter((frame) => frame.url().includes('/webview/') && frame.url().includes(`extensionId=${encodeURIComponent(extensionId)}`));
+      const hosts = this.page
+        .frames()
+        .filter((frame) => frame.url().includes('/webview/') && frame.url().includes(`extensionId=${encodeURIComponent(extensionId)}`));
       for (const host of hosts) {
         for (const inner of host.childFrames()) {
-          if (await inner.getByText(options.text).first().isVisible().catch(() => false)) return inner;
+          if (await isRendered(inner, options.text)) return inner;
         }
       }
       if (Date.now() > deadline) {
-        throw new Error(`no webview of ${extensionId} shows ${String(options.text)} (${hosts.length} webview host frame(s) found)`);
+        const wanted = options.text === undefined ? 'visible content' : String(options.text);
+        throw new Error(`no webview of ${extensionId} shows ${wanted} (${hosts.length} webview host frame(s) found)`);
       }
       await this.page.waitForTimeout(250);
     }
@@ -87,21 +101,31 @@ export class Workbench {
 
   /** Runs a command from the Command Palette by its title as shown there, e.g. "CoderFlow: Sign In". */
   async runCommand(title: string): Promise<void> {
-    await this.page.keyboard.press('Control+Shift+P');
-    const input = this.page.locator('.quick-input-widget input[type="text"]');
-    await input.waitFor();
-    await input.fill(`>${title}`);
-    const row = this.page.locator('.quick-input-list .monaco-list-row', { has: this.page.locator('.label-name', { hasText: title }) });
-    await row.first().waitFor();
-    // The palette ranks fuzzy matches; pick the exact title, not merely the first row.
-    const rows = await row.all();
-    for (const candidate of rows) {
-      if ((await candidate.locator('.label-name').innerText()).trim() === title) {
-        await candidate.click();
+    // Right after the workbench appears its keybindings may not answer yet: retry a few times.
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        await this.page.keyboard.press('Control+Shift+P');
+        await this.quickInput().waitFor({ timeout: 5_000 });
+        await this.quickInput().fill(`>${title}`);
+        await this.pickQuickInputRow(title);
         return;
+      } catch (error) {
+        if (Date.now() > deadline) throw new Error(`could not run "${title}" from the Command Palette: ${(error as Error).message}`);
+        await this.page.keyboard.press('Escape');
       }
     }
-    throw new Error(`the Command Palette has no command titled "${title}"`);
+  }
+
+  private quickInput() {
+    return this.page.locator('.quick-input-widget input[type="text"]');
+  }
+
+  /** Clicks the quick-input row whose label is exactly `label` (not the first fuzzy match). */
+  private async pickQuickInputRow(label: string): Promise<void> {
+    const quoted = label.replace(/["\\]/g, '\\$&');
+    const row = this.page.locator(`.quick-input-list .monaco-list-row[aria-label="${quoted}"], .quick-input-list .monaco-list-row[aria-label^="${quoted}, "]`);
+    await row.first().click({ timeout: 5_000 });
   }
 
   /** The messages of the notification toasts now on screen. */
@@ -120,10 +144,8 @@ export class Workbench {
   async setColorTheme(kind: ThemeKind): Promise<void> {
     const theme = THEMES[kind];
     await this.runCommand('Preferences: Color Theme');
-    const input = this.page.locator('.quick-input-widget input[type="text"]');
-    await input.fill(theme.label);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: theme.label }).first().waitFor();
-    await input.press('Enter');
+    await this.quickInput().fill(theme.label);
+    await this.pickQuickInputRow(theme.label);
     await this.page.locator(`.monaco-workbench.${theme.bodyClass}`).waitFor();
   }
 
@@ -131,6 +153,9 @@ export class Workbench {
   async screenshot(name: string): Promise<string> {
     mkdirSync(screenshotDir, { recursive: true });
     const path = join(screenshotDir, `${name}.png`);
+    // A hover left by the last click (an Activity Bar tooltip) would cover part of the picture.
+    const editor = await this.page.locator('.part.editor').boundingBox();
+    if (editor) await this.page.mouse.move(editor.x + editor.width / 2, editor.y + editor.height / 2);
     await this.page.screenshot({ path });
     return path;
   }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 
 // Child processes of the test harness (VS Code's server and its extension hosts, code-server).
 // CI runs on the same machine as people, so nothing may outlive the script that started it:
@@ -28,15 +28,30 @@ export interface SpawnOptions {
 }
 
 const running = new Set<ManagedProcess>();
+const temporaryPaths = new Set<string>();
 let hooksInstalled = false;
+let interruption: NodeJS.Signals | undefined;
+
+/** The signal (Ctrl+C, SIGTERM) that is stopping this process, if any. */
+export function interruptedBy(): NodeJS.Signals | undefined {
+  return interruption;
+}
+
+/** Deletes `path` when this process exits, even on Ctrl+C; the returned function deletes it now. */
+export function removeOnExit(path: string): () => void {
+  installExitHooks();
+  temporaryPaths.add(path);
+  return () => {
+    temporaryPaths.delete(path);
+    rmSync(path, { recursive: true, force: true });
+  };
+}
 
 export function spawnManaged(command: string, args: string[], options: SpawnOptions): ManagedProcess {
   installExitHooks();
   // Not detached: the children stay in our process group, so a Ctrl+C in a terminal or a
   // CI runner that kills the group reaches them even if this process cannot clean up.
   const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  if (child.pid === undefined) throw new Error(`${options.name}: could not start ${command}`);
-  const pid = child.pid;
   let recent = '';
   let exitValue: number | NodeJS.Signals | undefined;
   const record = (chunk: Buffer) => {
@@ -51,7 +66,8 @@ export function spawnManaged(command: string, args: string[], options: SpawnOpti
   const exited = new Promise<number | NodeJS.Signals>((resolve) => {
     child.on('error', (error) => {
       recent += `\n${error.message}`;
-      exitValue = 'SIGABRT';
+      // The shell's code for a command that could not run.
+      exitValue = 127;
       resolve(exitValue);
     });
     child.on('exit', (code, signal) => {
@@ -59,6 +75,8 @@ export function spawnManaged(command: string, args: string[], options: SpawnOpti
       resolve(exitValue);
     });
   });
+  if (child.pid === undefined) throw new Error(`${options.name}: could not start ${command}`);
+  const pid = child.pid;
   // The tree is sampled while the process runs: if the server dies first, its children are
   // re-parented and only this memory still finds them.
   const known = new Map<number, ProcessId>();
@@ -104,15 +122,22 @@ export async function stopAll(): Promise<void> {
   await Promise.all([...running].map((process) => process.stop()));
 }
 
+/** Cancels removeOnExit for `path`: it stays for a person to read (logs of a failed run). */
+export function keepAfterExit(path: string): void {
+  temporaryPaths.delete(path);
+}
+
 function installExitHooks(): void {
   if (hooksInstalled) return;
   hooksInstalled = true;
   process.on('exit', () => {
     for (const managed of running) managed.killNow();
+    for (const path of temporaryPaths) rmSync(path, { recursive: true, force: true });
   });
   const signals = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
   for (const [signal, code] of Object.entries(signals)) {
     process.once(signal, () => {
+      interruption = signal as NodeJS.Signals;
       void stopAll().finally(() => process.exit(code));
     });
   }
@@ -144,12 +169,12 @@ function processTree(rootPid: number): ProcessId[] {
   return tree;
 }
 
-function readStat(pid: number): { id: ProcessId; ppid: number } | undefined {
+function readStat(pid: number): { id: ProcessId; ppid: number; state: string } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may contain spaces and parentheses: split after its last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { id: { pid, startTime: fields[19] }, ppid: Number(fields[1]) };
+    return { id: { pid, startTime: fields[19] }, ppid: Number(fields[1]), state: fields[0] };
   } catch {
     return undefined;
   }
@@ -157,16 +182,8 @@ function readStat(pid: number): { id: ProcessId; ppid: number } | undefined {
 
 function isAlive(id: ProcessId): boolean {
   const stat = readStat(id.pid);
-  return stat !== undefined && stat.id.startTime === id.startTime && !isZombie(id.pid);
-}
-
-function isZombie(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return true;
-  }
+  // A zombie has ended already; only its parent's wait() is missing.
+  return stat !== undefined && stat.id.startTime === id.startTime && stat.state !== 'Z';
 }
 
 function signalAll(ids: ProcessId[], signal: NodeJS.Signals): void {

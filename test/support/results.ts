@@ -1,5 +1,5 @@
 import { appendFileSync } from 'node:fs';
-import type Mocha = require('mocha');
+import type Mocha from 'mocha';
 
 // Mocha runs inside the extension host, whose stdout does not reach the runner in the browser
 // set-up. The extension host appends one JSON line per event to a results file instead (its

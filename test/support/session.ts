@@ -31,6 +31,18 @@ export interface Session {
   stop(): Promise<void>;
 }
 
+/**
+ * A mocha afterEach hook body: saves a screenshot named after a failed test, so a failure in CI
+ * shows what the person would have seen.
+ */
+export async function screenshotIfFailed(context: Mocha.Context, session: Session | undefined): Promise<void> {
+  const test = context.currentTest;
+  if (!session || test?.state !== 'failed') return;
+  const name = `FAILED-${test.fullTitle().replace(/[^A-Za-z0-9]+/g, '-').slice(0, 100)}`;
+  const path = await session.workbench.screenshot(name).catch(() => undefined);
+  if (path) console.log(`      screenshot of the failure: ${path}`);
+}
+
 export async function startSession(options: SessionOptions = {}): Promise<Session> {
   const cleanups: (() => Promise<void> | void)[] = [];
   const stop = async () => {

@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { delay, spawnManaged, type ManagedProcess } from './processes';
+import { delay, keepAfterExit, removeOnExit, spawnManaged, type ManagedProcess } from './processes';
 
 /** The repository (this file runs from out/test/support). */
 export const repoRoot = resolve(__dirname, '../../..');
@@ -63,6 +63,7 @@ export async function startVscodeServer(options: { env?: NodeJS.ProcessEnv; echo
   const { serverMain } = await installation();
   const name = options.name ?? 'vscode';
   const dataDir = freshRunDir(name);
+  const removeData = removeOnExit(dataDir);
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const child = spawnManaged(
@@ -82,7 +83,8 @@ export async function startVscodeServer(options: { env?: NodeJS.ProcessEnv; echo
   );
   const stop = async ({ keepData = false } = {}) => {
     await child.stop();
-    if (!keepData) rmSync(dataDir, { recursive: true, force: true });
+    if (keepData) keepAfterExit(dataDir);
+    else removeData();
   };
   try {
     await waitUntilServing(origin, child, 60_000);
@@ -194,5 +196,5 @@ export function createWorkspace(settings?: Record<string, unknown>): { folder: s
     writeFileSync(join(folder, '.vscode/settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
   }
   writeFileSync(join(folder, 'README.md'), '# CoderFlow test workspace\n');
-  return { folder, remove: () => rmSync(folder, { recursive: true, force: true }) };
+  return { folder, remove: removeOnExit(folder) };
 }

@@ -47,6 +47,13 @@ export function checkApiKeyFormat(input: string): string {
   if (/\s/.test(key)) {
     throw new AuthError('bad-input', 'The key contains spaces or line breaks.', { field: 'apiKey', fix: 'Paste the key alone, on one line.' });
   }
+  // Only printable ASCII can travel in the Authorization header; anything else is a copying accident.
+  if (/[^\x21-\x7e]/.test(key)) {
+    throw new AuthError('bad-input', 'The key contains characters that CoderFlow keys do not have.', {
+      field: 'apiKey',
+      fix: 'Copy the whole key again, as it was shown when it was created, or sign in to create a new one.',
+    });
+  }
   return key;
 }
 

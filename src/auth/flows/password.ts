@@ -1,5 +1,5 @@
 import { AuthError } from '../errors';
-import type { FlowContext, SignInFlow, SignInResult } from './types';
+import { confirmNewKey, type FlowContext, type SignInFlow, type SignInResult } from './types';
 
 export interface PasswordInput {
   username: string;
@@ -21,7 +21,7 @@ export const passwordFlow: SignInFlow<PasswordInput> = {
     if (input.password === '') throw new AuthError('bad-input', 'Enter your password.', { field: 'password' });
     const { client, signal, keyName } = context;
     const login = await client.cliLogin(username, input.password, keyName, signal);
-    const user = await client.withApiKey(login.key).me(signal);
+    const user = await confirmNewKey(client, login, signal);
     return { serverUrl: client.serverUrl, apiKey: login.key, keyId: login.id, keyName: login.name, user, method: 'password' };
   },
 };

@@ -1,7 +1,7 @@
 import { AuthError, MESSAGES } from '../errors';
 import { SLOW_DOWN_INCREMENT_SECONDS } from '../protocol';
 import { sleep as realSleep } from '../sleep';
-import type { FlowContext, SignInFlow, SignInResult } from './types';
+import { confirmNewKey, type FlowContext, type SignInFlow, type SignInResult } from './types';
 
 /** What to show the person while the server waits for their approval in a browser. */
 export interface DeviceCodePrompt {
@@ -68,7 +68,7 @@ export const ssoFlow: SignInFlow<SsoInput> = {
         input.onSlowDown?.(interval);
       } else if (answer.status === 'approved') {
         const { result } = answer;
-        const user = await client.withApiKey(result.key).me(signal);
+        const user = await confirmNewKey(client, result, signal);
         return { serverUrl: client.serverUrl, apiKey: result.key, keyId: result.id, keyName: result.name, user, method: 'sso' };
       }
     }

@@ -1,6 +1,6 @@
 import { hostname as osHostname } from 'node:os';
 import type { CoderFlowClient } from '../client';
-import type { SsoConfig, User } from '../protocol';
+import type { LoginResult, SsoConfig, User } from '../protocol';
 
 export type SignInMethod = 'password' | 'sso' | 'apiKey';
 
@@ -36,4 +36,18 @@ export interface SignInFlow<Input> {
 export function deviceKeyName(hostname: string = osHostname()): string {
   const name = hostname.trim();
   return name === '' ? 'VS Code' : `VS Code on ${name}`;
+}
+
+/**
+ * Confirms with `GET /auth/me` a key the flow just had the server make. When that fails nobody
+ * will ever hold the key, so it is revoked (best effort) rather than left live on the server.
+ */
+export async function confirmNewKey(client: CoderFlowClient, created: LoginResult, signal?: AbortSignal): Promise<User> {
+  const keyClient = client.withApiKey(created.key);
+  try {
+    return await keyClient.me(signal);
+  } catch (e) {
+    await keyClient.deleteKey(created.id).catch(() => undefined);
+    throw e;
+  }
 }

@@ -124,7 +124,7 @@ describe('readCliConfig and listCliProfiles', () => {
     await writeFile(file, '{"profiles": {"production": {"server": 42}}}');
     const typed = await readCliConfig(file);
     assert.ok(typed.state === 'error');
-    assert.match(typed.error.message, /profiles\.production\.server should be string/);
+    assert.match(typed.error.message, /profiles\.production\.server should be a string/);
   });
 
   it('reads a file that starts with a byte order mark', async () => {
@@ -197,7 +197,7 @@ describe('writeCliProfileKey', () => {
     await writeFile(file, '{}');
     await writeCliProfileKey(file, '__proto__', { apiKey: 'pc_x' });
     assert.equal(({} as Record<string, unknown>).apiKey, undefined);
-    assert.equal(await readFile(file, 'utf8'), '{\n  "profiles": {\n    "__proto__": {\n      "apiKey": "pc_x"\n    }\n  }\n}\n');
+    assert.equal(await readFile(file, 'utf8'), '{\n  "profiles": {\n    "__proto__": {\n      "apiKey": "pc_x"\n    }\n  }\n}');
   });
 
   it('refuses a file it cannot parse and leaves it untouched', async () => {
@@ -239,6 +239,8 @@ describe('writeCliProfileKey', () => {
         return out as Record<string, unknown>;
       });
     const indent = fc.constantFrom<string | number>(0, 2, 4, '\t');
+    // A blank profile name is refused (see above), so targets are names a person could type.
+    const targetName = name.filter((n) => n.trim() !== '');
 
     function without(doc: Record<string, unknown>, profileName: string | undefined, field: string): unknown {
       const copy = JSON.parse(JSON.stringify(doc));
@@ -249,7 +251,7 @@ describe('writeCliProfileKey', () => {
 
     it('writing a key into any valid CLI config changes only that key', async () => {
       await fc.assert(
-        fc.asyncProperty(config, indent, fc.option(name, { nil: undefined }), fc.string({ minLength: 1 }), async (doc, space, target, key) => {
+        fc.asyncProperty(config, indent, fc.option(targetName, { nil: undefined }), fc.string({ minLength: 1 }), async (doc, space, target, key) => {
           const text = JSON.stringify(doc, null, space);
           await writeFile(file, text);
           await writeCliProfileKey(file, target, { apiKey: key });
@@ -287,7 +289,7 @@ describe('writeCliProfileKey', () => {
         }),
       );
       await fc.assert(
-        fc.asyncProperty(unparsable, fc.option(name, { nil: undefined }), async (text, target) => {
+        fc.asyncProperty(unparsable, fc.option(targetName, { nil: undefined }), async (text, target) => {
           await writeFile(file, text);
           await rejectsWith(writeCliProfileKey(file, target, { apiKey: 'pc_new' }), 'bad-input', /not changed/);
           assert.equal(await readFile(file, 'utf8'), text);

@@ -128,7 +128,7 @@ describe('CoderFlowClient against the reference server', () => {
       server.faults.set({ path: '/auth/me', status: 200, contentType: 'application/json', body: '{"id":"u","roles":[]}' });
       await rejectsWith(client.me(), 'unexpected-response', /username is missing/);
       server.faults.set({ path: '/api-keys', status: 200, contentType: 'application/json', body: '{"keys":[{"id":"k","name":"n","createdAt":"x","lastUsedAt":7}]}' });
-      await rejectsWith(client.listKeys(), 'unexpected-response', /keys\.0\.lastUsedAt should be/);
+      await rejectsWith(client.listKeys(), 'unexpected-response', /keys\.0\.lastUsedAt should be a string/);
     });
 
     it('unexpected-response: a wrong path prefix is a 404 that says so', async () => {
@@ -199,11 +199,14 @@ describe('CoderFlowClient against the reference server', () => {
       assert.ok(['ENOTFOUND', 'EAI_AGAIN'].includes(error.detail ?? ''), String(error.detail));
     });
 
-    it('bad-input: a key is never sent over plain http to another computer', async () => {
+    it('bad-input: a key, a password or a sign-in code never travels over plain http to another computer', async () => {
       const remote = new CoderFlowClient({ serverUrl: 'http://coderflow.example.com', apiKey: key });
       const error = await rejectsWith(remote.me(), 'bad-input', /will not send your API key over plain http to coderflow\.example\.com/);
       assert.equal(error.field, 'serverUrl');
-      await rejectsWith(new CoderFlowClient({ serverUrl: 'http://coderflow.example.com' }).cliLogin('alice', 'pw', 'n'), 'bad-input', /your password/);
+      const anonymous = new CoderFlowClient({ serverUrl: 'http://coderflow.example.com' });
+      await rejectsWith(anonymous.cliLogin('alice', 'pw', 'n'), 'bad-input', /your password/);
+      await rejectsWith(anonymous.startDevice('n'), 'bad-input', /a sign-in code/);
+      await rejectsWith(anonymous.pollDevice('code'), 'bad-input', /a sign-in code/);
     });
 
     it('bad-input: a key request without a key', async () => {

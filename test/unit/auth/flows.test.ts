@@ -86,7 +86,7 @@ describe('sign-in flows', () => {
       ['xai-abcdefghijklmnop', 'xAI'],
     ];
     for (const [pasted, provider] of providerKeys) {
-      it(`explains that a ${provider} key is an AI provider key, not a personal key`, async () => {
+      it(`explains that ${pasted.slice(0, 8)}… is an AI provider key (${provider}), not a personal key`, async () => {
         assert.equal(looksLikeAiProviderKey(pasted), provider);
         const before = server.requests.length;
         const error = await rejectsWith(apiKeyFlow.authenticate({ apiKey: pasted }, contextFor(server)), 'bad-input', new RegExp(`AI provider's key \\(${provider}\\)`));

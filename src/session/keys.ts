@@ -1,0 +1,70 @@
+// What the key lifecycle decides from dates alone: which keys are stale, when a key expires and
+// when to warn about it, what a rotated key is called. Plain functions of their inputs and of
+// `now`, free of `node:` and `vscode`, so the host, the Profile Manager page and the tests share
+// them.
+import type { ApiKeyInfo } from '../auth/protocol';
+
+const DAY_MS = 86_400_000;
+
+/** CoderFlow's docs: "review stale keys by last-used time". Unused this long is stale. */
+export const STALE_AFTER_DAYS = 90;
+
+/** The warning that offers rotation comes this many days before a key expires. */
+export const EXPIRY_WARNING_DAYS = 7;
+
+function time(iso: string | null | undefined): number | undefined {
+  if (!iso) return undefined;
+  const at = Date.parse(iso);
+  return Number.isFinite(at) ? at : undefined;
+}
+
+/**
+ * A key unused for 90 days or more. A key never used counts from its creation, so a key made
+ * for a script that never ran is stale too; a key with no readable date is never called stale.
+ */
+export function isStale(key: Pick<ApiKeyInfo, 'createdAt' | 'lastUsedAt'>, now: number): boolean {
+  const last = time(key.lastUsedAt) ?? time(key.createdAt);
+  return last !== undefined && now - last >= STALE_AFTER_DAYS * DAY_MS;
+}
+
+/**
+ * The keys "Revoke stale keys" takes: the stale ones except the key this profile holds, which
+ * must not be revoked in passing (it is the one the request is made with).
+ */
+export function staleKeys<K extends Pick<ApiKeyInfo, 'id' | 'createdAt' | 'lastUsedAt'>>(keys: readonly K[], ownKeyId: string | undefined, now: number): K[] {
+  return keys.filter((key) => key.id !== ownKeyId && isStale(key, now));
+}
+
+/** Whole days until `expiresAt`, rounded up (a key expiring in 30 hours expires "in 2 days"); negative once expired. */
+export function daysUntil(expiresAt: string, now: number): number | undefined {
+  const at = time(expiresAt);
+  if (at === undefined) return undefined;
+  const left = at - now;
+  return left <= 0 ? Math.floor(left / DAY_MS) : Math.ceil(left / DAY_MS);
+}
+
+/** "expires in 5 days", "expires in 1 day", "expired on 2026-03-01"; undefined without a readable date. */
+export function expiryText(expiresAt: string | null | undefined, now: number): string | undefined {
+  if (!expiresAt) return undefined;
+  const days = daysUntil(expiresAt, now);
+  if (days === undefined) return undefined;
+  if (days <= 0) return `expired on ${localDay(new Date(expiresAt))}`;
+  return `expires in ${days} day${days === 1 ? '' : 's'}`;
+}
+
+/** True from 7 days before the expiry on, expired keys included. */
+export function expiryWarningDue(expiresAt: string | null | undefined, now: number): boolean {
+  const at = time(expiresAt);
+  return at !== undefined && at - now <= EXPIRY_WARNING_DAYS * DAY_MS;
+}
+
+/** YYYY-MM-DD in the local time zone: the day a person would write down. */
+export function localDay(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+/** "VS Code on <host> (rotated 2026-11-23)": still one key per device, and when it was made. */
+export function rotatedKeyName(deviceName: string, now: Date): string {
+  return `${deviceName} (rotated ${localDay(now)})`;
+}

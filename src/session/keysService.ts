@@ -1,0 +1,234 @@
+import type { CoderFlowClient } from '../auth/client';
+import { AuthError, toAuthError } from '../auth/errors';
+import { rotateKey, type RotationStep } from '../auth/keys';
+import type { ApiKeyInfo, CreatedKey } from '../auth/protocol';
+import { maskKey, type ProfileMeta } from '../profiles/profile';
+import type { NewProfile, ProfileStore } from '../profiles/store';
+import { rotatedKeyName } from './keys';
+import type { ClientFactory } from './signIn';
+
+/** The keys of a profile's user, as the server listed them with the profile's own key. */
+export interface KeyListing {
+  profileId: string;
+  keys: ApiKeyInfo[];
+  /** The key the profile holds, when the extension knows its id (keys it made itself). */
+  ownKeyId?: string;
+}
+
+export interface RevokeOutcome {
+  revoked: Array<{ id: string; name: string }>;
+  failed: Array<{ id: string; name: string; message: string }>;
+  /** The profile's own key was among them: the profile is signed out now. */
+  signedOut: boolean;
+}
+
+export interface RotationOutcome {
+  /** The profile holds a new key. */
+  rotated: boolean;
+  /** The key the profile held before is revoked. */
+  oldKeyRevoked: boolean;
+  /** For a person; names the key that is still live whenever one besides the profile's is. */
+  message: string;
+  /** The step that failed, when one did. */
+  failedStep?: RotationStep;
+  newKeyName?: string;
+}
+
+export interface KeyServiceDeps {
+  store: ProfileStore;
+  makeClient: ClientFactory;
+  log(line: string): void;
+  /** "VS Code on <hostname>", the start of every key name this device gets. */
+  deviceName: string;
+  now?: () => Date;
+}
+
+/**
+ * Listing, revoking and rotating the keys of an extension profile, always with the profile's own
+ * key. No `vscode` here: prompts, progress and notifications are the caller's.
+ */
+export class KeyService {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: KeyServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /**
+   * `GET /api-keys` with the profile's key. What the list says about the profile's own key
+   * (its expiry) is kept with the profile, so the profile can show it without asking again.
+   */
+  async list(profileId: string, signal?: AbortSignal): Promise<KeyListing> {
+    const { profile, key, client } = await this.signedIn(profileId);
+    const keys = await client.listKeys(signal);
+    const own = profile.keyId ? keys.find((k) => k.id === profile.keyId) : undefined;
+    if (own && (own.expiresAt ?? null) !== (profile.expiresAt ?? null)) {
+      await this.deps.store.save({ ...newProfileFrom(profile), expiresAt: own.expiresAt ?? null }, key);
+    }
+    return { profileId, keys, ...(profile.keyId ? { ownKeyId: profile.keyId } : {}) };
+  }
+
+  /** Revokes keys with the profile's key; once its own key is revoked the profile is signed out. */
+  async revoke(profileId: string, keys: ReadonlyArray<{ id: string; name: string }>): Promise<RevokeOutcome> {
+    const { profile, client } = await this.signedIn(profileId);
+    const outcome = await revokeKeys(client, keys, profile.keyId, (line) => this.deps.log(`${line} (profile '${profile.name}')`));
+    if (profile.keyId && outcome.revoked.some((k) => k.id === profile.keyId)) {
+      await this.deps.store.signOut(profile.id);
+      outcome.signedOut = true;
+    }
+    return outcome;
+  }
+
+  /**
+   * The docs' rotation for one profile: a new key named for this device and the day, confirmed
+   * with `GET /auth/me`, stored in the profile, then the old key deleted. Resolves in every case
+   * with what happened; the profile always ends with a working key, and the message names any
+   * key that is still live besides it.
+   */
+  async rotate(profileId: string, onStep?: (step: RotationStep) => void): Promise<RotationOutcome> {
+    const { profile, key, client } = await this.signedIn(profileId);
+    const oldName = describeKey(profile);
+    let step: RotationStep = 'create';
+    const report = (next: RotationStep) => {
+      step = next;
+      onStep?.(next);
+    };
+    let created: CreatedKey;
+    try {
+      // Without oldKeyId rotateKey stops once the new key is stored: the delete is done below,
+      // where its failure can be told in this profile's words.
+      created = (
+        await rotateKey(client, {
+          newName: rotatedKeyName(this.deps.deviceName, this.now()),
+          onStep: report,
+          store: (newKey) =>
+            this.deps.store
+              .save(
+                { ...newProfileFrom(profile), keyId: newKey.id, keyName: newKey.name, createdByExtension: true, expiresAt: newKey.expiresAt ?? null },
+                newKey.key,
+              )
+              .then(() => undefined),
+        })
+      ).newKey;
+    } catch (e) {
+      const error = toAuthError(e);
+      this.deps.log(`Rotating the key of profile '${profile.name}' failed at ${step}: ${error.kind}: ${error.message}`);
+      // rotateKey has put things back: the new key is deleted and the profile holds the old one.
+      const stillHeld = (await this.deps.store.getKey(profile.id).catch(() => undefined)) === key;
+      // A 401 on create is the old key itself refused: it is held, but not live.
+      const oldKeyLive = stillHeld && !(step === 'create' && error.kind === 'invalid-api-key');
+      return {
+        rotated: false,
+        oldKeyRevoked: false,
+        failedStep: step,
+        message: `Rotating the key of '${profile.name}' failed ${STEP_TEXT[step]}: ${sentence(e)}${oldKeyLive ? ` The profile still holds its key ${oldName}, which is still live.` : ''}`,
+      };
+    }
+
+    const newName = `"${created.name}"`;
+    const rotated = { rotated: true, newKeyName: created.name };
+    if (!profile.keyId) {
+      this.deps.log(`Rotated the key of profile '${profile.name}' (new key id ${created.id}); the pasted key it replaced is still live.`);
+      return {
+        ...rotated,
+        oldKeyRevoked: false,
+        message: `The key of '${profile.name}' was rotated to ${newName}, but the old key ${oldName} is still live: CoderFlow does not know which of your keys it is. Revoke it under API keys in the Profile Manager.`,
+      };
+    }
+    report('delete');
+    try {
+      await client.withApiKey(created.key).deleteKey(profile.keyId);
+    } catch (e) {
+      const error = toAuthError(e);
+      // Gone already is what deleting wanted.
+      if (error.status !== 404) {
+        this.deps.log(`Rotated the key of profile '${profile.name}' (new key id ${created.id}); revoking the old key id ${profile.keyId} failed: ${error.kind}: ${error.message}`);
+        return {
+          ...rotated,
+          oldKeyRevoked: false,
+          failedStep: 'delete',
+          message: `The key of '${profile.name}' was rotated to ${newName}, but the old key ${oldName} could not be revoked and is still live: ${sentence(e)} Revoke it under API keys in the Profile Manager.`,
+        };
+      }
+    }
+    this.deps.log(`Rotated the key of profile '${profile.name}': new key id ${created.id}, old key id ${profile.keyId} revoked.`);
+    return { ...rotated, oldKeyRevoked: true, message: `The key of '${profile.name}' was rotated: it now holds ${newName}, and ${oldName} is revoked.` };
+  }
+
+  private async signedIn(profileId: string): Promise<{ profile: ProfileMeta; key: string; client: CoderFlowClient }> {
+    const profile = this.deps.store.get(profileId);
+    if (!profile) throw new AuthError('bad-input', 'That profile no longer exists.');
+    const key = await this.deps.store.getKey(profile.id);
+    if (!key) {
+      throw new AuthError('bad-input', `The profile '${profile.name}' is signed out.`, { fix: 'Sign in again, then manage its keys.' });
+    }
+    return { profile, key, client: this.deps.makeClient(profile.serverUrl, key) };
+  }
+}
+
+/**
+ * Revokes keys with the client's key; the key the client itself holds (`ownKeyId`) goes last, as
+ * every other request needs it. One failure does not stop the others.
+ */
+export async function revokeKeys(
+  client: CoderFlowClient,
+  keys: ReadonlyArray<{ id: string; name: string }>,
+  ownKeyId: string | undefined,
+  log: (line: string) => void,
+): Promise<RevokeOutcome> {
+  const ordered = [...keys.filter((k) => k.id !== ownKeyId), ...keys.filter((k) => k.id === ownKeyId)];
+  const outcome: RevokeOutcome = { revoked: [], failed: [], signedOut: false };
+  for (const key of ordered) {
+    try {
+      await client.deleteKey(key.id);
+      outcome.revoked.push({ id: key.id, name: key.name });
+      log(`Revoked the API key "${key.name}" (id ${key.id})`);
+    } catch (e) {
+      const error = toAuthError(e);
+      // Gone already is what revoking wanted.
+      if (error.status === 404) {
+        outcome.revoked.push({ id: key.id, name: key.name });
+        continue;
+      }
+      outcome.failed.push({ id: key.id, name: key.name, message: error.message });
+      log(`Could not revoke the API key "${key.name}" (id ${key.id}): ${error.kind}: ${error.message}`);
+    }
+  }
+  return outcome;
+}
+
+const STEP_TEXT: Record<RotationStep, string> = {
+  create: 'while creating the new key',
+  verify: 'while testing the new key with /auth/me',
+  store: 'while storing the new key',
+  delete: 'while revoking the old key',
+};
+
+/** `"VS Code on host"`, or the masked key when its name is not known (a pasted key). */
+export function describeKey(profile: Pick<ProfileMeta, 'keyName' | 'keyHint'>): string {
+  return profile.keyName ? `"${profile.keyName}"` : `${maskKey(profile.keyHint)} (pasted in)`;
+}
+
+/** The profile as `ProfileStore.save` takes it, to save it again with a change. */
+export function newProfileFrom(profile: ProfileMeta): NewProfile {
+  return {
+    id: profile.id,
+    name: profile.name,
+    serverUrl: profile.serverUrl,
+    ...(profile.username !== undefined ? { username: profile.username } : {}),
+    ...(profile.displayName !== undefined ? { displayName: profile.displayName } : {}),
+    method: profile.method,
+    ...(profile.keyId !== undefined ? { keyId: profile.keyId } : {}),
+    ...(profile.keyName !== undefined ? { keyName: profile.keyName } : {}),
+    createdByExtension: profile.createdByExtension,
+    ...(profile.expiresAt !== undefined ? { expiresAt: profile.expiresAt } : {}),
+  };
+}
+
+/** "message. fix" of a failure: an AuthError, or the store's own errors, which carry a fix too. */
+function sentence(e: unknown): string {
+  const error = e instanceof Error && !(e instanceof AuthError) && e.name !== 'AbortError' ? e : toAuthError(e);
+  const fix = (error as { fix?: unknown }).fix;
+  const message = /[.!?]$/.test(error.message) ? error.message : `${error.message}.`;
+  return typeof fix === 'string' && fix !== '' ? `${message} ${fix}` : message;
+}

@@ -1,0 +1,62 @@
+// Whether new integrated terminals get the key in use as CODER_API_KEY, the variable the coder
+// CLI reads (PROTOCOL.md §6). The CLI takes the server from its own config, and no variable for
+// the server is documented: the key is given only when the CLI would send it to the server it
+// belongs to. A pure decision, so each case is a row in a test.
+import type { CliConfigState } from '../auth/cliConfig';
+import { CLI_API_KEY_ENV } from '../auth/protocol';
+import type { Credential } from '../auth/resolve';
+import { sameServer } from './keysCli';
+
+export const TERMINAL_KEY_VARIABLE = CLI_API_KEY_ENV;
+
+export interface TerminalKeyInputs {
+  /** profoundCoder.terminal.injectApiKey */
+  enabled: boolean;
+  workspaceTrusted: boolean;
+  credential: Credential | undefined;
+  /** The CLI config as the extension read it. */
+  cli: CliConfigState | undefined;
+  /** The name of the profile in use, for the collection's description. */
+  profileName?: string;
+}
+
+export type TerminalKeyDecision =
+  | { inject: true; apiKey: string; description: string }
+  | { inject: false; reason: string; /** Worth telling the person: they asked for the key and do not get it. */ notify: boolean };
+
+/** The server the coder CLI sends requests to: the active profile's, else the base one (§6). */
+export function cliServerOf(cli: CliConfigState | undefined): string | undefined {
+  if (cli?.state !== 'ok') return undefined;
+  const { config } = cli;
+  const active = config.activeProfile?.trim();
+  const profiles = config.profiles ?? {};
+  const profile = active && Object.prototype.hasOwnProperty.call(profiles, active) ? profiles[active] : undefined;
+  return profile?.server?.trim() || config.server?.trim() || undefined;
+}
+
+export function decideTerminalKey(inputs: TerminalKeyInputs): TerminalKeyDecision {
+  const { credential } = inputs;
+  if (!inputs.enabled) return { inject: false, reason: 'profoundCoder.terminal.injectApiKey is off.', notify: false };
+  if (!credential) return { inject: false, reason: 'Not signed in.', notify: false };
+  // The CLI finds these keys itself, in its config or in the environment it inherits.
+  if (credential.source !== 'profile' && credential.source !== 'setting') {
+    return { inject: false, reason: 'The key in use comes from the CoderFlow CLI configuration or environment, which the CLI reads itself.', notify: false };
+  }
+  if (!inputs.workspaceTrusted) {
+    return { inject: false, reason: 'This workspace is not trusted: its scripts and tasks could read the key from a terminal.', notify: false };
+  }
+  const cliServer = cliServerOf(inputs.cli);
+  if (cliServer !== undefined && !sameServer(cliServer, credential.serverUrl)) {
+    return {
+      inject: false,
+      reason: `The coder CLI's config points to ${cliServer}, not to ${credential.serverUrl}; the CLI would send the key to the other server.`,
+      notify: true,
+    };
+  }
+  const whose = credential.source === 'profile' && inputs.profileName ? `profile '${inputs.profileName}'` : 'the profoundCoder.apiKey setting';
+  return {
+    inject: true,
+    apiKey: credential.apiKey,
+    description: `CoderFlow: ${TERMINAL_KEY_VARIABLE} of ${whose} (${credential.serverUrl}), for the coder CLI`,
+  };
+}

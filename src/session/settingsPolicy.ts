@@ -1,0 +1,80 @@
+import type { SettingsSnapshot } from './credentials';
+
+/** The values of one setting per scope, as vscode's `inspect()` gives them. */
+export interface Inspected {
+  globalValue?: unknown;
+  workspaceValue?: unknown;
+  workspaceFolderValue?: unknown;
+}
+
+export type Scope = 'workspaceFolderValue' | 'workspaceValue' | 'globalValue';
+
+/** Most specific first, as VS Code applies them. */
+export const SCOPES: ReadonlyArray<readonly [Scope, string]> = [
+  ['workspaceFolderValue', 'Workspace Folder settings'],
+  ['workspaceValue', 'Workspace settings'],
+  ['globalValue', 'User settings'],
+];
+const WORKSPACE_SCOPES = new Set<Scope>(['workspaceFolderValue', 'workspaceValue']);
+
+function value(text: unknown): string | undefined {
+  return typeof text === 'string' && text.trim() !== '' ? text.trim() : undefined;
+}
+
+export interface RawSettings {
+  apiKey?: Inspected;
+  serverUrl?: Inspected;
+  cliConfigPath?: Inspected;
+  cliProfile?: unknown;
+}
+
+/**
+ * The settings as the credential chain may use them. In an untrusted workspace the workspace's
+ * values of the restricted settings are dropped (and said so). A key from profoundCoder.apiKey is
+ * paired only with the profoundCoder.serverUrl of the same scope, so a repository's
+ * .vscode/settings.json cannot point a key from the user's settings at another server.
+ */
+export function pickSettings(raw: RawSettings, trusted: boolean): SettingsSnapshot {
+  const ignored: string[] = [];
+  const usable = (name: string, inspected: Inspected | undefined): Partial<Record<Scope, string>> => {
+    const result: Partial<Record<Scope, string>> = {};
+    for (const [scope, label] of SCOPES) {
+      const v = value(inspected?.[scope]);
+      if (v === undefined) continue;
+      if (!trusted && WORKSPACE_SCOPES.has(scope)) {
+        ignored.push(`profoundCoder.${name} in ${label} is ignored: this workspace is not trusted.`);
+        continue;
+      }
+      result[scope] = v;
+    }
+    return result;
+  };
+  const apiKeys = usable('apiKey', raw.apiKey);
+  const serverUrls = usable('serverUrl', raw.serverUrl);
+  const cliPaths = usable('cliConfigPath', raw.cliConfigPath);
+
+  const snapshot: SettingsSnapshot = { ignored };
+  const keyScope = SCOPES.find(([scope]) => apiKeys[scope] !== undefined);
+  if (keyScope) {
+    const [scope, label] = keyScope;
+    snapshot.apiKey = apiKeys[scope];
+    snapshot.scope = label;
+    const url = serverUrls[scope];
+    if (url) snapshot.serverUrl = url;
+  }
+  const cliPath = SCOPES.map(([scope]) => cliPaths[scope]).find((v) => v !== undefined);
+  if (cliPath) snapshot.cliConfigPath = cliPath;
+  const cliProfile = value(raw.cliProfile);
+  if (cliProfile) snapshot.cliProfile = cliProfile;
+  return snapshot;
+}
+
+/** The server URL to offer in a new sign-in form: the most specific usable value. */
+export function pickDefaultServerUrl(serverUrl: Inspected | undefined, trusted: boolean): string | undefined {
+  for (const [scope] of SCOPES) {
+    if (!trusted && WORKSPACE_SCOPES.has(scope)) continue;
+    const v = value(serverUrl?.[scope]);
+    if (v) return v;
+  }
+  return undefined;
+}
