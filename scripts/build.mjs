@@ -1,7 +1,7 @@
 // Bundles the extension (Node, CommonJS) and the Profile Manager page (browser) with esbuild.
 // --production: minified, no source maps (the VSIX ships only what runs). --watch: rebuild on change.
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -40,12 +40,38 @@ const webview = {
   metafile: true,
 };
 
+// The page uses a handful of codicons; shipping the whole stylesheet (33 KB, one rule per icon)
+// would cost more than the page's own CSS. Keep the font, the base rules, and the rules of the
+// icons the page's code names (`icon('name')` in webview-ui).
+function usedIconNames() {
+  const names = new Set();
+  const dir = join(root, 'webview-ui');
+  for (const file of readdirSync(dir)) {
+    if (!file.endsWith('.ts')) continue;
+    for (const match of readFileSync(join(dir, file), 'utf8').matchAll(/\bicon\('([a-z0-9-]+)'/g)) names.add(match[1]);
+  }
+  return names;
+}
+
 function copyCodicons() {
   const from = join(root, 'node_modules/@vscode/codicons/dist');
   const to = join(root, 'dist/webview/codicons');
   mkdirSync(to, { recursive: true });
-  for (const file of ['codicon.css', 'codicon.ttf']) cpSync(join(from, file), join(to, file));
+  cpSync(join(from, 'codicon.ttf'), join(to, 'codicon.ttf'));
+  const css = readFileSync(join(from, 'codicon.css'), 'utf8');
+  const names = usedIconNames();
+  const kept = css
+    .split('\n')
+    .filter((line) => {
+      const rule = /^\.codicon-([a-z0-9-]+):before\s*\{/.exec(line);
+      return !rule || names.has(rule[1]);
+    })
+    .join('\n');
+  writeFileSync(join(to, 'codicon.css'), kept);
 }
+
+// A production build starts from an empty dist/, so no source map of an earlier build is packaged.
+if (production) rmSync(join(root, 'dist'), { recursive: true, force: true });
 
 const targets = [extension];
 if (existsSync(webview.entryPoints.main)) targets.push(webview);

@@ -34,6 +34,7 @@ const stages = [
   },
   { name: 'lint', title: 'lint (eslint .)', command: [bin('eslint'), '.'] },
   { name: 'unit', title: 'unit tests (mocha)', command: [bin('mocha')], mocha: true, needs: ['compile'] },
+  { name: 'faults', title: 'fault matrix and bad input (npm run test:faults)', command: [node, 'scripts/faults.mjs'], mocha: true, needs: ['compile'] },
   {
     name: 'component',
     title: 'component tests (mocha, Chromium)',

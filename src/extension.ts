@@ -39,6 +39,8 @@ export interface TestingHooks {
   authProvider: vscode.AuthenticationProvider;
   /** Every log line as written (after redaction). */
   logLines: string[];
+  /** What new integrated terminals get (CODER_API_KEY with profoundCoder.terminal.injectApiKey on). */
+  environmentVariableCollection: vscode.GlobalEnvironmentVariableCollection;
 }
 
 // Wiring only: builds the objects, registers them, returns the public API. Nothing here touches
@@ -124,7 +126,7 @@ export function activate(context: vscode.ExtensionContext): CoderFlowApi {
       }
     },
     ...(testMode
-      ? { testing: { secrets: context.secrets, globalState: context.globalState, workspaceState: context.workspaceState, store, authProvider, logLines } }
+      ? { testing: { secrets: context.secrets, globalState: context.globalState, workspaceState: context.workspaceState, store, authProvider, logLines, environmentVariableCollection: context.environmentVariableCollection } }
       : {}),
   };
 }

@@ -2,6 +2,7 @@ import './main.css';
 import { Announcer } from './announcer';
 import { AddProfileForm } from './addProfileForm';
 import { ProfileList } from './profileList';
+import { KeysSection } from './keysSection';
 import { h, icon } from './dom';
 import { connectToHost } from './vscodeApi';
 import { readPageState, type PageState } from './pageState';
@@ -36,6 +37,8 @@ const list: ProfileList = new ProfileList(
   () => form.reveal(undefined),
 );
 
+const keys = new KeysSection({ post: (message) => host.post(message), announce });
+
 const untrustedNotice = h(
   'p',
   { class: 'notice', hidden: true },
@@ -49,7 +52,7 @@ const untrustedNotice = h(
 const inUseText = h('span', {});
 const inUse = h('p', { class: 'in-use', hidden: true }, icon('key'), inUseText);
 
-document.getElementById('app')?.append(untrustedNotice, inUse, list.element, form.element, announcer.element);
+document.getElementById('app')?.append(untrustedNotice, inUse, list.element, keys.element, form.element, announcer.element);
 
 function renderState(state: StateMessage): void {
   lastState = state;
@@ -58,6 +61,7 @@ function renderState(state: StateMessage): void {
   inUse.hidden = source === undefined;
   inUseText.textContent = source ? `In use: ${source.detail}${source.serverUrl ? ` (${source.serverUrl})` : ''}` : '';
   list.render(state.profiles);
+  keys.render(state.profiles);
   if (focusWhenListed && list.focusProfile(focusWhenListed)) focusWhenListed = undefined;
   if (!painted) {
     painted = true;
@@ -83,10 +87,13 @@ function receive(message: ToPage): void {
       form.onSsoCode(message);
       return;
     case 'operationResult':
-      if (!form.onOperationResult(message)) list.onOperationResult(message);
+      if (!form.onOperationResult(message) && !list.onOperationResult(message)) keys.onOperationResult(message);
       return;
     case 'testResult':
       list.onTestResult(message);
+      return;
+    case 'keys':
+      keys.onKeys(message);
       return;
     case 'showAddProfile':
       form.reveal(message.method);

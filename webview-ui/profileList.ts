@@ -1,4 +1,5 @@
 import { h, icon, setBusy } from './dom';
+import { expiryText, expiryWarningDue } from '../src/session/keys';
 import type {
   CredentialSourceKind,
   FieldProblem,
@@ -9,7 +10,10 @@ import type {
   ToPageOf,
 } from '../src/webviewProtocol';
 
-type ProfileAction = 'useProfile' | 'testConnection' | 'signOut' | 'removeProfile' | 'signInAgain';
+type ProfileAction = 'useProfile' | 'testConnection' | 'signOut' | 'removeProfile' | 'saveToCli' | 'importFromCli' | 'signInAgain';
+type ProfileOperation = Exclude<ProfileAction, 'testConnection' | 'signInAgain'>;
+
+const profileOperations: ReadonlySet<Operation> = new Set<ProfileOperation>(['useProfile', 'signOut', 'removeProfile', 'saveToCli', 'importFromCli']);
 
 export interface ProfileListHost {
   post(message: ToHost): void;
@@ -45,6 +49,8 @@ const busyTexts: Record<Exclude<ProfileAction, 'signInAgain'>, string> = {
   testConnection: 'Testing the connection to',
   signOut: 'Signing out of',
   removeProfile: 'Removing',
+  saveToCli: 'Saving to the CLI configuration:',
+  importFromCli: 'Importing from the CLI configuration:',
 };
 
 /** The extension's and the CLI's profiles, the active one marked, each with what can be done to it. */
@@ -58,6 +64,8 @@ export class ProfileList {
   private readonly busy = new Map<string, Exclude<ProfileAction, 'signInAgain'>>();
   private readonly tests = new Map<string, ToPageOf<'testResult'>>();
   private readonly errors = new Map<string, FieldProblem>();
+  /** What an operation did, when the host said more than its name ("Saved to CLI profile …"). */
+  private readonly notices = new Map<string, string>();
   private loaded = false;
 
   constructor(
@@ -87,7 +95,7 @@ export class ProfileList {
   render(profiles: ProfileView[]): void {
     this.loaded = true;
     this.profiles = profiles;
-    for (const map of [this.busy, this.tests, this.errors]) {
+    for (const map of [this.busy, this.tests, this.errors, this.notices]) {
       for (const id of map.keys()) if (!profiles.some((profile) => profile.id === id)) map.delete(id);
     }
     this.paint();
@@ -105,17 +113,19 @@ export class ProfileList {
   /** Returns false when the result is not about a profile. */
   onOperationResult(message: ToPageOf<'operationResult'>): boolean {
     const op = message.op;
-    if (op !== 'useProfile' && op !== 'signOut' && op !== 'removeProfile') return false;
+    if (!profileOperations.has(op)) return false;
     if (!message.id) return true;
     const name = this.nameOf(message.id) ?? 'the profile';
     this.busy.delete(message.id);
+    this.notices.delete(message.id);
     if (message.error) {
       this.errors.set(message.id, message.error);
       this.host.announce(`${message.error.message}${message.error.fix ? ` ${message.error.fix}` : ''}`);
     } else if (message.ok) {
       this.errors.delete(message.id);
       this.tests.delete(message.id);
-      this.host.announce(successText(op, name));
+      if (message.message) this.notices.set(message.id, message.message);
+      this.host.announce(message.message ?? successText(op, name));
     }
     this.paint();
     return true;
@@ -162,6 +172,8 @@ export class ProfileList {
       profile.maskedKey ? `key ${profile.maskedKey}` : undefined,
       methodLabels[profile.method],
     ].filter((part): part is string => part !== undefined);
+    const expiry = profile.keyExpiresAt ? expiryText(profile.keyExpiresAt, Date.now()) : undefined;
+    const expiring = profile.keyExpiresAt !== undefined && expiryWarningDue(profile.keyExpiresAt, Date.now());
 
     const item = h(
       'li',
@@ -178,7 +190,15 @@ export class ProfileList {
       // Each part keeps to one line, so a narrow view wraps between them.
       details.length > 0 &&
         h('p', { class: 'profile-detail' }, ...details.flatMap((part, at) => [at > 0 ? ' · ' : undefined, h('span', { class: 'part' }, part)])),
+      expiry &&
+        h(
+          'p',
+          { class: `profile-status key-expiry${expiring ? ' warning' : ''}` },
+          icon(expiring ? 'warning' : 'clock'),
+          h('span', {}, `Key ${expiry}.${expiring ? ' Rotate it under API keys.' : ''}`),
+        ),
       this.statusLine(profile),
+      this.noticeLine(profile.id),
       this.errorLine(profile.id),
       this.actions(profile, signedOut, busy),
     );
@@ -207,6 +227,12 @@ export class ProfileList {
     );
   }
 
+  private noticeLine(id: string): HTMLElement | undefined {
+    const notice = this.notices.get(id);
+    if (!notice) return undefined;
+    return h('p', { class: 'profile-status ok' }, icon('pass'), h('span', {}, notice));
+  }
+
   private errorLine(id: string): HTMLElement | undefined {
     const error = this.errors.get(id);
     if (!error) return undefined;
@@ -225,11 +251,12 @@ export class ProfileList {
       // signing out and removing them to `coder`.
       if (!profile.active) actions.push(['useProfile', 'Use']);
       actions.push(['testConnection', 'Test connection']);
+      if (!signedOut) actions.push(['importFromCli', 'Import from CLI']);
     } else if (signedOut) {
       actions.push(['signInAgain', 'Sign in again'], ['removeProfile', 'Remove']);
     } else {
       if (!profile.active) actions.push(['useProfile', 'Use']);
-      actions.push(['testConnection', 'Test connection'], ['signOut', 'Sign out'], ['removeProfile', 'Remove']);
+      actions.push(['testConnection', 'Test connection'], ['signOut', 'Sign out'], ['removeProfile', 'Remove'], ['saveToCli', 'Save to CLI profile']);
     }
     const row = h('div', { class: 'actions' });
     for (const [action, label] of actions) {
@@ -257,6 +284,7 @@ export class ProfileList {
     }
     this.busy.set(profile.id, action);
     this.errors.delete(profile.id);
+    this.notices.delete(profile.id);
     if (action === 'testConnection') this.tests.delete(profile.id);
     this.paint();
     this.host.announce(`${busyTexts[action]} ${profile.name}…`);

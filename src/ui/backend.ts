@@ -2,9 +2,10 @@ import * as vscode from 'vscode';
 import { listCliProfiles } from '../auth/cliConfig';
 import type { CredentialSource } from '../auth/resolve';
 import { maskKey } from '../profiles/profile';
-import type { CredentialSourceView, ProbeResult, ProfileView } from '../webviewProtocol';
+import type { ApiKeyView, CredentialSourceView, ProbeResult, ProfileView } from '../webviewProtocol';
 import { checkConnection, revokeProfileKey, signOut } from './commands';
-import type { ProfileManagerBackend, ProfileManagerState } from './profileManagerBackend';
+import { keyActionsFor, revokeFailureText, type KeyActions } from './keys';
+import type { KeyOperationOutcome, ProfileManagerBackend, ProfileManagerState, SignInOutcome } from './profileManagerBackend';
 import type { Services } from './services';
 import { readSettings } from './settings';
 
@@ -17,8 +18,10 @@ function sourceKind(source: CredentialSource): CredentialSourceView['source'] {
 /** The Profile Manager's operations on the real profile store, credential chain and sign-in flows. */
 export class ProfileManagerBackendImpl implements ProfileManagerBackend {
   readonly onDidChange: vscode.Event<void>;
+  private readonly keys: KeyActions;
 
   constructor(private readonly services: Services) {
+    this.keys = keyActionsFor(services);
     const emitter = new vscode.EventEmitter<void>();
     services.context.subscriptions.push(
       emitter,
@@ -49,6 +52,7 @@ export class ProfileManagerBackendImpl implements ProfileManagerBackend {
         ...(p.keyHint ? { maskedKey: maskKey(p.keyHint) } : {}),
         ...(p.keyId ? { keyId: p.keyId } : {}),
         ...(p.lastVerifiedAt ? { lastVerifiedAt: p.lastVerifiedAt } : {}),
+        ...(p.expiresAt && p.keyHint ? { keyExpiresAt: p.expiresAt } : {}),
         ...statusField(!p.keyHint ? 'signedOut' : active ? this.activeStatus() : undefined),
       };
     });
@@ -169,6 +173,46 @@ export class ProfileManagerBackendImpl implements ProfileManagerBackend {
     return true;
   }
 
+  listKeys(profileId: string): Promise<ApiKeyView[]> {
+    return this.keys.list(extensionProfileId(profileId));
+  }
+
+  async revokeKey(profileId: string, keyId: string): Promise<KeyOperationOutcome | false> {
+    const outcome = await this.keys.revokeKey(extensionProfileId(profileId), keyId);
+    if (!outcome) return false;
+    if (outcome.failed.length > 0) throw new Error(revokeFailureText(outcome));
+    const name = outcome.revoked[0]?.name ?? 'the key';
+    return { message: `Revoked "${name}".${outcome.signedOut ? ' It was this profile’s own key: the profile is signed out.' : ''}` };
+  }
+
+  async revokeStaleKeys(profileId: string): Promise<KeyOperationOutcome | false> {
+    const outcome = await this.keys.revokeStaleKeys(extensionProfileId(profileId));
+    if (!outcome) return false;
+    if (outcome.failed.length > 0) throw new Error(revokeFailureText(outcome));
+    const count = outcome.revoked.length;
+    return { message: `Revoked ${count} stale key${count === 1 ? '' : 's'}.` };
+  }
+
+  async rotateKey(profileId: string): Promise<KeyOperationOutcome> {
+    const outcome = await this.keys.rotate(extensionProfileId(profileId), { quiet: true });
+    if (!outcome) throw new Error('This profile is signed out: sign in again, then rotate its key.');
+    if (!outcome.rotated || !outcome.oldKeyRevoked) throw new Error(outcome.message);
+    return { message: outcome.message };
+  }
+
+  async saveToCli(profileId: string): Promise<KeyOperationOutcome | false> {
+    const saved = await this.keys.saveToCli({ profileId: extensionProfileId(profileId) });
+    return saved ? { message: saved.message } : false;
+  }
+
+  async importFromCli(id: string): Promise<(SignInOutcome & KeyOperationOutcome) | false> {
+    if (!id.startsWith(CLI_ID_PREFIX)) throw new Error('Only a CLI profile can be imported.');
+    const cliProfile = id.slice(CLI_ID_PREFIX.length);
+    const profile = await this.keys.importFromCli({ cliProfile });
+    if (!profile) return false;
+    return { profileId: profile.id, message: `Imported CLI profile '${cliProfile}' as '${profile.name}', signed in as ${profile.username ?? 'unknown'}.` };
+  }
+
   /** What the server last said about the key in use; nothing until something was checked. */
   private activeStatus(): ProfileView['status'] {
     switch (this.services.health.current) {
@@ -188,4 +232,9 @@ export class ProfileManagerBackendImpl implements ProfileManagerBackend {
 
 function statusField(status: ProfileView['status']): Pick<ProfileView, 'status'> {
   return status ? { status } : {};
+}
+
+function extensionProfileId(id: string): string {
+  if (id.startsWith(CLI_ID_PREFIX)) throw new Error('The keys of a CLI profile are managed with the CoderFlow CLI.');
+  return id;
 }

@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
 import { toAuthError } from '../auth/errors';
 import type { DeviceCodePrompt } from '../auth/flows/sso';
-import { rotateKey } from '../auth/keys';
-import type { ApiKeyInfo, User } from '../auth/protocol';
+import type { User } from '../auth/protocol';
 import type { ProfileMeta } from '../profiles/profile';
 import type { ProbeResult } from '../session/signIn';
+import { registerKeyCommands } from './keyCommands';
 import { ask, describe } from './prompts';
 import type { Services } from './services';
-import { defaultServerUrl } from './settings';
+import { defaultServerUrl, hiddenRestrictedSettings } from './settings';
 
 type Method = 'password' | 'sso' | 'apiKey';
 
@@ -42,12 +42,11 @@ export function registerCommands(services: Services, host: CommandHost): vscode.
     register('profoundCoder.signIn', (args?: SignInArgs & { method?: Method }) => signIn(services, args?.method, args)),
     register('profoundCoder.signInWithSso', (args?: SignInArgs) => signIn(services, 'sso', args)),
     register('profoundCoder.signInWithApiKey', (args?: SignInArgs) => signIn(services, 'apiKey', args)),
-    register('profoundCoder.switchProfile', (args?: { profileId?: string }) => switchProfile(services, args?.profileId)),
+    register('profoundCoder.switchProfile', (args?: { profileId?: string; scope?: 'global' | 'workspace' }) => switchProfile(services, args?.profileId, args?.scope)),
     register('profoundCoder.signOut', (args?: { profileId?: string; revoke?: boolean }) => signOut(services, args?.profileId, args?.revoke)),
     register('profoundCoder.showCredentialSource', (args?: { quiet?: boolean }) => showCredentialSource(services, args?.quiet === true)),
     register('profoundCoder.testConnection', (args?: { profileId?: string; quiet?: boolean }) => testConnection(services, args?.profileId, args?.quiet === true)),
-    register('profoundCoder.manageApiKeys', () => manageApiKeys(services)),
-    register('profoundCoder.rotateApiKey', (args?: { profileId?: string }) => rotateApiKey(services, args?.profileId)),
+    ...registerKeyCommands(services),
   ];
 }
 
@@ -233,29 +232,49 @@ function lastServerUrl(services: Services): string | undefined {
 // Profiles
 // ---------------------------------------------------------------------------------------------
 
-async function switchProfile(services: Services, profileId?: string): Promise<ProfileMeta | undefined> {
+async function switchProfile(services: Services, profileId?: string, scope: 'global' | 'workspace' = 'global'): Promise<ProfileMeta | undefined> {
   const { store } = services;
   if (profileId) {
     const profile = store.get(profileId);
     if (!profile) throw new Error(`There is no CoderFlow profile with id ${profileId}.`);
-    await store.select(profile.id);
+    await store.select(profile.id, scope);
     await services.credentials.refresh();
     return profile;
   }
   const selected = store.selectedId();
+  const workspaceOnly: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('root-folder'), tooltip: 'Use in this workspace only' };
   const items: Array<vscode.QuickPickItem & { id?: string }> = store.list().map((p) => ({
     id: p.id,
     label: `${p.id === selected ? '$(check) ' : ''}${p.name}`,
     description: p.username ? `${p.username} · ${p.serverUrl}` : p.serverUrl,
     detail: p.keyHint ? undefined : 'Signed out',
+    ...(vscode.workspace.workspaceFolders?.length ? { buttons: [workspaceOnly] } : {}),
   }));
   items.push({ label: '$(sign-in) Sign in to another server…' });
-  const picked = await vscode.window.showQuickPick(items, { title: 'CoderFlow: Switch Profile', placeHolder: 'Profile to use' });
+  const picked = await new Promise<{ item: (typeof items)[number]; scope: 'global' | 'workspace' } | undefined>((resolve) => {
+    const pick = vscode.window.createQuickPick<(typeof items)[number]>();
+    pick.title = 'CoderFlow: Switch Profile';
+    pick.placeholder = 'Profile to use in every window (the folder button: in this workspace only)';
+    pick.items = items;
+    let answer: { item: (typeof items)[number]; scope: 'global' | 'workspace' } | undefined;
+    pick.onDidAccept(() => {
+      const item = pick.selectedItems[0];
+      answer = item ? { item, scope: 'global' } : undefined;
+      pick.hide();
+    });
+    pick.onDidTriggerItemButton((e) => {
+      answer = { item: e.item, scope: 'workspace' };
+      pick.hide();
+    });
+    pick.onDidHide(() => {
+      pick.dispose();
+      resolve(answer);
+    });
+    pick.show();
+  });
   if (!picked) return undefined;
-  if (!picked.id) return signIn(services, undefined);
-  await store.select(picked.id);
-  await services.credentials.refresh();
-  return store.get(picked.id);
+  if (!picked.item.id) return signIn(services, undefined);
+  return switchProfile(services, picked.item.id, picked.scope);
 }
 
 /**
@@ -331,15 +350,16 @@ const SOURCE_TITLE = {
 
 async function showCredentialSource(services: Services, quiet: boolean) {
   const state = await services.credentials.refresh();
+  const ignoredSettings = [...state.ignoredSettings, ...(await hiddenRestrictedSettings())];
   const lines = state.considered.map((c, i) => `${i + 1}. ${SOURCE_TITLE[c.source]}: ${c.used ? 'USED' : 'skipped'}: ${c.reason}`);
-  services.log.info(`Credential sources:\n${[...lines, ...state.ignoredSettings].join('\n')}`);
+  services.log.info(`Credential sources:\n${[...lines, ...ignoredSettings].join('\n')}`);
   if (!quiet) {
     const items: vscode.QuickPickItem[] = state.considered.map((c) => ({
       label: `${c.used ? '$(pass-filled)' : '$(circle-large-outline)'} ${SOURCE_TITLE[c.source]}`,
       description: c.used ? 'in use' : 'skipped',
       detail: c.reason,
     }));
-    for (const note of state.ignoredSettings) items.push({ label: '$(workspace-untrusted) Ignored setting', detail: note });
+    for (const note of ignoredSettings) items.push({ label: '$(workspace-untrusted) Ignored setting', detail: note });
     if (state.secretStorageError) items.push({ label: '$(error) Secure storage', detail: state.secretStorageError });
     void vscode.window.showQuickPick(items, {
       title: state.credential ? `CoderFlow credential: ${state.credential.detail}` : 'CoderFlow: not signed in',
@@ -347,7 +367,7 @@ async function showCredentialSource(services: Services, quiet: boolean) {
       matchOnDetail: true,
     });
   }
-  return { credential: state.credential ? { source: state.credential.source, detail: state.credential.detail, serverUrl: state.credential.serverUrl } : undefined, considered: state.considered, ignoredSettings: state.ignoredSettings };
+  return { credential: state.credential ? { source: state.credential.source, detail: state.credential.detail, serverUrl: state.credential.serverUrl } : undefined, considered: state.considered, ignoredSettings };
 }
 
 export interface ConnectionReport {
@@ -416,119 +436,4 @@ async function testConnection(services: Services, profileId: string | undefined,
     }
   }
   return report;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Keys
-// ---------------------------------------------------------------------------------------------
-
-const STALE_DAYS = 90;
-
-async function manageApiKeys(services: Services): Promise<ApiKeyInfo[] | undefined> {
-  const current = services.currentClient();
-  if (!current) {
-    void vscode.window.showInformationMessage('Sign in to CoderFlow first: keys are listed with the key you are signed in with.');
-    return undefined;
-  }
-  const { client } = current;
-  let keys: ApiKeyInfo[];
-  try {
-    keys = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'CoderFlow: listing your API keys…' }, () => client.listKeys());
-  } catch (e) {
-    void vscode.window.showErrorMessage(`CoderFlow: ${describe(toAuthError(e))}`);
-    return undefined;
-  }
-  const selected = services.store.selectedId();
-  const ownKeyId = current.credential.source === 'profile' && selected ? services.store.get(selected)?.keyId : undefined;
-  const revokeButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('trash'), tooltip: 'Revoke this key' };
-  const pick = vscode.window.createQuickPick<vscode.QuickPickItem & { key: ApiKeyInfo }>();
-  pick.title = 'CoderFlow: Your API Keys';
-  pick.placeholder = 'Keys of your user on this server. Revoke with the trash button.';
-  pick.items = keys.map((key) => ({
-    key,
-    label: `${key.id === ownKeyId ? '$(device-desktop) ' : ''}${key.name}`,
-    description: [key.id === ownKeyId ? 'this device' : undefined, isStale(key) ? 'stale' : undefined].filter(Boolean).join(' · '),
-    detail: `Created ${day(key.createdAt)} · last used ${key.lastUsedAt ? day(key.lastUsedAt) : 'never'}${key.expiresAt ? ` · expires ${day(key.expiresAt)}` : ''}`,
-    buttons: [revokeButton],
-  }));
-  pick.onDidTriggerItemButton(async ({ item }) => {
-    const confirm = await vscode.window.showWarningMessage(
-      `Revoke the API key "${item.key.name}"?`,
-      { modal: true, detail: item.key.id === ownKeyId ? 'It is the key this device is signed in with: you will be signed out.' : 'Anything using it stops working at once.' },
-      'Revoke',
-    );
-    if (confirm !== 'Revoke') return;
-    try {
-      await client.deleteKey(item.key.id);
-      pick.items = pick.items.filter((i) => i.key.id !== item.key.id);
-      services.log.info(`Revoked API key ${item.key.name} (id ${item.key.id}).`);
-      if (item.key.id === ownKeyId && selected) {
-        await services.store.signOut(selected);
-        await services.credentials.refresh();
-      }
-    } catch (e) {
-      void vscode.window.showErrorMessage(`CoderFlow: ${describe(toAuthError(e))}`);
-    }
-  });
-  pick.onDidHide(() => pick.dispose());
-  pick.show();
-  return keys;
-}
-
-function isStale(key: ApiKeyInfo): boolean {
-  const last = Date.parse(key.lastUsedAt ?? key.createdAt);
-  return Number.isFinite(last) && Date.now() - last >= STALE_DAYS * 86_400_000;
-}
-
-function day(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleDateString();
-}
-
-async function rotateApiKey(services: Services, profileId?: string): Promise<{ oldKeyDeleted: boolean; warning?: string } | undefined> {
-  const id = profileId ?? services.store.selectedId();
-  const profile = id ? services.store.get(id) : undefined;
-  const oldKey = profile ? await services.store.getKey(profile.id) : undefined;
-  if (!profile || !oldKey) {
-    void vscode.window.showInformationMessage('Rotate works on a signed-in Profile Manager profile. Sign in first.');
-    return undefined;
-  }
-  const client = services.makeClient(profile.serverUrl, oldKey);
-  const host = services.signIn.deviceName;
-  const newName = `${host} (rotated ${new Date().toISOString().slice(0, 10)})`;
-  try {
-    const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'CoderFlow: rotating the API key', cancellable: false },
-      (progress) =>
-        rotateKey(client, {
-          newName,
-          ...(profile.keyId ? { oldKeyId: profile.keyId } : {}),
-          onStep: (step) => progress.report({ message: { create: 'creating a new key…', verify: 'testing it…', store: 'storing it…', delete: 'deleting the old key…' }[step] }),
-          store: async (newKey) => {
-            services.log.addSecret(newKey.key);
-            await services.store.save(
-              {
-                id: profile.id,
-                name: profile.name,
-                serverUrl: profile.serverUrl,
-                ...(profile.username ? { username: profile.username } : {}),
-                ...(profile.displayName ? { displayName: profile.displayName } : {}),
-                method: profile.method,
-                keyId: newKey.id,
-                keyName: newKey.name,
-                createdByExtension: true,
-              },
-              newKey.key,
-            );
-          },
-        }),
-    );
-    await services.credentials.refresh();
-    if (result.warning) void vscode.window.showWarningMessage(`CoderFlow: ${result.warning}`);
-    else void vscode.window.showInformationMessage(`CoderFlow: the key of '${profile.name}' was rotated; the old key is revoked.`);
-    return { oldKeyDeleted: result.oldKeyDeleted, ...(result.warning ? { warning: result.warning } : {}) };
-  } catch (e) {
-    void vscode.window.showErrorMessage(`CoderFlow: rotation failed; the profile still holds its working key. ${describe(toAuthError(e))}`);
-    throw e;
-  }
 }

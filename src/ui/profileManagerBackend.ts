@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { ProbeResult, ProfileView, CredentialSourceView, TestResult, FormField } from '../webviewProtocol';
+import type { ApiKeyView, ProbeResult, ProfileView, CredentialSourceView, TestResult, FormField } from '../webviewProtocol';
 
 /** What the Profile Manager shows: views only, never a key (see src/webviewProtocol.ts). */
 export interface ProfileManagerState {
@@ -38,6 +38,11 @@ export interface SsoCode {
 /** A profile that a sign-in created or updated (a profile of the same name is updated). */
 export interface SignInOutcome {
   profileId: string;
+}
+
+/** What a key operation did, in a sentence for the page ("Saved to CLI profile 'production' in …"). */
+export interface KeyOperationOutcome {
+  message: string;
 }
 
 /**
@@ -81,4 +86,19 @@ export interface ProfileManagerBackend {
   signOut(id: string): Promise<boolean>;
   /** May ask the person to confirm; resolves `false` when they decline. */
   removeProfile(id: string): Promise<boolean>;
+  /** `GET /api-keys` with the extension profile's own key: views, never a secret. */
+  listKeys(profileId: string): Promise<ApiKeyView[]>;
+  /** Asks the person to confirm; `false` when they decline. Throws when a key stayed live. */
+  revokeKey(profileId: string, keyId: string): Promise<KeyOperationOutcome | false>;
+  /** The keys unused for 90 days or more, never the profile's own; confirmed like revokeKey. */
+  revokeStaleKeys(profileId: string): Promise<KeyOperationOutcome | false>;
+  /**
+   * New key, stored, confirmed with `/auth/me`, old key revoked, with progress. Throws when any
+   * step failed, with a message that names the key still live; the profile keeps a working key.
+   */
+  rotateKey(profileId: string): Promise<KeyOperationOutcome>;
+  /** Asks which CLI profile (default the profile's name); `false` when the person stopped. */
+  saveToCli(profileId: string): Promise<KeyOperationOutcome | false>;
+  /** `id` as the state listed the CLI profile. The new profile is chosen, like any sign-in. */
+  importFromCli(id: string): Promise<(SignInOutcome & KeyOperationOutcome) | false>;
 }

@@ -64,6 +64,21 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
     testConnection: (m) => this.testConnection(m.id),
     signOut: (m) => this.profileOperation('signOut', m.id, () => this.backend.signOut(m.id)),
     removeProfile: (m) => this.profileOperation('removeProfile', m.id, () => this.backend.removeProfile(m.id)),
+    listKeys: (m) => this.postKeys(m.profileId),
+    revokeKey: async (m) => {
+      await this.keyOperation('revokeKey', m.profileId, () => this.backend.revokeKey(m.profileId, m.keyId), m.keyId);
+      await this.postKeys(m.profileId);
+    },
+    revokeStaleKeys: async (m) => {
+      await this.keyOperation('revokeStaleKeys', m.profileId, () => this.backend.revokeStaleKeys(m.profileId));
+      await this.postKeys(m.profileId);
+    },
+    rotateKey: async (m) => {
+      await this.keyOperation('rotateKey', m.id, () => this.backend.rotateKey(m.id));
+      await this.postKeys(m.id);
+    },
+    saveToCli: (m) => this.keyOperation('saveToCli', m.id, () => this.backend.saveToCli(m.id)),
+    importFromCli: (m) => this.keyOperation('importFromCli', m.id, () => this.backend.importFromCli(m.id)),
     copyText: (m) => this.copyCode(m.text),
     openExternal: (m) => this.openVerificationUri(m.url),
   };
@@ -244,6 +259,29 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
     } catch (error) {
       this.log(`Profile Manager: ${op} failed: ${errorText(error)}`);
       this.post({ type: 'operationResult', op, id, ok: false, error: toProblem(error) });
+    }
+  }
+
+  /** Like profileOperation, with the outcome's sentence for the page. */
+  private async keyOperation(op: Operation, id: string, run: () => Promise<{ message: string } | false>, keyId?: string): Promise<void> {
+    const about = { type: 'operationResult' as const, op, id, ...(keyId ? { keyId } : {}) };
+    try {
+      const done = await run();
+      this.post(done === false ? { ...about, ok: false } : { ...about, ok: true, message: done.message.slice(0, 1000) });
+    } catch (error) {
+      this.log(`Profile Manager: ${op} failed: ${errorText(error)}`);
+      this.post({ ...about, ok: false, error: toProblem(error) });
+    }
+  }
+
+  private async postKeys(profileId: string): Promise<void> {
+    try {
+      const keys = await this.backend.listKeys(profileId);
+      this.post({ type: 'keys', profileId, keys });
+    } catch (error) {
+      this.log(`Profile Manager: listing the API keys failed: ${errorText(error)}`);
+      const problem = toProblem(error);
+      this.post({ type: 'keys', profileId, keys: [], error: problem.fix ? { message: problem.message, fix: problem.fix } : { message: problem.message } });
     }
   }
 

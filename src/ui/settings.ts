@@ -56,3 +56,30 @@ export function tlsOptions(): TlsOptions {
 export function affectsCredentialSettings(e: vscode.ConfigurationChangeEvent): boolean {
   return e.affectsConfiguration(SECTION);
 }
+
+const RESTRICTED = ['apiKey', 'serverUrl', 'cliConfigPath'] as const;
+
+/**
+ * In Restricted Mode VS Code itself hides a workspace's values of the restricted settings, even
+ * from `inspect()`. To tell the person that their repository's settings are being ignored, look
+ * at the folders' .vscode/settings.json text for those names. Read on demand (Show Credential
+ * Source, the Profile Manager), never at activation.
+ */
+export async function hiddenRestrictedSettings(): Promise<string[]> {
+  if (vscode.workspace.isTrusted) return [];
+  const notes: string[] = [];
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    let text: string;
+    try {
+      text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, '.vscode', 'settings.json')));
+    } catch {
+      continue;
+    }
+    for (const name of RESTRICTED) {
+      if (new RegExp(`"${SECTION}\\.${name}"\\s*:`).test(text)) {
+        notes.push(`${SECTION}.${name} in the settings of '${folder.name}' is ignored: this workspace is not trusted.`);
+      }
+    }
+  }
+  return notes;
+}

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type Mocha from 'mocha';
 import * as vscode from 'vscode';
-import { appendResult, RESULTS_ENV, resultsReporter } from '../support/results';
+import { appendResult, RESULTS_ENV, resultsReporter, TEST_MODE_ENV } from '../support/results';
 
 // The extension-test entry point (extensionTestsPath): VS Code loads this module in the real
 // extension host and awaits run(). Both runners load it: runBrowser (VS Code's server in
@@ -18,8 +18,9 @@ class TestFailures extends Error {}
 export async function run(): Promise<void> {
   const resultsFile = process.env[RESULTS_ENV];
   try {
-    await waitForWorkspaceTrust();
-    const failures = await runMocha(resultsFile);
+    const restricted = process.env[TEST_MODE_ENV] === 'restricted';
+    if (!restricted) await waitForWorkspaceTrust();
+    const failures = await runMocha(resultsFile, restricted);
     // VS Code reports a rejected run() as a failed test run (exit code 1 on the desktop).
     if (failures > 0) throw new TestFailures(`${failures} integration test${failures === 1 ? '' : 's'} failed`);
   } catch (error) {
@@ -51,7 +52,7 @@ async function waitForWorkspaceTrust(): Promise<void> {
   });
 }
 
-function runMocha(resultsFile: string | undefined): Promise<number> {
+function runMocha(resultsFile: string | undefined, restricted: boolean): Promise<number> {
   const MochaRunner = loadMocha();
   const mocha = new MochaRunner({
     ui: 'bdd',
@@ -62,7 +63,9 @@ function runMocha(resultsFile: string | undefined): Promise<number> {
       ? { reporter: resultsReporter(MochaRunner), reporterOptions: { file: resultsFile } }
       : { reporter: 'spec' }),
   });
-  for (const file of testFiles(__dirname)) mocha.addFile(file);
+  // The restricted pass runs only the tests written for an untrusted folder, and the trusted pass
+  // only the others.
+  for (const file of testFiles(__dirname).filter((f) => f.endsWith('.restricted.test.js') === restricted)) mocha.addFile(file);
   return new Promise((resolve, reject) => {
     try {
       mocha.run(resolve);

@@ -4,8 +4,9 @@ import type { Browser } from 'playwright-core';
 import { startServer } from '../server/index';
 import { launchChromium, Workbench } from '../support/browser';
 import { delay, interruptedBy, removeOnExit } from '../support/processes';
-import { RESULTS_ENV, SpecPrinter, type ResultRecord } from '../support/results';
+import { RESULTS_ENV, SpecPrinter, TEST_MODE_ENV, type ResultRecord } from '../support/results';
 import { TEST_SERVER_URL_ENV } from '../support/session';
+import { RESTRICTED_WORKSPACE_SETTINGS } from './restrictedSettings';
 import { createWorkspace, freshRunDir, repoRoot, startVscodeServer, type VscodeServer } from '../support/vscodeServer';
 
 // Runs the integration suite (index.ts and *.test.js next to it) in a real VS Code extension
@@ -27,7 +28,19 @@ const START_TIMEOUT_MS = 120_000;
 
 async function main(): Promise<number> {
   const started = Date.now();
-  const runDir = freshRunDir('integration');
+  // First the suite in a trusted folder, then the *.restricted.test.js files in a folder left
+  // untrusted (Restricted Mode), whose .vscode/settings.json carries the restricted settings.
+  const trusted = await runPass({ restricted: false, remainingMs: timeoutMs });
+  if (interruptedBy()) return Math.min(trusted, 255);
+  const restricted = await runPass({ restricted: true, remainingMs: timeoutMs - (Date.now() - started) });
+  log(`done in ${seconds(started)}`);
+  return Math.min(trusted + restricted, 255);
+}
+
+async function runPass(pass: { restricted: boolean; remainingMs: number }): Promise<number> {
+  const started = Date.now();
+  const name = pass.restricted ? 'restricted' : 'integration';
+  const runDir = freshRunDir(name);
   const resultsFile = join(runDir, 'results.jsonl');
   const stops: (() => Promise<void> | void)[] = [removeOnExit(runDir)];
   let vscode: VscodeServer | undefined;
@@ -35,28 +48,37 @@ async function main(): Promise<number> {
   // VS Code's logs (extension host output included) stay on disk after a failed run.
   const keepLogs = () => (!outcome.finished || outcome.failures > 0) && !interruptedBy();
   try {
-    const server = await startServer({ testControl: true });
+    const server = await startServer({ testControl: true, pollIntervalSeconds: 1 });
     stops.push(() => server.stop());
-    const workspace = createWorkspace();
+    const workspace = createWorkspace(pass.restricted ? RESTRICTED_WORKSPACE_SETTINGS : undefined);
     stops.push(() => workspace.remove());
     vscode = await startVscodeServer({
-      name: 'vscode-integration',
+      name: `vscode-${name}`,
       echo,
-      env: { [RESULTS_ENV]: resultsFile, [TEST_SERVER_URL_ENV]: server.url, ...(grep ? { CODERFLOW_TEST_GREP: grep } : {}) },
+      env: {
+        [RESULTS_ENV]: resultsFile,
+        [TEST_SERVER_URL_ENV]: server.url,
+        [TEST_MODE_ENV]: pass.restricted ? 'restricted' : 'trusted',
+        ...(grep ? { CODERFLOW_TEST_GREP: grep } : {}),
+      },
     });
     const served = vscode;
     stops.push(() => served.stop({ keepData: keepLogs() }));
     const browser: Browser = await launchChromium();
     stops.push(() => browser.close());
-    log(`VS Code server ${vscode.origin}, reference server ${server.url} (${seconds(started)})`);
+    log(`${name}: VS Code server ${vscode.origin}, reference server ${server.url} (${seconds(started)})`);
     const workbench = await Workbench.open(
       browser,
       vscode.workbenchUrl({ folder: workspace.folder, extensionTestsPath: join(repoRoot, 'out/test/integration/index.js') }),
     );
-    // index.ts waits for trust before it starts mocha.
-    await workbench.trustFromTrustEditor();
-    log(`workbench loaded, folder trusted from the Workspace Trust editor (${seconds(started)})`);
-    outcome = await followResults(resultsFile, vscode, timeoutMs - (Date.now() - started));
+    if (pass.restricted) {
+      log(`${name}: workbench loaded, folder left untrusted (${seconds(started)})`);
+    } else {
+      // index.ts waits for trust before it starts mocha.
+      await workbench.trustFromTrustEditor();
+      log(`${name}: workbench loaded, folder trusted from the Workspace Trust editor (${seconds(started)})`);
+    }
+    outcome = await followResults(resultsFile, vscode, pass.remainingMs - (Date.now() - started));
   } catch (error) {
     outcome = { failures: 1, finished: false, reason: (error as Error).stack ?? String(error) };
   } finally {
@@ -74,8 +96,7 @@ async function main(): Promise<number> {
       }
     }
   }
-  log(`done in ${seconds(started)}`);
-  return Math.min(outcome.failures, 255);
+  return outcome.failures;
 }
 
 interface Outcome {

@@ -106,6 +106,19 @@ describe('Signing in from the command palette (extension host)', function () {
     assert.equal((await getCredential())?.apiKey, next?.apiKey);
   });
 
+  it('lets a workspace use its own profile while other windows keep the global one', async () => {
+    const { testing, getCredential } = await api();
+    const [first, second] = testing.store.list();
+    assert.ok(first && second);
+    await vscode.commands.executeCommand('profoundCoder.switchProfile', { profileId: first.id });
+    await vscode.commands.executeCommand('profoundCoder.switchProfile', { profileId: second.id, scope: 'workspace' });
+    assert.equal(testing.store.selectedId(), second.id);
+    assert.equal((await getCredential())?.apiKey, await testing.store.getKey(second.id));
+    assert.equal(testing.globalState.get('profoundCoder.selectedProfile'), first.id, 'the global choice is unchanged');
+    await testing.store.select(undefined, 'workspace');
+    assert.equal(testing.store.selectedId(), first.id);
+  });
+
   it('signs in with SSO, approving at the identity provider', async () => {
     const { getCredential } = await api();
     const profile = await vscode.commands.executeCommand<ProfileMeta>('profoundCoder.signInWithSso', {

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 import { installation, repoRoot } from './vscodeServer';
 
 // A person's view of VS Code in the browser: Debian's Chromium driven by playwright-core.
@@ -126,6 +126,69 @@ export class Workbench {
     const quoted = label.replace(/["\\]/g, '\\$&');
     const row = this.page.locator(`.quick-input-list .monaco-list-row[aria-label="${quoted}"], .quick-input-list .monaco-list-row[aria-label^="${quoted}, "]`);
     await row.first().click({ timeout: 5_000 });
+  }
+
+  /** The text field of the quick input now open (Command Palette, an extension's InputBox or QuickPick). */
+  quickInputField(): Locator {
+    return this.quickInput();
+  }
+
+  /** Replaces what the open quick input holds with `value` and presses Enter. */
+  async submitQuickInput(value: string): Promise<void> {
+    const field = this.quickInput();
+    await field.waitFor();
+    await field.fill(value);
+    await field.press('Enter');
+  }
+
+  /** Clicks the item of the open QuickPick whose text contains `text` (icons are not text). */
+  async chooseQuickPickItem(text: string | RegExp): Promise<void> {
+    await this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: text }).first().click();
+  }
+
+  /** The line under the open quick input: its prompt, or the message of a value it refused. */
+  quickInputMessage(): Locator {
+    return this.page.locator('.quick-input-widget .quick-input-message');
+  }
+
+  /** The title bar of the open quick input, e.g. "CoderFlow: Sign In (1/2)". */
+  quickInputTitle(): Locator {
+    return this.page.locator('.quick-input-widget .quick-input-title');
+  }
+
+  /**
+   * Presses `button` in VS Code's modal dialog (an extension's showWarningMessage with
+   * modal: true, a confirmation) and returns the dialog's text as shown.
+   */
+  async answerDialog(button: string, timeoutMs = 30_000): Promise<string> {
+    const dialog = this.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: timeoutMs });
+    const text = await dialog.locator('.dialog-message-row').innerText();
+    await dialog.getByRole('button', { name: button, exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+    return text;
+  }
+
+  /** A Status Bar entry by its accessible name (what a screen reader says for it). */
+  statusBarItem(name: string | RegExp): Locator {
+    return this.page.locator('.part.statusbar').getByRole('button', { name });
+  }
+
+  /**
+   * Runs `action`, which makes VS Code open a web page (vscode.env.openExternal), and returns
+   * the new tab once it has loaded. VS Code may first ask in a dialog whether to open the
+   * external website, or say the browser blocked the pop-up: either way it offers "Open", which
+   * this presses, as a person would.
+   */
+  async waitForExternalPage(action: () => Promise<void>, timeoutMs = 30_000): Promise<Page> {
+    const opened = this.page.context().waitForEvent('page', { timeout: timeoutMs });
+    await action();
+    const openButton = this.page.locator('.monaco-dialog-box').getByRole('button', { name: 'Open', exact: true });
+    const asked = openButton.waitFor({ timeout: timeoutMs }).then(() => true, () => false);
+    if (await Promise.race([opened.then(() => false), asked])) await openButton.click();
+    const page = await opened;
+    await page.waitForLoadState('domcontentloaded');
+    return page;
   }
 
   /** The messages of the notification toasts now on screen. */

@@ -6,6 +6,8 @@ import type Mocha from 'mocha';
 // path comes in the RESULTS_ENV variable of the VS Code server); the runner reads and prints it.
 
 export const RESULTS_ENV = 'CODERFLOW_TEST_RESULTS';
+/** 'restricted': the extension host runs only *.restricted.test.js, in a folder left untrusted. */
+export const TEST_MODE_ENV = 'CODERFLOW_TEST_MODE';
 
 export type ResultRecord =
   | { event: 'start'; total: number }

@@ -1,0 +1,21 @@
+import * as vscode from 'vscode';
+import { keyActionsFor, type ImportFromCliArgs, type ManageArgs, type SaveToCliArgs } from './keys';
+import type { Services } from './services';
+
+/**
+ * The key lifecycle's commands. `manageApiKeys` and `rotateApiKey` are in the palette; saving to
+ * and importing from the CLI are buttons of the Profile Manager, registered as commands too so
+ * that keybindings, other extensions and tests can run them with arguments instead of prompts.
+ * Registering them also starts what runs on its own: the terminal variable and the expiry warning.
+ */
+export function registerKeyCommands(services: Services): vscode.Disposable[] {
+  const actions = keyActionsFor(services);
+  return [
+    vscode.commands.registerCommand('profoundCoder.manageApiKeys', (args?: ManageArgs) => actions.manage(args)),
+    vscode.commands.registerCommand('profoundCoder.rotateApiKey', (args?: { profileId?: string; quiet?: boolean }) =>
+      actions.rotate(args?.profileId, { quiet: args?.quiet === true }),
+    ),
+    vscode.commands.registerCommand('profoundCoder.saveToCliProfile', (args?: SaveToCliArgs) => actions.saveToCli(args)),
+    vscode.commands.registerCommand('profoundCoder.importFromCli', (args?: ImportFromCliArgs) => actions.importFromCli(args)),
+  ];
+}

@@ -1,0 +1,512 @@
+import * as vscode from 'vscode';
+import { readCliConfig } from '../auth/cliConfig';
+import { AuthError, toAuthError } from '../auth/errors';
+import type { ApiKeyInfo } from '../auth/protocol';
+import type { ProfileMeta } from '../profiles/profile';
+import { expiryText, expiryWarningDue, isStale, localDay, staleKeys, STALE_AFTER_DAYS } from '../session/keys';
+import { checkCliProfileName, checkImportName, cliSaveEffect, importCliProfile, saveToCliProfile, suggestCliProfileName } from '../session/keysCli';
+import { KeyService, revokeKeys, type KeyListing, type RevokeOutcome, type RotationOutcome } from '../session/keysService';
+import type { ApiKeyView } from '../webviewProtocol';
+import { describe } from './prompts';
+import type { Services } from './services';
+import { TerminalKeyInjector } from './terminal';
+
+/** Arguments of `profoundCoder.manageApiKeys` for running it without the Quick Pick (tests, other extensions). */
+export interface ManageArgs {
+  /** An extension profile; default the one in use. */
+  profileId?: string;
+  /** List only: no Quick Pick. */
+  quiet?: boolean;
+  /** Revoke these key ids, after the confirmation unless `confirmed`. */
+  revoke?: string[];
+  /** Revoke the stale keys, after the confirmation unless `confirmed`. */
+  revokeStale?: boolean;
+  confirmed?: boolean;
+}
+
+/** What `profoundCoder.manageApiKeys` answers: views of the keys, never a secret. */
+export interface ManageResult {
+  profileId?: string;
+  serverUrl: string;
+  keys: ApiKeyView[];
+  revoke?: RevokeOutcome;
+}
+
+export interface SaveToCliArgs {
+  profileId?: string;
+  /** The CLI profile to write; asked for when absent. */
+  cliProfile?: string;
+  /** Replace a CLI profile that holds another key or server without asking. */
+  replace?: boolean;
+}
+
+export interface ImportFromCliArgs {
+  /** The CLI profile to import; asked for when absent. */
+  cliProfile?: string;
+  /** The new extension profile's name; default the CLI profile's name, asked for when taken. */
+  profileName?: string;
+}
+
+/** An extension profile signed in to its server, or the credential in use whatever its source. */
+type KeyTarget =
+  | { kind: 'profile'; profile: ProfileMeta; serverUrl: string }
+  | { kind: 'credential'; serverUrl: string; detail: string };
+
+const keyActions = new WeakMap<Services, KeyActions>();
+
+/**
+ * The one KeyActions of an activation: the commands and the Profile Manager share it (and with it
+ * the terminal variable and what was already warned about).
+ */
+export function keyActionsFor(services: Services): KeyActions {
+  let actions = keyActions.get(services);
+  if (!actions) {
+    actions = new KeyActions(services);
+    keyActions.set(services, actions);
+    services.context.subscriptions.push(actions);
+  }
+  return actions;
+}
+
+/**
+ * The key lifecycle in VS Code: confirmations, progress and notifications around KeyService and
+ * the CLI sharing of src/session, the expiry warning, and the terminal variable.
+ */
+export class KeyActions implements vscode.Disposable {
+  readonly keys: KeyService;
+  readonly terminal: TerminalKeyInjector;
+  private readonly warned = new Set<string>();
+  private readonly checked = new Set<string>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private expiryTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly services: Services) {
+    this.keys = new KeyService({
+      store: services.store,
+      makeClient: services.makeClient,
+      log: (line) => services.log.info(line),
+      deviceName: services.signIn.deviceName,
+    });
+    this.terminal = new TerminalKeyInjector(services);
+    this.subscriptions.push(this.terminal, services.credentials.onDidChangeCredential(() => this.scheduleExpiryCheck()));
+    this.scheduleExpiryCheck();
+  }
+
+  dispose(): void {
+    clearTimeout(this.expiryTimer);
+    for (const subscription of this.subscriptions) subscription.dispose();
+  }
+
+  /** The extension profile in use, if the credential in use is one. */
+  activeProfileId(): string | undefined {
+    return this.services.credentials.credential?.source === 'profile' ? this.services.store.selectedId() : undefined;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Listing
+  // -------------------------------------------------------------------------------------------
+
+  /** The keys of a profile's user as views; learns the profile key's expiry and warns when it is near. */
+  async list(profileId: string): Promise<ApiKeyView[]> {
+    const listing = await this.listProfile(profileId);
+    return toViews(listing.keys, listing.ownKeyId);
+  }
+
+  private async listProfile(profileId: string): Promise<KeyListing> {
+    const active = profileId === this.activeProfileId();
+    try {
+      const listing = await this.keys.list(profileId);
+      if (active) this.services.health.observe(undefined);
+      this.warnIfExpiring(profileId, listing);
+      return listing;
+    } catch (e) {
+      if (active) this.services.health.observe(e);
+      throw e;
+    }
+  }
+
+  /** `profoundCoder.manageApiKeys`: the Quick Pick of keys, or with arguments the same actions without it. */
+  async manage(args: ManageArgs = {}): Promise<ManageResult | undefined> {
+    const target = this.target(args.profileId);
+    if (!target) {
+      if (!args.quiet) void vscode.window.showInformationMessage('Sign in to CoderFlow first: your keys are listed with the key you are signed in with.');
+      return undefined;
+    }
+    let listing: { keys: ApiKeyInfo[]; ownKeyId?: string };
+    try {
+      listing = await this.listTarget(target, args.quiet === true);
+    } catch (e) {
+      if (args.quiet || args.revoke || args.revokeStale) throw e;
+      void vscode.window.showErrorMessage(`CoderFlow: ${describe(toAuthError(e))}`);
+      return undefined;
+    }
+    const result = (keys: ApiKeyInfo[], revoke?: RevokeOutcome): ManageResult => ({
+      ...(target.kind === 'profile' ? { profileId: target.profile.id } : {}),
+      serverUrl: target.serverUrl,
+      keys: toViews(keys, listing.ownKeyId),
+      ...(revoke ? { revoke } : {}),
+    });
+    if (args.revoke || args.revokeStale) {
+      const chosen = args.revokeStale ? staleKeys(listing.keys, listing.ownKeyId, Date.now()) : listing.keys.filter((k) => args.revoke?.includes(k.id));
+      const missing = (args.revoke ?? []).filter((id) => !listing.keys.some((k) => k.id === id));
+      if (missing.length > 0) throw new AuthError('bad-input', `No key of yours has the id ${missing.join(', ')}.`);
+      const outcome = await this.revokeChosen(target, chosen, listing.ownKeyId, { confirmed: args.confirmed === true, stale: args.revokeStale === true });
+      const after = outcome ? await this.listTarget(target, true).catch(() => undefined) : undefined;
+      return result(after?.keys ?? listing.keys, outcome);
+    }
+    if (!args.quiet) this.showQuickPick(target, listing);
+    return result(listing.keys);
+  }
+
+  private target(profileId: string | undefined): KeyTarget | undefined {
+    const id = profileId ?? this.activeProfileId();
+    if (id) {
+      const profile = this.services.store.get(id);
+      if (!profile) throw new AuthError('bad-input', 'That profile no longer exists.');
+      return { kind: 'profile', profile, serverUrl: profile.serverUrl };
+    }
+    const current = this.services.credentials.credential;
+    return current ? { kind: 'credential', serverUrl: current.serverUrl, detail: current.detail } : undefined;
+  }
+
+  private async listTarget(target: KeyTarget, quiet: boolean): Promise<{ keys: ApiKeyInfo[]; ownKeyId?: string }> {
+    const run = async () => {
+      if (target.kind === 'profile') return this.listProfile(target.profile.id);
+      const current = this.services.currentClient();
+      if (!current) throw new AuthError('bad-input', 'Not signed in to CoderFlow.');
+      return { keys: await current.client.listKeys() };
+    };
+    if (quiet) return run();
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'CoderFlow: listing your API keys…' }, run);
+  }
+
+  private showQuickPick(target: KeyTarget, listing: { keys: ApiKeyInfo[]; ownKeyId?: string }): void {
+    type Item = vscode.QuickPickItem & { key?: ApiKeyInfo; action?: 'rotate' | 'revokeStale' };
+    const revokeButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('trash'), tooltip: 'Revoke' };
+    const pick = vscode.window.createQuickPick<Item>();
+    pick.title = `CoderFlow: API keys on ${target.serverUrl}`;
+    pick.placeholder = 'Revoke a key with its trash button. Keys unused for 90 days or more are marked stale.';
+    pick.matchOnDescription = true;
+    pick.matchOnDetail = true;
+    let keys = listing.keys;
+    const items = (): Item[] => {
+      const now = Date.now();
+      const stale = staleKeys(keys, listing.ownKeyId, now);
+      const actions: Item[] = [];
+      if (target.kind === 'profile') actions.push({ action: 'rotate', label: '$(sync) Rotate key', detail: `Replace the key of '${target.profile.name}' with a new one and revoke the old one.` });
+      if (stale.length > 0) actions.push({ action: 'revokeStale', label: `$(trash) Revoke stale keys (${stale.length})`, detail: stale.map((k) => k.name).join(', ') });
+      const keyItems = keys.map((key): Item => {
+        const view = toView(key, listing.ownKeyId, now);
+        return {
+          key,
+          label: `${view.thisDevice ? '$(device-desktop) ' : ''}${key.name}`,
+          description: [view.thisDevice ? 'this device' : undefined, view.stale ? 'stale' : undefined, expiryText(key.expiresAt, now)].filter(Boolean).join(' · '),
+          detail: `Created ${day(key.createdAt)} · last used ${key.lastUsedAt ? day(key.lastUsedAt) : 'never'}`,
+          buttons: [revokeButton],
+        };
+      });
+      return [...actions, ...(actions.length > 0 ? [{ label: 'Keys', kind: vscode.QuickPickItemKind.Separator }] : []), ...keyItems];
+    };
+    pick.items = items();
+    const revoke = async (chosen: ApiKeyInfo[], stale: boolean) => {
+      const outcome = await this.revokeChosen(target, chosen, listing.ownKeyId, { confirmed: false, stale });
+      if (!outcome) return;
+      keys = keys.filter((k) => !outcome.revoked.some((r) => r.id === k.id));
+      if (outcome.signedOut) pick.hide();
+      else pick.items = items();
+    };
+    pick.onDidTriggerItemButton(({ item }) => {
+      if (item.key) void revoke([item.key], false);
+    });
+    pick.onDidAccept(() => {
+      const item = pick.selectedItems[0];
+      if (item?.action === 'rotate' && target.kind === 'profile') {
+        pick.hide();
+        void this.rotate(target.profile.id);
+      } else if (item?.action === 'revokeStale') {
+        void revoke(staleKeys(keys, listing.ownKeyId, Date.now()), true);
+      } else if (item?.key) {
+        void revoke([item.key], false);
+      }
+    });
+    pick.onDidHide(() => pick.dispose());
+    pick.show();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Revoking
+  // -------------------------------------------------------------------------------------------
+
+  /** Revokes one key of the profile's user, after the person confirmed. Undefined when they declined. */
+  async revokeKey(profileId: string, keyId: string): Promise<RevokeOutcome | undefined> {
+    const listing = await this.listProfile(profileId);
+    const key = listing.keys.find((k) => k.id === keyId);
+    if (!key) throw new AuthError('bad-input', 'That key is not listed any more: it may have been revoked already.');
+    return this.revokeChosen(this.profileTarget(profileId), [key], listing.ownKeyId, { confirmed: false, stale: false });
+  }
+
+  /** Revokes the stale keys of the profile's user (never its own), after the person confirmed. */
+  async revokeStaleKeys(profileId: string): Promise<RevokeOutcome | undefined> {
+    const listing = await this.listProfile(profileId);
+    const stale = staleKeys(listing.keys, listing.ownKeyId, Date.now());
+    if (stale.length === 0) throw new AuthError('bad-input', `No key has gone unused for ${STALE_AFTER_DAYS} days or more.`);
+    return this.revokeChosen(this.profileTarget(profileId), stale, listing.ownKeyId, { confirmed: false, stale: true });
+  }
+
+  private profileTarget(profileId: string): KeyTarget {
+    const profile = this.services.store.get(profileId);
+    if (!profile) throw new AuthError('bad-input', 'That profile no longer exists.');
+    return { kind: 'profile', profile, serverUrl: profile.serverUrl };
+  }
+
+  private async revokeChosen(
+    target: KeyTarget,
+    chosen: ApiKeyInfo[],
+    ownKeyId: string | undefined,
+    options: { confirmed: boolean; stale: boolean },
+  ): Promise<RevokeOutcome | undefined> {
+    if (chosen.length === 0) return { revoked: [], failed: [], signedOut: false };
+    if (!options.confirmed && !(await this.confirmRevoke(target, chosen, ownKeyId, options.stale))) return undefined;
+    let outcome: RevokeOutcome;
+    if (target.kind === 'profile') {
+      outcome = await this.keys.revoke(target.profile.id, chosen);
+    } else {
+      const current = this.services.currentClient();
+      if (!current) throw new AuthError('bad-input', 'Not signed in to CoderFlow.');
+      outcome = await revokeKeys(current.client, chosen, undefined, (line) => this.services.log.info(line));
+    }
+    if (outcome.signedOut) await this.services.credentials.refresh();
+    if (outcome.failed.length > 0) {
+      void vscode.window.showErrorMessage(`CoderFlow: ${revokeFailureText(outcome)}`);
+    } else if (outcome.signedOut && target.kind === 'profile') {
+      void vscode.window.showInformationMessage(`CoderFlow: the key of '${target.profile.name}' is revoked, so the profile is signed out.`);
+    }
+    return outcome;
+  }
+
+  private async confirmRevoke(target: KeyTarget, chosen: ApiKeyInfo[], ownKeyId: string | undefined, stale: boolean): Promise<boolean> {
+    const own = chosen.some((k) => k.id === ownKeyId);
+    const button = stale ? 'Revoke Stale Keys' : 'Revoke';
+    const first = chosen[0];
+    const message =
+      chosen.length === 1 && first
+        ? `Revoke the API key "${first.name}"${stale ? `, unused for ${STALE_AFTER_DAYS} days or more` : ''}?`
+        : `Revoke ${chosen.length} API keys${stale ? ` unused for ${STALE_AFTER_DAYS} days or more` : ''}?`;
+    const names = chosen.length > 1 ? `${chosen.map((k) => `"${k.name}"`).join(', ')}. ` : '';
+    const detail = own && target.kind === 'profile'
+      ? `${names}It is the key profile '${target.profile.name}' is signed in with: the profile will be signed out.`
+      : `${names}Anything that uses ${chosen.length === 1 ? 'it' : 'them'} (the CLI, scripts, other devices) stops working at once.`;
+    const choice = await vscode.window.showWarningMessage(message, { modal: true, detail }, button);
+    return choice === button;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Rotating
+  // -------------------------------------------------------------------------------------------
+
+  /**
+   * `profoundCoder.rotateApiKey`: rotates with a progress notification and tells the outcome.
+   * Resolves undefined when there is no signed-in profile to rotate.
+   */
+  async rotate(profileId?: string, options: { quiet?: boolean } = {}): Promise<RotationOutcome | undefined> {
+    const id = profileId ?? this.activeProfileId() ?? this.services.store.selectedId();
+    const profile = id ? this.services.store.get(id) : undefined;
+    if (!profile || !profile.keyHint) {
+      if (!options.quiet) void vscode.window.showInformationMessage('Rotate works on a signed-in Profile Manager profile. Sign in first.');
+      return undefined;
+    }
+    const outcome = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `CoderFlow: rotating the key of '${profile.name}'` },
+      (progress) =>
+        this.keys.rotate(profile.id, (step) =>
+          progress.report({ message: { create: 'creating a new key…', verify: 'testing it…', store: 'storing it…', delete: 'revoking the old key…' }[step] }),
+        ),
+    );
+    await this.services.credentials.refresh();
+    if (!options.quiet) {
+      const message = `CoderFlow: ${outcome.message}`;
+      if (!outcome.rotated) void vscode.window.showErrorMessage(message);
+      else if (!outcome.oldKeyRevoked) void vscode.window.showWarningMessage(message);
+      else void vscode.window.showInformationMessage(message);
+    }
+    return outcome;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Expiry
+  // -------------------------------------------------------------------------------------------
+
+  // Once per profile and key in a session, a little after the credential settled, so that an
+  // activation makes no request of its own before VS Code is done starting.
+  private scheduleExpiryCheck(): void {
+    clearTimeout(this.expiryTimer);
+    this.expiryTimer = setTimeout(() => void this.checkExpiry(), 3000);
+  }
+
+  private async checkExpiry(): Promise<void> {
+    const id = this.activeProfileId();
+    const profile = id ? this.services.store.get(id) : undefined;
+    if (!profile?.keyId || !profile.keyHint) return;
+    const once = `${profile.id}|${profile.keyId}`;
+    if (this.checked.has(once)) return;
+    this.checked.add(once);
+    try {
+      await this.listProfile(profile.id);
+    } catch (e) {
+      this.services.log.debug(`Could not read the key list to learn when the key of '${profile.name}' expires: ${toAuthError(e).message}`);
+    }
+  }
+
+  private warnIfExpiring(profileId: string, listing: KeyListing): void {
+    const own = listing.keys.find((k) => k.id === listing.ownKeyId);
+    const expiresAt = own?.expiresAt;
+    const profile = this.services.store.get(profileId);
+    if (!own || !expiresAt || !profile || !expiryWarningDue(expiresAt, Date.now())) return;
+    const once = `${profileId}|${own.id}|${expiresAt}`;
+    if (this.warned.has(once)) return;
+    this.warned.add(once);
+    const when = expiryText(expiresAt, Date.now()) ?? `expires on ${expiresAt}`;
+    const rotate = 'Rotate Key';
+    const expired = Date.parse(expiresAt) <= Date.now();
+    this.services.log.info(`The key of profile '${profile.name}' ${when}.`);
+    if (expired) {
+      void vscode.window.showWarningMessage(`CoderFlow: the API key of profile '${profile.name}' ${when}. Sign in again to get a new one.`);
+      return;
+    }
+    void vscode.window
+      .showWarningMessage(`CoderFlow: the API key of profile '${profile.name}' ${when} (${day(expiresAt)}). Rotate it now so nothing stops working.`, rotate)
+      .then((choice) => (choice === rotate ? this.rotate(profileId) : undefined));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The CLI
+  // -------------------------------------------------------------------------------------------
+
+  private cliConfigPath(): string {
+    const path = this.services.credentials.current().cliConfig?.path;
+    if (!path) throw new AuthError('bad-input', 'The CoderFlow CLI config has not been located yet. Try again in a moment.');
+    return path;
+  }
+
+  /**
+   * "Save to CLI profile": the profile's server and key into a CLI profile, asked for (default the
+   * profile's name). A CLI profile holding another key is replaced only when the person agrees.
+   * Resolves with what was done, or undefined when the person stopped.
+   */
+  async saveToCli(args: SaveToCliArgs = {}): Promise<{ file: string; cliProfile: string; message: string } | undefined> {
+    const id = args.profileId ?? this.activeProfileId() ?? this.services.store.selectedId();
+    const profile = id ? this.services.store.get(id) : undefined;
+    const apiKey = profile ? await this.services.store.getKey(profile.id) : undefined;
+    if (!profile || !apiKey) throw new AuthError('bad-input', 'Save to CLI profile works on a signed-in Profile Manager profile.');
+    const file = this.cliConfigPath();
+    // A file that does not parse is refused before any question: nothing would be written anyway.
+    const state = await readCliConfig(file);
+    if (state.state === 'error') throw state.error;
+    const config = state.state === 'ok' ? state.config : undefined;
+
+    let cliProfile = args.cliProfile;
+    if (cliProfile === undefined) {
+      cliProfile = await vscode.window.showInputBox({
+        title: `CoderFlow: Save '${profile.name}' to a CLI profile`,
+        prompt: `The CoderFlow CLI profile in ${file} to write the server and key to. Use it with coder --profile=<name>.`,
+        value: suggestCliProfileName(profile.name),
+        ignoreFocusOut: true,
+        validateInput: (value) => {
+          const checked = checkCliProfileName(value);
+          return checked.ok ? undefined : checked.message;
+        },
+      });
+      if (cliProfile === undefined) return undefined;
+    }
+    const checked = checkCliProfileName(cliProfile);
+    if (!checked.ok) throw new AuthError('bad-input', checked.message);
+    const name = checked.name;
+    const effect = cliSaveEffect(config, name, { serverUrl: profile.serverUrl, apiKey });
+    if (effect.kind === 'replaces' && !args.replace) {
+      const replace = 'Replace';
+      const choice = await vscode.window.showWarningMessage(
+        `The CLI profile '${name}' exists already${effect.server ? ` (${effect.server})` : ''}. Replace its server and key?`,
+        { modal: true, detail: effect.hasKey ? 'Its current key is not kept anywhere by CoderFlow: if nothing else holds it, it can no longer be used (it stays live on the server until revoked).' : undefined },
+        replace,
+      );
+      if (choice !== replace) return undefined;
+    }
+    await saveToCliProfile(file, name, { serverUrl: profile.serverUrl, apiKey });
+    this.services.log.info(`Saved the server and key of profile '${profile.name}' to CLI profile '${name}' in ${file}.`);
+    await this.services.credentials.refresh({ rereadCli: true });
+    this.terminal.update();
+    const active = config?.activeProfile === name;
+    return {
+      file,
+      cliProfile: name,
+      message: `Saved to CLI profile '${name}' in ${file}.${active ? '' : ` Use it with coder --profile=${name} or coder profile switch ${name}.`}`,
+    };
+  }
+
+  /**
+   * "Import from CLI": a CLI profile with a key becomes an extension profile once `GET /auth/me`
+   * confirmed the key. Resolves undefined when the person stopped.
+   */
+  async importFromCli(args: ImportFromCliArgs = {}): Promise<ProfileMeta | undefined> {
+    const file = this.cliConfigPath();
+    let cliProfile = args.cliProfile;
+    if (cliProfile === undefined) {
+      const state = await readCliConfig(file);
+      if (state.state === 'error') throw state.error;
+      const names = state.state === 'ok' ? Object.entries(state.config.profiles ?? {}).filter(([, p]) => p.apiKey?.trim()).map(([n]) => n) : [];
+      if (names.length === 0) throw new AuthError('bad-input', `No CLI profile in ${file} has an API key to import.`);
+      cliProfile = await vscode.window.showQuickPick(names, { title: 'CoderFlow: Import from CLI', placeHolder: `A CLI profile of ${file}` });
+      if (cliProfile === undefined) return undefined;
+    }
+    let profileName = args.profileName ?? cliProfile;
+    if (checkImportName(this.services.store, profileName) !== undefined) {
+      if (args.profileName !== undefined) throw new AuthError('bad-input', checkImportName(this.services.store, profileName) ?? '', { field: 'profileName' });
+      const asked = await vscode.window.showInputBox({
+        title: `CoderFlow: Import CLI profile '${cliProfile}'`,
+        prompt: 'A name for the new Profile Manager profile',
+        value: `${cliProfile} (CLI)`,
+        ignoreFocusOut: true,
+        validateInput: (value) => checkImportName(this.services.store, value),
+      });
+      if (asked === undefined) return undefined;
+      profileName = asked;
+    }
+    const chosen = cliProfile;
+    const name = profileName;
+    const profile = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `CoderFlow: checking the key of CLI profile '${chosen}'…` },
+      () => importCliProfile({ store: this.services.store, signIn: this.services.signIn }, file, chosen, name),
+    );
+    await this.services.credentials.refresh();
+    return profile;
+  }
+}
+
+function toView(key: ApiKeyInfo, ownKeyId: string | undefined, now: number): ApiKeyView {
+  return {
+    id: key.id.slice(0, 200),
+    name: key.name.slice(0, 200),
+    createdAt: key.createdAt.slice(0, 64),
+    lastUsedAt: key.lastUsedAt ? key.lastUsedAt.slice(0, 64) : null,
+    ...(key.expiresAt !== undefined ? { expiresAt: key.expiresAt ? key.expiresAt.slice(0, 64) : null } : {}),
+    thisDevice: ownKeyId !== undefined && key.id === ownKeyId,
+    stale: isStale(key, now),
+  };
+}
+
+/** This device's key first, then the others as the server listed them. */
+export function toViews(keys: readonly ApiKeyInfo[], ownKeyId: string | undefined, now = Date.now()): ApiKeyView[] {
+  const views = keys.map((key) => toView(key, ownKeyId, now));
+  return [...views.filter((v) => v.thisDevice), ...views.filter((v) => !v.thisDevice)];
+}
+
+export function revokeFailureText(outcome: RevokeOutcome): string {
+  const failed = outcome.failed.map((k) => `"${k.name}" (${k.message})`).join('; ');
+  const done = outcome.revoked.length > 0 ? ` Revoked: ${outcome.revoked.map((k) => `"${k.name}"`).join(', ')}.` : '';
+  return `${outcome.failed.length === 1 ? 'This key was' : 'These keys were'} not revoked and ${outcome.failed.length === 1 ? 'is' : 'are'} still live: ${failed}.${done}`;
+}
+
+function day(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : localDay(date);
+}
