@@ -1,7 +1,11 @@
 // `npm start`: the playground. Builds the extension, packages it as a VSIX and installs it into
 // code-server (VS Code in the browser, as a person would install it), starts the reference
 // CoderFlow server (test control on, SSO on, SSO polling every 2 s) and opens a demo workspace
-// whose settings point profoundCoder.serverUrl at it. Everything listens on 127.0.0.1 only.
+// whose settings point profoundCoder.serverUrl at it. Everything listens on loopback only: VS Code
+// on 127.0.0.1, the CoderFlow server on 127.0.0.2. The second address matters: VS Code in a browser
+// rewrites every page it opens on localhost or 127.0.0.1 to its own port-forwarding proxy (and
+// drops the path), so SSO's "Open browser" would land on "Not found" there; any other loopback
+// address is opened as it is, like a server on another machine.
 // Ctrl+C stops everything.
 //
 //   npm start [-- --port 8080] [-- --server-port 3000]
@@ -66,7 +70,7 @@ try {
 
   const { startServer } = require(join(root, 'out/test/server/index.js'));
   const { startCodeServer } = require(join(root, 'out/test/support/vscodeServer.js'));
-  const server = await startServer({ port: option('--server-port'), testControl: true, sso: true, pollIntervalSeconds: 2 });
+  const server = await startServer({ host: '127.0.0.2', port: option('--server-port'), testControl: true, sso: true, pollIntervalSeconds: 2 });
   stops.push(() => server.stop());
 
   const folder = join(runDir, 'demo-workspace');

@@ -315,7 +315,9 @@ export class AddProfileForm {
 
   private probeServer(): void {
     const serverUrl = this.fields.serverUrl.value.trim();
-    if (serverUrl === '' || serverUrl === this.probing || serverUrl === this.probe?.serverUrl) return;
+    if (serverUrl === '' || serverUrl === this.probing) return;
+    // Typing hid the last answer; the same URL again needs no new check, only that answer back.
+    if (serverUrl === this.probe?.serverUrl) return this.applyProbe(this.probe, false);
     if (!isHttpUrl(serverUrl)) {
       this.fields.serverUrl.showError({
         message: 'Enter a URL that starts with https:// or http://, for example https://coderflow.example.com.',

@@ -137,7 +137,7 @@ export class KeysSection {
     this.status.className = 'keys-status';
     if (this.outcome) {
       this.status.className = `profile-status keys-status ${this.outcome.tone}`;
-      this.status.append(icon(this.outcome.tone === 'ok' ? 'pass' : 'error'), h('span', {}, this.outcome.text));
+      this.status.append(this.outcome.tone === 'ok' ? icon('pass') : icon('error'), h('span', {}, this.outcome.text));
     } else if (this.listError) {
       this.status.className = 'profile-status keys-status error';
       this.status.append(icon('error'), h('span', {}, this.listError.message, this.listError.fix ? ` ${this.listError.fix}` : ''));
@@ -175,13 +175,13 @@ export class KeysSection {
       h(
         'div',
         { class: 'key-head' },
-        icon(key.thisDevice ? 'device-desktop' : 'key', 'key-icon'),
+        key.thisDevice ? icon('device-desktop', 'key-icon') : icon('key', 'key-icon'),
         h('span', { class: 'key-name', id: nameId }, key.name),
         key.thisDevice && h('span', { class: 'badge' }, 'This device'),
         key.stale && h('span', { class: 'badge stale', title: 'Not used for 90 days or more' }, 'Stale'),
       ),
       h('p', { class: 'profile-detail' }, ...parts.flatMap((part, at) => [at > 0 ? ' · ' : undefined, h('span', { class: 'part' }, part)])),
-      expiry && h('p', { class: `profile-status key-expiry${expiring ? ' warning' : ''}` }, icon(expiring ? 'warning' : 'clock'), h('span', {}, `Key ${expiry}.`)),
+      expiry && h('p', { class: `profile-status key-expiry${expiring ? ' warning' : ''}` }, expiring ? icon('warning') : icon('clock'), h('span', {}, `Key ${expiry}.`)),
       h('div', { class: 'actions' }, revoke),
     );
   }

@@ -36,12 +36,13 @@ const methodLabels: Record<ProfileView['method'], string | undefined> = {
   unknown: undefined,
 };
 
-const statusTexts: Record<ProfileStatus, { text: string; icon: string; tone: 'ok' | 'warning' | 'error' }> = {
-  verified: { text: 'Connection verified.', icon: 'pass', tone: 'ok' },
-  invalidKey: { text: 'The server rejected the key. Sign in again or paste a new key.', icon: 'error', tone: 'error' },
-  forbidden: { text: 'The key works, but this account lacks permission. Ask an administrator.', icon: 'warning', tone: 'warning' },
-  unreachable: { text: 'The server could not be reached at the last check.', icon: 'warning', tone: 'warning' },
-  signedOut: { text: 'Signed out.', icon: 'circle-slash', tone: 'warning' },
+// Icons are named literally, `icon('name')`: the build keeps the codicon rules it finds named so.
+const statusTexts: Record<ProfileStatus, { text: string; icon: () => HTMLElement; tone: 'ok' | 'warning' | 'error' }> = {
+  verified: { text: 'Connection verified.', icon: () => icon('pass'), tone: 'ok' },
+  invalidKey: { text: 'The server rejected the key. Sign in again or paste a new key.', icon: () => icon('error'), tone: 'error' },
+  forbidden: { text: 'The key works, but this account lacks permission. Ask an administrator.', icon: () => icon('warning'), tone: 'warning' },
+  unreachable: { text: 'The server could not be reached at the last check.', icon: () => icon('warning'), tone: 'warning' },
+  signedOut: { text: 'Signed out.', icon: () => icon('circle-slash'), tone: 'warning' },
 };
 
 const busyTexts: Record<Exclude<ProfileAction, 'signInAgain'>, string> = {
@@ -155,7 +156,7 @@ export class ProfileList {
     const head = h(
       'div',
       { class: 'profile-head' },
-      icon(profile.source === 'cli' ? 'terminal' : 'server', 'profile-icon'),
+      profile.source === 'cli' ? icon('terminal', 'profile-icon') : icon('server', 'profile-icon'),
       h('span', { class: 'profile-name', id: `${prefix}-name` }, profile.name),
       profile.source === 'cli' && h('span', { class: 'badge', title: 'From the CoderFlow CLI configuration' }, 'CLI'),
     );
@@ -194,8 +195,8 @@ export class ProfileList {
         h(
           'p',
           { class: `profile-status key-expiry${expiring ? ' warning' : ''}` },
-          icon(expiring ? 'warning' : 'clock'),
-          h('span', {}, `Key ${expiry}.${expiring ? ' Rotate it under API keys.' : ''}`),
+          expiring ? icon('warning') : icon('clock'),
+          h('span', {}, `Key ${expiry}.${expiryAdvice(profile.keyExpiresAt, expiring)}`),
         ),
       this.statusLine(profile),
       this.noticeLine(profile.id),
@@ -212,7 +213,7 @@ export class ProfileList {
       return h(
         'p',
         { class: `profile-status ${tone}` },
-        icon(test.ok ? 'pass' : tone === 'error' ? 'error' : 'warning'),
+        test.ok ? icon('pass') : tone === 'error' ? icon('error') : icon('warning'),
         h('span', {}, test.message, test.fix ? ` ${test.fix}` : ''),
       );
     }
@@ -222,7 +223,7 @@ export class ProfileList {
     return h(
       'p',
       { class: `profile-status ${status.tone}` },
-      icon(status.icon),
+      status.icon(),
       h('span', {}, when ? `${status.text.slice(0, -1)} ${when}.` : status.text),
     );
   }
@@ -341,4 +342,10 @@ function formatWhen(iso: string): string | undefined {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return undefined;
   return `on ${date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}`;
+}
+
+// An expired key cannot make its successor: only signing in again helps then.
+function expiryAdvice(expiresAt: string | undefined, expiring: boolean): string {
+  if (!expiring || expiresAt === undefined) return '';
+  return Date.parse(expiresAt) <= Date.now() ? ' Sign in again to get a new key.' : ' Rotate it under API keys.';
 }

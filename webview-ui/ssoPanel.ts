@@ -16,6 +16,8 @@ export class SsoPanel {
   private readonly openButton: HTMLButtonElement;
   private readonly countdown: HTMLParagraphElement;
   private readonly waiting: HTMLParagraphElement;
+  /** The address as text, for when the browser VS Code opens cannot reach it (a remote window). */
+  private readonly address: HTMLElement;
   private deadline = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
   private warnedLastMinute = false;
@@ -34,6 +36,7 @@ export class SsoPanel {
     this.openButton = h('button', { type: 'button', class: 'button' }, icon('link-external'), 'Open browser');
     const cancelButton = h('button', { type: 'button', class: 'button secondary' }, 'Cancel');
     this.countdown = h('p', { class: 'sso-countdown', role: 'timer', 'aria-live': 'off' });
+    this.address = h('code', { class: 'sso-address' });
     this.waiting = h('p', { class: 'sso-waiting' }, icon('loading', 'codicon-modifier-spin'), 'Waiting for approval in the browser…');
     this.element = h(
       'div',
@@ -47,6 +50,7 @@ export class SsoPanel {
       h('label', { for: 'sso-code', class: 'sso-code-label' }, 'Verification code'),
       this.code,
       h('div', { class: 'actions' }, this.openButton, this.copyButton, cancelButton),
+      h('p', { class: 'hint' }, 'Or go to ', this.address, ' in any browser and enter the code.'),
       this.countdown,
       this.waiting,
     );
@@ -68,6 +72,7 @@ export class SsoPanel {
   show(message: ToPageOf<'ssoCode'>): void {
     this.current = message;
     this.code.value = message.userCode;
+    this.address.textContent = message.verificationUri;
     this.deadline = Date.now() + message.expiresInSeconds * 1000;
     this.warnedLastMinute = message.expiresInSeconds <= 60;
     setBusy(this.copyButton, false);

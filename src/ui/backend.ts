@@ -178,7 +178,7 @@ export class ProfileManagerBackendImpl implements ProfileManagerBackend {
   }
 
   async revokeKey(profileId: string, keyId: string): Promise<KeyOperationOutcome | false> {
-    const outcome = await this.keys.revokeKey(extensionProfileId(profileId), keyId);
+    const outcome = (await this.keys.manage({ profileId: extensionProfileId(profileId), revoke: [keyId], quiet: true }))?.revoke;
     if (!outcome) return false;
     if (outcome.failed.length > 0) throw new Error(revokeFailureText(outcome));
     const name = outcome.revoked[0]?.name ?? 'the key';
@@ -186,10 +186,11 @@ export class ProfileManagerBackendImpl implements ProfileManagerBackend {
   }
 
   async revokeStaleKeys(profileId: string): Promise<KeyOperationOutcome | false> {
-    const outcome = await this.keys.revokeStaleKeys(extensionProfileId(profileId));
+    const outcome = (await this.keys.manage({ profileId: extensionProfileId(profileId), revokeStale: true, quiet: true }))?.revoke;
     if (!outcome) return false;
     if (outcome.failed.length > 0) throw new Error(revokeFailureText(outcome));
     const count = outcome.revoked.length;
+    if (count === 0) throw new Error('No key has gone unused for 90 days or more.');
     return { message: `Revoked ${count} stale key${count === 1 ? '' : 's'}.` };
   }
 

@@ -16,6 +16,6 @@ export function registerKeyCommands(services: Services): vscode.Disposable[] {
       actions.rotate(args?.profileId, { quiet: args?.quiet === true }),
     ),
     vscode.commands.registerCommand('profoundCoder.saveToCliProfile', (args?: SaveToCliArgs) => actions.saveToCli(args)),
-    vscode.commands.registerCommand('profoundCoder.importFromCli', (args?: ImportFromCliArgs) => actions.importFromCli(args)),
+    vscode.commands.registerCommand('profoundCoder.importFromCli', (args: ImportFromCliArgs) => actions.importFromCli(args)),
   ];
 }

@@ -41,8 +41,7 @@ export interface SaveToCliArgs {
 }
 
 export interface ImportFromCliArgs {
-  /** The CLI profile to import; asked for when absent. */
-  cliProfile?: string;
+  cliProfile: string;
   /** The new extension profile's name; default the CLI profile's name, asked for when taken. */
   profileName?: string;
 }
@@ -50,7 +49,7 @@ export interface ImportFromCliArgs {
 /** An extension profile signed in to its server, or the credential in use whatever its source. */
 type KeyTarget =
   | { kind: 'profile'; profile: ProfileMeta; serverUrl: string }
-  | { kind: 'credential'; serverUrl: string; detail: string };
+  | { kind: 'credential'; serverUrl: string };
 
 const keyActions = new WeakMap<Services, KeyActions>();
 
@@ -120,13 +119,16 @@ export class KeyActions implements vscode.Disposable {
       this.warnIfExpiring(profileId, listing);
       return listing;
     } catch (e) {
-      if (active) this.services.health.observe(e);
+      // A 403 here says this user may not manage keys (a viewer), not that the key is unusable.
+      if (active && (e as { kind?: string }).kind !== 'forbidden') this.services.health.observe(e);
       throw e;
     }
   }
 
   /** `profoundCoder.manageApiKeys`: the Quick Pick of keys, or with arguments the same actions without it. */
   async manage(args: ManageArgs = {}): Promise<ManageResult | undefined> {
+    // A sign-in or switch just before this call may not have been resolved yet.
+    await this.services.credentials.refresh();
     const target = this.target(args.profileId);
     if (!target) {
       if (!args.quiet) void vscode.window.showInformationMessage('Sign in to CoderFlow first: your keys are listed with the key you are signed in with.');
@@ -149,7 +151,7 @@ export class KeyActions implements vscode.Disposable {
     if (args.revoke || args.revokeStale) {
       const chosen = args.revokeStale ? staleKeys(listing.keys, listing.ownKeyId, Date.now()) : listing.keys.filter((k) => args.revoke?.includes(k.id));
       const missing = (args.revoke ?? []).filter((id) => !listing.keys.some((k) => k.id === id));
-      if (missing.length > 0) throw new AuthError('bad-input', `No key of yours has the id ${missing.join(', ')}.`);
+      if (missing.length > 0) throw new AuthError('bad-input', 'That key is not listed any more: it may have been revoked already.');
       const outcome = await this.revokeChosen(target, chosen, listing.ownKeyId, { confirmed: args.confirmed === true, stale: args.revokeStale === true });
       const after = outcome ? await this.listTarget(target, true).catch(() => undefined) : undefined;
       return result(after?.keys ?? listing.keys, outcome);
@@ -166,7 +168,7 @@ export class KeyActions implements vscode.Disposable {
       return { kind: 'profile', profile, serverUrl: profile.serverUrl };
     }
     const current = this.services.credentials.credential;
-    return current ? { kind: 'credential', serverUrl: current.serverUrl, detail: current.detail } : undefined;
+    return current ? { kind: 'credential', serverUrl: current.serverUrl } : undefined;
   }
 
   private async listTarget(target: KeyTarget, quiet: boolean): Promise<{ keys: ApiKeyInfo[]; ownKeyId?: string }> {
@@ -237,28 +239,6 @@ export class KeyActions implements vscode.Disposable {
   // Revoking
   // -------------------------------------------------------------------------------------------
 
-  /** Revokes one key of the profile's user, after the person confirmed. Undefined when they declined. */
-  async revokeKey(profileId: string, keyId: string): Promise<RevokeOutcome | undefined> {
-    const listing = await this.listProfile(profileId);
-    const key = listing.keys.find((k) => k.id === keyId);
-    if (!key) throw new AuthError('bad-input', 'That key is not listed any more: it may have been revoked already.');
-    return this.revokeChosen(this.profileTarget(profileId), [key], listing.ownKeyId, { confirmed: false, stale: false });
-  }
-
-  /** Revokes the stale keys of the profile's user (never its own), after the person confirmed. */
-  async revokeStaleKeys(profileId: string): Promise<RevokeOutcome | undefined> {
-    const listing = await this.listProfile(profileId);
-    const stale = staleKeys(listing.keys, listing.ownKeyId, Date.now());
-    if (stale.length === 0) throw new AuthError('bad-input', `No key has gone unused for ${STALE_AFTER_DAYS} days or more.`);
-    return this.revokeChosen(this.profileTarget(profileId), stale, listing.ownKeyId, { confirmed: false, stale: true });
-  }
-
-  private profileTarget(profileId: string): KeyTarget {
-    const profile = this.services.store.get(profileId);
-    if (!profile) throw new AuthError('bad-input', 'That profile no longer exists.');
-    return { kind: 'profile', profile, serverUrl: profile.serverUrl };
-  }
-
   private async revokeChosen(
     target: KeyTarget,
     chosen: ApiKeyInfo[],
@@ -309,6 +289,7 @@ export class KeyActions implements vscode.Disposable {
    * Resolves undefined when there is no signed-in profile to rotate.
    */
   async rotate(profileId?: string, options: { quiet?: boolean } = {}): Promise<RotationOutcome | undefined> {
+    if (profileId === undefined) await this.services.credentials.refresh();
     const id = profileId ?? this.activeProfileId() ?? this.services.store.selectedId();
     const profile = id ? this.services.store.get(id) : undefined;
     if (!profile || !profile.keyHint) {
@@ -394,6 +375,7 @@ export class KeyActions implements vscode.Disposable {
    * Resolves with what was done, or undefined when the person stopped.
    */
   async saveToCli(args: SaveToCliArgs = {}): Promise<{ file: string; cliProfile: string; message: string } | undefined> {
+    if (args.profileId === undefined) await this.services.credentials.refresh();
     const id = args.profileId ?? this.activeProfileId() ?? this.services.store.selectedId();
     const profile = id ? this.services.store.get(id) : undefined;
     const apiKey = profile ? await this.services.store.getKey(profile.id) : undefined;
@@ -445,22 +427,14 @@ export class KeyActions implements vscode.Disposable {
 
   /**
    * "Import from CLI": a CLI profile with a key becomes an extension profile once `GET /auth/me`
-   * confirmed the key. Resolves undefined when the person stopped.
+   * confirmed the key. The name is asked for only when another profile has the CLI profile's.
+   * Resolves undefined when the person stopped.
    */
-  async importFromCli(args: ImportFromCliArgs = {}): Promise<ProfileMeta | undefined> {
+  async importFromCli(args: ImportFromCliArgs): Promise<ProfileMeta | undefined> {
+    const { cliProfile } = args;
     const file = this.cliConfigPath();
-    let cliProfile = args.cliProfile;
-    if (cliProfile === undefined) {
-      const state = await readCliConfig(file);
-      if (state.state === 'error') throw state.error;
-      const names = state.state === 'ok' ? Object.entries(state.config.profiles ?? {}).filter(([, p]) => p.apiKey?.trim()).map(([n]) => n) : [];
-      if (names.length === 0) throw new AuthError('bad-input', `No CLI profile in ${file} has an API key to import.`);
-      cliProfile = await vscode.window.showQuickPick(names, { title: 'CoderFlow: Import from CLI', placeHolder: `A CLI profile of ${file}` });
-      if (cliProfile === undefined) return undefined;
-    }
-    let profileName = args.profileName ?? cliProfile;
-    if (checkImportName(this.services.store, profileName) !== undefined) {
-      if (args.profileName !== undefined) throw new AuthError('bad-input', checkImportName(this.services.store, profileName) ?? '', { field: 'profileName' });
+    let name = args.profileName ?? cliProfile;
+    if (args.profileName === undefined && checkImportName(this.services.store, name) !== undefined) {
       const asked = await vscode.window.showInputBox({
         title: `CoderFlow: Import CLI profile '${cliProfile}'`,
         prompt: 'A name for the new Profile Manager profile',
@@ -469,13 +443,11 @@ export class KeyActions implements vscode.Disposable {
         validateInput: (value) => checkImportName(this.services.store, value),
       });
       if (asked === undefined) return undefined;
-      profileName = asked;
+      name = asked;
     }
-    const chosen = cliProfile;
-    const name = profileName;
     const profile = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `CoderFlow: checking the key of CLI profile '${chosen}'…` },
-      () => importCliProfile({ store: this.services.store, signIn: this.services.signIn }, file, chosen, name),
+      { location: vscode.ProgressLocation.Notification, title: `CoderFlow: checking the key of CLI profile '${cliProfile}'…` },
+      () => importCliProfile({ store: this.services.store, signIn: this.services.signIn }, file, cliProfile, name),
     );
     await this.services.credentials.refresh();
     return profile;

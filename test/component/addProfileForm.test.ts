@@ -96,6 +96,13 @@ describe('Profile Manager page: adding a profile', function () {
     await textbox('Server URL').focus();
     await textbox('Server URL').blur();
     assert.equal((await host.receivedOf('probeServer')).length, 1);
+
+    // Retyping the same URL hides the answer while typing, and leaving brings it back unasked.
+    await textbox('Server URL').fill(SERVER);
+    assert.equal(await host.page.getByText(verdict).isVisible(), false);
+    await textbox('Server URL').blur();
+    await host.page.getByText(verdict).waitFor();
+    assert.equal((await host.receivedOf('probeServer')).length, 1);
   });
 
   it('offers only SSO and API key when the server allows SSO only', async () => {
@@ -341,6 +348,7 @@ describe('Profile Manager page: adding a profile', function () {
     assert.ok(parseFloat(await code.evaluate((element) => getComputedStyle(element).fontSize)) >= 24, 'the code is large');
     assert.equal(await focusedName(), 'Verification code');
     await eventually(async () => assert.match(await announced(), /Verification code WDJB-MJHT/));
+    assert.match(await host.page.getByRole('group', { name: 'Confirm the code in your browser' }).innerText(), new RegExp(`Or go to ${SERVER}/device in any browser`));
     assert.equal(await button('Sign in with SSO').isVisible(), false);
 
     const countdown = host.page.getByRole('timer');
@@ -475,19 +483,20 @@ describe('Profile Manager page: adding a profile', function () {
     const keyboard = host.page.keyboard;
     const order: string[] = [];
     await host.page.locator('body').focus();
-    for (let step = 0; step < 14; step++) {
+    for (let step = 0; step < 18; step++) {
       await keyboard.press('Tab');
       order.push(await focusedName());
     }
     assert.deepEqual(order, [
-      'Test connection', 'Sign out', 'Remove', // production (active: no Use)
-      'Use', 'Test connection', 'Sign out', 'Remove', // staging
-      'Use', 'Test connection', // ci (CLI)
+      'Test connection', 'Sign out', 'Remove', 'Save to CLI profile', // production (active: no Use)
+      'Use', 'Test connection', 'Sign out', 'Remove', 'Save to CLI profile', // staging
+      'Use', 'Test connection', 'Import from CLI', // ci (CLI)
+      'Rotate key', // API keys of the active profile
       'Profile name', 'Server URL', 'Username & password', 'Username', 'Password',
     ]);
 
     // Operate a profile: Shift+Tab back to ci's Use, Enter.
-    for (let step = 0; step < 5; step++) await keyboard.press('Shift+Tab');
+    for (let step = 0; step < 7; step++) await keyboard.press('Shift+Tab');
     assert.equal(await focusedName(), 'Test connection');
     await keyboard.press('Shift+Tab');
     await keyboard.press('Enter');
@@ -495,8 +504,7 @@ describe('Profile Manager page: adding a profile', function () {
     await host.send({ type: 'operationResult', op: 'useProfile', id: 'cli-ci', ok: true });
 
     // Fill the form, probe by leaving the field, choose SSO with the arrow keys, start it with Enter.
-    await keyboard.press('Tab');
-    await keyboard.press('Tab');
+    for (let step = 0; step < 4; step++) await keyboard.press('Tab');
     assert.equal(await focusedName(), 'Profile name');
     await keyboard.type('work');
     await keyboard.press('Tab');

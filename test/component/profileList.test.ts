@@ -56,9 +56,9 @@ describe('Profile Manager page: the profile list', function () {
     await host.sendState([profiles.production, profiles.staging, profiles.cli, profiles.signedOut]);
     await item('staging').waitFor();
     const buttons = async (name: string) => (await item(name).getByRole('button').allInnerTexts()).map((text) => text.trim());
-    assert.deepEqual(await buttons('production'), ['Test connection', 'Sign out', 'Remove']);
-    assert.deepEqual(await buttons('staging'), ['Use', 'Test connection', 'Sign out', 'Remove']);
-    assert.deepEqual(await buttons('ci'), ['Use', 'Test connection']);
+    assert.deepEqual(await buttons('production'), ['Test connection', 'Sign out', 'Remove', 'Save to CLI profile']);
+    assert.deepEqual(await buttons('staging'), ['Use', 'Test connection', 'Sign out', 'Remove', 'Save to CLI profile']);
+    assert.deepEqual(await buttons('ci'), ['Use', 'Test connection', 'Import from CLI']);
     assert.deepEqual(await buttons('old-laptop'), ['Sign in again', 'Remove']);
     assert.match(await item('ci').innerText(), /Managed by the CoderFlow CLI/);
     assert.match(await item('old-laptop').innerText(), /Signed out\./);

@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
 import type { Frame, Locator } from 'playwright-core';
+import { screenshotDir } from '../support/browser';
 import { screenshotIfFailed, startSession, type Session } from '../support/session';
 
 // A person adding, switching and removing CoderFlow profiles in the Profile Manager of a real
@@ -17,8 +19,17 @@ describe('Profile Manager journeys', function () {
 
   before(async function () {
     this.timeout(180_000);
-    // The device flow polls every second instead of five, so the SSO journey waits less.
-    session = await startSession({ server: { testControl: true, pollIntervalSeconds: 1 } });
+    session = await startSession({
+      server: {
+        // VS Code in a browser (code-server) sends a page VS Code opens at localhost or 127.0.0.1
+        // through its port-forwarding proxy, which drops the path: the verification page would
+        // not open. Another loopback address stands for a server on another machine.
+        host: '127.0.0.2',
+        testControl: true,
+        // The device flow polls every second instead of five, so the SSO journey waits less.
+        pollIntervalSeconds: 1,
+      },
+    });
     await session.workbench.openViewContainer('CoderFlow');
     page = await session.workbench.webviewFrame({ text: 'Profiles' });
   });
@@ -58,7 +69,7 @@ describe('Profile Manager journeys', function () {
     const error = addProfileForm(page).getByText('Wrong username or password.');
     await error.waitFor();
     assert.equal(await password.getAttribute('aria-invalid'), 'true');
-    assert.match(await describedText(password), /Wrong username or password\. Check both and try again\./);
+    assert.match(await describedText(password), /Wrong username or password\.\s*Check both and try again\./);
     await assertDirectlyBelow(error, password, page.getByRole('button', { name: 'Sign in', exact: true }));
     assert.equal(await username.inputValue(), 'bob');
     assert.equal(await password.inputValue(), '');
@@ -76,7 +87,12 @@ describe('Profile Manager journeys', function () {
     assert.match(shownCode, /\S{4,}/, 'the page shows a verification code');
     await page.getByText(/Code expires in \d+:\d\d/).waitFor();
 
-    const tab = await workbench.waitForExternalPage(() => page.getByRole('button', { name: 'Open browser', exact: true }).click());
+    const cancelSignIn = () => page.getByRole('button', { name: 'Cancel', exact: true }).click({ timeout: 5_000 }).catch(() => undefined);
+    const tab = await workbench.waitForExternalPage(() => page.getByRole('button', { name: 'Open browser', exact: true }).click()).catch(async (error: unknown) => {
+      // A sign-in left running keeps the form busy for the journeys after this one.
+      await cancelSignIn();
+      throw error;
+    });
     try {
       assert.ok(tab.url().startsWith(`${server.url}/auth/sso/verify`), `VS Code opened ${tab.url()}`);
       // The person checks that the browser shows the code VS Code shows.
@@ -87,6 +103,10 @@ describe('Profile Manager journeys', function () {
       await tab.getByRole('button', { name: 'Sign in' }).click();
       await tab.getByRole('button', { name: 'Allow' }).click();
       await tab.getByText('Approved — you can close this tab and return to VS Code').waitFor();
+    } catch (error) {
+      await tab.screenshot({ path: `${screenshotDir}/FAILED-sso-tab.png` }).catch(() => undefined);
+      await cancelSignIn();
+      throw error;
     } finally {
       await tab.close();
     }
@@ -151,20 +171,30 @@ describe('Profile Manager journeys', function () {
 
   it('looks right with profiles in the light, dark and high-contrast themes', async () => {
     const { workbench } = session!;
+    const pageClass = { light: 'vscode-light', dark: 'vscode-dark', 'high-contrast': 'vscode-high-contrast' } as const;
     for (const kind of ['light', 'dark', 'high-contrast'] as const) {
       await workbench.setColorTheme(kind);
+      // The page itself takes the theme, not only the workbench around it.
+      await page.locator(`body.${pageClass[kind]}`).waitFor();
       await page.getByRole('heading', { name: 'Profiles' }).scrollIntoViewIfNeeded();
-      await workbench.screenshot(`journeys-profiles-${kind}`);
+      assert.deepEqual(await listedNames(page), [ALICE, CAROL]);
+      const shot = await workbench.screenshot(`journeys-profiles-${kind}`);
+      assert.ok(statSync(shot).size > 10_000, `${shot} holds a picture`);
     }
   });
 });
 
-/** Fills Profile name and Server URL and leaves the URL field, which checks the server. */
+/**
+ * Fills Profile name and Server URL and leaves the URL field, which checks the server. A URL the
+ * form kept from the last attempt is left as it is, as a person would.
+ */
 async function enterServer(page: Frame, profileName: string, serverUrl: string): Promise<void> {
   await page.getByRole('textbox', { name: 'Profile name', exact: true }).fill(profileName);
   const url = page.getByRole('textbox', { name: 'Server URL', exact: true });
-  await url.fill(serverUrl);
-  await url.press('Tab');
+  if ((await url.inputValue()) !== serverUrl) {
+    await url.fill(serverUrl);
+    await url.press('Tab');
+  }
   await addProfileForm(page).getByText(/Server reachable\./).waitFor();
 }
 
@@ -172,9 +202,13 @@ function addProfileForm(page: Frame): Locator {
   return page.getByRole('form', { name: 'Add profile' });
 }
 
+function profileEntries(page: Frame): Locator {
+  return page.getByRole('list', { name: 'Profiles', exact: true }).getByRole('listitem');
+}
+
 /** The entry of the profile list that is named `name`. */
 function profileItem(page: Frame, name: string): Locator {
-  return page.getByRole('listitem').filter({ has: page.getByText(name, { exact: true }) });
+  return profileEntries(page).filter({ has: page.getByText(name, { exact: true }) });
 }
 
 function activeProfile(page: Frame, name: string): Locator {
@@ -182,14 +216,14 @@ function activeProfile(page: Frame, name: string): Locator {
 }
 
 /** The names of the listed profiles, top to bottom: each entry's first line. */
-async function listedNames(page: Frame, entries = page.getByRole('listitem')): Promise<string[]> {
+async function listedNames(page: Frame, entries = profileEntries(page)): Promise<string[]> {
   const names: string[] = [];
   for (const entry of await entries.all()) names.push((await entry.innerText()).split('\n')[0].trim());
   return names;
 }
 
 async function activeNames(page: Frame): Promise<string[]> {
-  return listedNames(page, page.getByRole('listitem').and(page.locator('[aria-current="true"]')));
+  return listedNames(page, profileEntries(page).and(page.locator('[aria-current="true"]')));
 }
 
 /** What a screen reader reads after a field's name: the texts its aria-describedby points at. */

@@ -25,6 +25,7 @@ const EXPECTED_SCOPES: Record<string, string> = {
   'profoundCoder.cliProfile': 'window',
   'profoundCoder.tls.caFile': 'application',
   'profoundCoder.tls.insecure': 'application',
+  'profoundCoder.terminal.injectApiKey': 'application',
 };
 
 interface ManifestSetting {

@@ -130,12 +130,13 @@ export class Workbench {
 
   /** The text field of the quick input now open (Command Palette, an extension's InputBox or QuickPick). */
   quickInputField(): Locator {
-    return this.quickInput();
+    // Not by type: a password box is an input of type password.
+    return this.page.locator('.quick-input-widget .quick-input-box input');
   }
 
   /** Replaces what the open quick input holds with `value` and presses Enter. */
   async submitQuickInput(value: string): Promise<void> {
-    const field = this.quickInput();
+    const field = this.quickInputField();
     await field.waitFor();
     await field.fill(value);
     await field.press('Enter');

@@ -1,0 +1,163 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer } from '../server/index';
+import { measureStarts, type Start } from './activation';
+import { measureRefresh, measureResolve } from './resolve';
+import { measurePasswordSignIn, measureSsoPickup, ServerClock } from './signIn';
+import { round, spread } from './stats';
+
+// The timed figures of `npm run bench` (scripts/bench.mjs builds, measures the sizes, and calls
+// this with the unpacked VSIX). Writes every run and its summary as JSON to --out.
+//
+//   node out/test/bench/run.js --coderflow DIR --empty DIR --out FILE [--starts N]
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback?: string): string => {
+  const index = args.indexOf(name);
+  const value = index >= 0 ? args[index + 1] : fallback;
+  if (value === undefined) throw new Error(`missing ${name}`);
+  return value;
+};
+
+const STARTS = Number(option('--starts', '5'));
+const SETTLE_MS = 3_000;
+const RESOLVE_CALLS = 10_000;
+const RESOLVE_ROUNDS = 11;
+const PASSWORD_RUNS = 21;
+const SSO_RUNS = 5;
+const SSO_INTERVAL_SECONDS = 1;
+
+function log(line: string): void {
+  console.log(`[bench] ${line}`);
+}
+
+function workAtActivation(starts: Start[], cliConfigPath: string) {
+  const isWatch = (op: string) => /^fs\.(promises\.)?(watch|watchFile)$/.test(op);
+  return starts.map((start) => {
+    const own = start.work.files.filter((file) => file.by === 'extension');
+    const reads = own.filter((file) => !isWatch(file.op));
+    const count = (calls: { op: string; path: string }[]) => {
+      const counted = new Map<string, number>();
+      for (const call of calls) counted.set(`${call.op} ${call.path}`, (counted.get(`${call.op} ${call.path}`) ?? 0) + 1);
+      return [...counted].map(([call, times]) => (times > 1 ? `${call} ×${times}` : call));
+    };
+    return {
+      requests: start.serverRequests.length + start.work.connections.length,
+      serverRequests: start.serverRequests.map((request) => `${request.method} ${request.path}`),
+      connections: start.work.connections.map((connection) => `${connection.to} (by ${connection.by})`),
+      cliConfigReads: reads.filter((file) => file.path === cliConfigPath).length,
+      otherFiles: [...new Set(reads.map((file) => file.path).filter((path) => path !== cliConfigPath))],
+      byExtension: count(own),
+      byVscodeForIt: count(start.work.files.filter((file) => file.by === 'vscode')),
+    };
+  });
+}
+
+async function main(): Promise<void> {
+  const out = option('--out');
+  const server = await startServer({ pollIntervalSeconds: SSO_INTERVAL_SECONDS });
+  const clock = new ServerClock();
+  const cliDir = mkdtempSync(join(tmpdir(), 'coderflow-bench-cli-'));
+  try {
+    // A signed-in CLI with a working key for the reference server: an extension that called the
+    // server during activation would show up in its request log.
+    const issued = await server.issueKey('alice', 'CLI Access');
+    const cliConfigPath = join(cliDir, 'config.json');
+    writeFileSync(cliConfigPath, JSON.stringify({ server: server.url, apiKey: issued.key }, null, 2), { mode: 0o600 });
+
+    log(`VS Code: ${STARTS} fresh starts of CoderFlow and of the empty extension, alternating`);
+    const starts = await measureStarts({
+      coderflowDir: option('--coderflow'),
+      emptyDir: option('--empty'),
+      starts: STARTS,
+      settleMs: SETTLE_MS,
+      server,
+      cliConfigPath,
+      log,
+    });
+    const ours = starts.filter((start) => start.kind === 'coderflow');
+    const empty = starts.filter((start) => start.kind === 'empty');
+    const total = (start: Start) => start.activation.codeLoadMs + start.activation.activateCallMs + start.activation.activateResolvedMs;
+    // Start i of CoderFlow ran next to start i of the empty extension.
+    const differences = ours.map((start, index) => total(start) - total(empty[index]));
+
+    log(`resolve(): ${RESOLVE_ROUNDS} rounds of ${RESOLVE_CALLS} calls`);
+    const resolveRuns = await measureResolve(RESOLVE_CALLS, RESOLVE_ROUNDS);
+    const refreshRuns = await measureRefresh(RESOLVE_CALLS, RESOLVE_ROUNDS);
+
+    log(`password sign-in: ${PASSWORD_RUNS} runs after 3 not kept`);
+    const password = await measurePasswordSignIn(server, clock, PASSWORD_RUNS, 3);
+
+    log(`SSO pickup: ${SSO_RUNS} sign-ins, poll interval ${SSO_INTERVAL_SECONDS} s`);
+    const sso = await measureSsoPickup(server, clock, SSO_RUNS);
+
+    const result = {
+      activation: {
+        method:
+          'probe preloaded into the extension host (NODE_OPTIONS=--require): require() of the main file + the activate() call + its settling, ' +
+          'the boundaries of VS Code\'s ActivationTimes, timed with performance.now(); CoderFlow minus the empty extension, start by start',
+        costMs: spread(differences),
+        coderflowMs: spread(ours.map(total)),
+        emptyMs: spread(empty.map(total)),
+        coderflowCodeLoadMs: spread(ours.map((start) => start.activation.codeLoadMs)),
+        coderflowRequiresMs: spread(ours.map((start) => start.activation.requiresMs)),
+        coderflowActivateCallMs: spread(ours.map((start) => start.activation.activateCallMs)),
+        workbenchLoadMs: spread(starts.map((start) => start.workbenchLoadMs)),
+        // VS Code's own figure (code loading + activate call, whole ms), to check the probe against.
+        vscodeReported: {
+          coderflowMs: spread(ours.map((start) => start.vscodeReportedMs)),
+          emptyMs: spread(empty.map((start) => start.vscodeReportedMs)),
+          costMs: spread(ours.map((start, index) => start.vscodeReportedMs - empty[index].vscodeReportedMs)),
+        },
+      },
+      work: {
+        method: `during code loading, activate() and ${SETTLE_MS} ms after: the reference server's request log, outgoing connections and fs calls whose stack passes through the extension's main file (probe)`,
+        cliConfigPath,
+        settleMs: SETTLE_MS,
+        starts: workAtActivation(ours, cliConfigPath),
+        emptyStarts: workAtActivation(empty, cliConfigPath),
+      },
+      firstRender: {
+        method: "the page's own clock: its document's time origin to performance mark 'profile-list-painted' (set in requestAnimationFrame after the first list render)",
+        pageMs: spread(ours.map((start) => start.firstRender!.pageMs)),
+        clickToPaintMs: spread(ours.map((start) => start.firstRender!.clickToPaintMs)),
+        scriptLoadedMs: spread(ours.map((start) => start.firstRender!.scriptLoadedMs ?? Number.NaN).filter((value) => !Number.isNaN(value))),
+      },
+      resolve: {
+        method: `resolve() with the CLI config parsed in memory, ${RESOLVE_CALLS} calls per round, ${RESOLVE_ROUNDS} rounds after one not kept; µs per call`,
+        perCallMicros: spread(resolveRuns.roundsMicros),
+        source: resolveRuns.source,
+        refreshPerCallMicros: spread(refreshRuns.roundsMicros),
+      },
+      password: {
+        method: 'SignInService.password() in Node against the reference server on 127.0.0.1, minus the server-side handling time of its requests (http.server diagnostics channels)',
+        overheadMs: spread(password.map((run) => run.overheadMs)),
+        wallMs: spread(password.map((run) => run.wallMs)),
+        serverMs: spread(password.map((run) => run.serverMs)),
+        requests: password[0]?.requests ?? [],
+      },
+      sso: {
+        method: 'SignInService.sso(): from the server answering the provider callback (approval) to the key written to secret storage; approvals spread over the poll cycle',
+        intervalSeconds: SSO_INTERVAL_SECONDS,
+        pickupMs: spread(sso.map((run) => run.pickupMs)),
+        waitForPollMs: spread(sso.map((run) => run.waitForPollMs)),
+        afterPollMs: spread(sso.map((run) => run.afterPollMs)),
+      },
+      raw: { starts, password, sso: sso.map((run) => ({ ...run, pickupMs: round(run.pickupMs) })) },
+    };
+    writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+  } finally {
+    clock.dispose();
+    await server.stop();
+    rmSync(cliDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exit(1);
+  },
+);
