@@ -98,10 +98,12 @@ describe('Profile Manager page: adding a profile', function () {
     assert.equal((await host.receivedOf('probeServer')).length, 1);
 
     // Retyping the same URL hides the answer while typing, and leaving brings it back unasked.
+    const status = host.page.locator('#serverUrl-status');
     await textbox('Server URL').fill(SERVER);
-    assert.equal(await host.page.getByText(verdict).isVisible(), false);
+    assert.equal(await status.isVisible(), false);
     await textbox('Server URL').blur();
-    await host.page.getByText(verdict).waitFor();
+    await status.waitFor();
+    assert.equal(await status.innerText(), verdict);
     assert.equal((await host.receivedOf('probeServer')).length, 1);
   });
 
