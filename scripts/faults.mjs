@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mochaCounts, seconds } from './mochaSummary.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const specs = 'out/test/faults/**/*.test.js';
@@ -100,16 +101,3 @@ function run(command, args, env) {
   });
 }
 
-/** The summary lines of mocha's spec reporter ("  12 passing (3s)", "  1 failing"). */
-function mochaCounts(text) {
-  const plain = text.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
-  const last = (pattern) => {
-    const matches = [...plain.matchAll(pattern)];
-    return matches.length > 0 ? Number(matches.at(-1)[1]) : 0;
-  };
-  return { passed: last(/^\s*(\d+) passing\b/gm), failed: last(/^\s*(\d+) failing\b/gm) };
-}
-
-function seconds(ms) {
-  return `${(ms / 1000).toFixed(1)} s`;
-}

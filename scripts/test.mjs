@@ -10,9 +10,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureVscode, root } from './vscode.mjs';
+import { mochaCounts, seconds } from './mochaSummary.mjs';
 
-// Built from a string: a regular expression literal with ESC in it trips eslint's no-control-regex.
-const ansiColor = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 
 const bin = (name) => join(root, 'node_modules/.bin', name);
 const node = process.execPath;
@@ -161,16 +160,3 @@ function runCommand([command, ...commandArgs]) {
   });
 }
 
-/** The summary lines of mocha's spec reporter ("  12 passing (3s)", "  1 failing"). */
-function mochaCounts(output) {
-  const plain = output.replace(ansiColor, '');
-  const last = (pattern) => {
-    const matches = [...plain.matchAll(pattern)];
-    return matches.length > 0 ? Number(matches.at(-1)[1]) : 0;
-  };
-  return { passed: last(/^\s*(\d+) passing\b/gm), failed: last(/^\s*(\d+) failing\b/gm) };
-}
-
-function seconds(ms) {
-  return `${(ms / 1000).toFixed(1)} s`;
-}

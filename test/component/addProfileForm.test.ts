@@ -1,27 +1,15 @@
 import assert from 'node:assert/strict';
 import type { Locator } from 'playwright-core';
-import { ComponentBrowser, eventually, profiles, type StubHost } from './harness';
+import { usePage, eventually, profiles, type StubHost } from './harness';
 
 const SERVER = 'https://coderflow.example.com';
 
 describe('Profile Manager page: adding a profile', function () {
   this.timeout(30_000);
-  let browser: ComponentBrowser;
   let host: StubHost;
-
-  before(async () => {
-    browser = await ComponentBrowser.launch();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    host = await browser.open();
+  usePage(async (opened) => {
+    host = opened;
     await host.sendState([]);
-  });
-  afterEach(async () => {
-    assert.deepEqual(host.errors, [], 'the page threw');
-    await host.close();
   });
 
   const textbox = (name: string) => host.page.getByRole('textbox', { name, exact: true });

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 // The Profile Manager page alone in Chromium: the document and Content Security Policy the
 // extension serves, the bundle `scripts/build.mjs` makes, and in place of VS Code a stub host that
 // records what the page posts and can post messages into it.
@@ -393,3 +394,39 @@ export const profiles = {
     status: 'signedOut',
   },
 } satisfies Record<string, ProfileView>;
+
+export interface PageFixture {
+  /** Opens a page (closed and checked after the test), for tests that open their own. */
+  open(options?: { theme?: Theme; width?: number }): Promise<StubHost>;
+}
+
+/**
+ * Registers the mocha hooks every page test uses: one Chromium per file, pages closed after each
+ * test with a check that they threw nothing. With `onOpen`, each test starts with a fresh page
+ * handed to it first.
+ */
+export function usePage(onOpen?: (host: StubHost) => Promise<void> | void): PageFixture {
+  let browser: ComponentBrowser | undefined;
+  const opened: StubHost[] = [];
+  const fixture: PageFixture = {
+    async open(options) {
+      if (!browser) throw new Error('the browser is not launched yet');
+      const host = await browser.open(options);
+      opened.push(host);
+      return host;
+    },
+  };
+  before(async () => {
+    browser = await ComponentBrowser.launch();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  if (onOpen) beforeEach(async () => onOpen(await fixture.open()));
+  afterEach(async () => {
+    const errors = opened.flatMap((host) => host.errors);
+    for (const host of opened.splice(0)) await host.close();
+    assert.deepEqual(errors, [], 'the page threw');
+  });
+  return fixture;
+}

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ComponentBrowser, eventually, profiles, type StubHost } from './harness';
+import { usePage, eventually, profiles, type StubHost } from './harness';
 import type { ApiKeyView } from '../../src/webviewProtocol';
 
 const DAY = 86_400_000;
@@ -14,21 +14,9 @@ const keys = {
 
 describe('Profile Manager page: API keys, rotation and the CLI', function () {
   this.timeout(30_000);
-  let browser: ComponentBrowser;
   let host: StubHost;
-
-  before(async () => {
-    browser = await ComponentBrowser.launch();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    host = await browser.open();
-  });
-  afterEach(async () => {
-    assert.deepEqual(host.errors, [], 'the page threw');
-    await host.close();
+  usePage((opened) => {
+    host = opened;
   });
 
   const section = () => host.page.getByRole('region', { name: 'API keys' });

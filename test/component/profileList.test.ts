@@ -1,24 +1,12 @@
 import assert from 'node:assert/strict';
-import { ComponentBrowser, eventually, profiles, type StubHost } from './harness';
+import { usePage, eventually, profiles, type StubHost } from './harness';
 import { parseToPage } from '../../src/webviewProtocol';
 
 describe('Profile Manager page: the profile list', function () {
   this.timeout(30_000);
-  let browser: ComponentBrowser;
   let host: StubHost;
-
-  before(async () => {
-    browser = await ComponentBrowser.launch();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    host = await browser.open();
-  });
-  afterEach(async () => {
-    assert.deepEqual(host.errors, [], 'the page threw');
-    await host.close();
+  usePage((opened) => {
+    host = opened;
   });
 
   const item = (name: string) => host.page.getByRole('listitem').filter({ has: host.page.getByText(name, { exact: true }) });

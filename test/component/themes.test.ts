@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { applyTheme, ComponentBrowser, eventually, profiles, type StubHost, type Theme } from './harness';
+import { applyTheme, usePage, eventually, profiles, type StubHost, type Theme } from './harness';
 
 const SERVER = 'https://coderflow.example.com';
 
@@ -17,19 +17,8 @@ const expected: Record<Theme, { foreground: string; button: string; focus: strin
 
 describe('Profile Manager page: themes, contrast and Content Security Policy', function () {
   this.timeout(30_000);
-  let browser: ComponentBrowser;
   let host: StubHost;
-
-  before(async () => {
-    browser = await ComponentBrowser.launch();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-  afterEach(async () => {
-    assert.deepEqual(host.errors, [], 'the page threw');
-    await host.close();
-  });
+  const browser = usePage();
 
   /** A page showing most of what it can: every kind of profile, a probed server, an inline error. */
   async function busyPage(theme: Theme): Promise<StubHost> {

@@ -3,44 +3,16 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { CoderFlowApi, TestingHooks } from '../../src/extension';
 import { deviceKeyName } from '../../src/auth/flows/types';
 import type { ProfileMeta } from '../../src/profiles/profile';
 import { localDay } from '../../src/session/keys';
 import type { RotationOutcome } from '../../src/session/keysService';
 import type { ManageResult } from '../../src/ui/keys';
+import { api, control, issueKey, meStatus, serverUrl, until } from './support';
 
 // Issue 6's acceptance in the real extension host, against the reference server the runner
 // started with its test control routes (CODERFLOW_TEST_SERVER_URL).
-const EXTENSION_ID = 'profoundlogic.coderflow-vscode';
 const DAY = 86_400_000;
-
-function serverUrl(): string {
-  const url = process.env.CODERFLOW_TEST_SERVER_URL;
-  assert.ok(url, 'CODERFLOW_TEST_SERVER_URL is set by the runner');
-  return url;
-}
-
-async function api(): Promise<CoderFlowApi & { testing: TestingHooks }> {
-  const extension = vscode.extensions.getExtension<CoderFlowApi>(EXTENSION_ID);
-  assert.ok(extension);
-  const exports = await extension.activate();
-  assert.ok(exports.testing, 'the extension runs in test mode');
-  return exports as CoderFlowApi & { testing: TestingHooks };
-}
-
-async function control(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<Response> {
-  return fetch(`${serverUrl()}/__test/${path}`, {
-    method,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-}
-
-async function issueKey(username: string, name: string): Promise<{ key: string; id: string }> {
-  const response = await control('POST', 'keys', { username, name });
-  assert.equal(response.status, 201);
-  return (await response.json()) as { key: string; id: string };
-}
 
 async function setFault(fault: Record<string, unknown>): Promise<void> {
   assert.equal((await control('POST', 'faults', fault)).status, 204);
@@ -48,20 +20,6 @@ async function setFault(fault: Record<string, unknown>): Promise<void> {
 
 async function clearFaults(): Promise<void> {
   await control('DELETE', 'faults');
-}
-
-async function meStatus(key: string): Promise<number> {
-  return (await fetch(`${serverUrl()}/auth/me`, { headers: { authorization: `Bearer ${key}` } })).status;
-}
-
-async function until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, ms = 5000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) assert.fail(`${what} did not happen within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** Records calls to one of VS Code's notification functions instead of showing them. */
@@ -234,21 +192,21 @@ describe('API keys: manage, revoke, rotate, share with the CLI and the terminal 
     assert.equal(collection.persistent, false, 'VS Code does not store the key');
 
     await settings().update('terminal.injectApiKey', true, vscode.ConfigurationTarget.Global);
-    await until('the variable is set', () => (variable() === key ? true : undefined));
+    await until('the variable is set', () => (variable() === key ? true : undefined), 5000);
     assert.match(String(collection.description), /CoderFlow: CODER_API_KEY of profile 'IT keys'/);
 
     // It follows a switch of profile.
     const other = await signIn('bob', 'IT terminal');
     const otherKey = await testing.store.getKey(other.id);
-    await until('the variable follows the switch', () => (variable() === otherKey ? true : undefined));
+    await until('the variable follows the switch', () => (variable() === otherKey ? true : undefined), 5000);
 
     await settings().update('terminal.injectApiKey', false, vscode.ConfigurationTarget.Global);
-    await until('the variable is gone when the setting is off', () => (variable() === undefined ? true : undefined));
+    await until('the variable is gone when the setting is off', () => (variable() === undefined ? true : undefined), 5000);
     await settings().update('terminal.injectApiKey', true, vscode.ConfigurationTarget.Global);
-    await until('the variable is back', () => (variable() === otherKey ? true : undefined));
+    await until('the variable is back', () => (variable() === otherKey ? true : undefined), 5000);
 
     assert.equal(await vscode.commands.executeCommand<boolean>('profoundCoder.signOut', { profileId: other.id, revoke: true }), true);
-    await until('the variable is gone after signing out', () => (variable() === undefined ? true : undefined));
+    await until('the variable is gone after signing out', () => (variable() === undefined ? true : undefined), 5000);
   });
 
   it('warns a week before the profile’s key expires and offers to rotate it', async () => {
@@ -262,7 +220,7 @@ describe('API keys: manage, revoke, rotate, share with the CLI and the terminal 
       const result = await vscode.commands.executeCommand<ManageResult>('profoundCoder.manageApiKeys', { quiet: true });
       assert.equal(result.keys[0]?.expiresAt, expiresAt);
       assert.equal(testing.store.get(expiring.id)?.expiresAt, expiresAt, 'the profile keeps the expiry');
-      const warning = await until('the expiry warning', () => warnings.calls.find((call) => /IT expiring/.test(String(call[0]))));
+      const warning = await until('the expiry warning', () => warnings.calls.find((call) => /IT expiring/.test(String(call[0]))), 5000);
       assert.match(String(warning[0]), /^CoderFlow: the API key of profile 'IT expiring' expires in 3 days \(\d{4}-\d{2}-\d{2}\)\. Rotate it now so nothing stops working\.$/);
       assert.deepEqual(warning.slice(1), ['Rotate Key']);
       assert.ok(testing.logLines.some((line) => line.includes("The key of profile 'IT expiring' expires in 3 days.")));

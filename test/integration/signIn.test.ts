@@ -3,54 +3,22 @@ import { mkdtempSync, rmSync, writeFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { CoderFlowApi, TestingHooks } from '../../src/extension';
+import type { TestingHooks } from '../../src/extension';
 import type { Credential } from '../../src/auth/resolve';
 import type { ProfileMeta } from '../../src/profiles/profile';
 import { completeSsoLogin } from '../server/browserless';
+import { api, issueKey as issue, meStatus, serverUrl, until } from './support';
+
+const issueKey = async (username: string, name: string) => (await issue(username, name)).key;
 
 // Issue 4's acceptance, in the real extension host against the reference server the runner
 // started (its URL arrives in CODERFLOW_TEST_SERVER_URL).
-const EXTENSION_ID = 'profoundlogic.coderflow-vscode';
-
-function serverUrl(): string {
-  const url = process.env.CODERFLOW_TEST_SERVER_URL;
-  assert.ok(url, 'CODERFLOW_TEST_SERVER_URL is set by the runner');
-  return url;
-}
-
-async function api(): Promise<CoderFlowApi & { testing: TestingHooks }> {
-  const extension = vscode.extensions.getExtension<CoderFlowApi>(EXTENSION_ID);
-  assert.ok(extension);
-  const exports = await extension.activate();
-  assert.ok(exports.testing, 'the extension runs in test mode');
-  return exports as CoderFlowApi & { testing: TestingHooks };
-}
-
-async function issueKey(username: string, name: string): Promise<string> {
-  const response = await fetch(`${serverUrl()}/__test/keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, name }) });
-  assert.equal(response.status, 201);
-  return ((await response.json()) as { key: string }).key;
-}
-
-async function meStatus(key: string): Promise<number> {
-  return (await fetch(`${serverUrl()}/auth/me`, { headers: { authorization: `Bearer ${key}` } })).status;
-}
 
 /** Every place outside SecretStorage a key could leak to in the extension host. */
 async function everythingButSecrets(t: TestingHooks): Promise<string> {
   const state = (m: vscode.Memento) => JSON.stringify(m.keys().map((k) => [k, m.get(k)]));
   const settings = JSON.stringify(vscode.workspace.getConfiguration('profoundCoder').inspect('apiKey'));
   return [state(t.globalState), state(t.workspaceState), settings, t.logLines.join('\n')].join('\n');
-}
-
-async function until<T>(what: string, check: () => Promise<T | undefined>, ms = 2000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) assert.fail(`${what} did not happen within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('Signing in from the command palette (extension host)', function () {
