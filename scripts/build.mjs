@@ -16,7 +16,9 @@ const extension = {
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  external: ['vscode'],
+  // dist/profileManager.js is the Profile Manager's host, built below and required at run time
+  // when the view first opens (see src/extension.ts).
+  external: ['vscode', './profileManager.js'],
   // See src/shims/whatwg-url.ts: keeps node-fetch's unused URL polyfill out of the bundle.
   alias: { 'whatwg-url': join(root, 'src/shims/whatwg-url.ts') },
   minify: production,
@@ -24,6 +26,15 @@ const extension = {
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
+};
+
+// The Profile Manager's host and the page's message schemas: not needed until the view opens, so
+// not loaded (nor compiled) when the extension activates in every window.
+const profileManagerHost = {
+  ...extension,
+  entryPoints: [join(root, 'src/ui/profileManagerView.ts')],
+  outfile: join(root, 'dist/profileManager.js'),
+  external: ['vscode'],
 };
 
 const webview = {
@@ -73,7 +84,7 @@ function copyCodicons() {
 // A production build starts from an empty dist/, so no source map of an earlier build is packaged.
 if (production) rmSync(join(root, 'dist'), { recursive: true, force: true });
 
-const targets = [extension];
+const targets = [extension, profileManagerHost];
 if (existsSync(webview.entryPoints.main)) targets.push(webview);
 
 if (watch) {

@@ -10,11 +10,13 @@ import { CoderFlowAuthenticationProvider, AUTH_PROVIDER_ID } from './ui/authProv
 import { ProfileManagerBackendImpl } from './ui/backend';
 import { registerCommands, signIn, signOut } from './ui/commands';
 import { createLog } from './ui/log';
-import { ProfileManagerViewProvider } from './ui/profileManagerView';
+import type { ProfileManagerViewProvider } from './ui/profileManagerView';
 import { describe } from './ui/prompts';
 import { clientFactory, HealthTracker, type Services } from './ui/services';
 import { affectsCredentialSettings, readSettings, workspaceApiKey } from './ui/settings';
 import { createStatusBar } from './ui/statusBar';
+
+const PROFILE_MANAGER_VIEW = 'profoundCoder.profileManager';
 
 /** What other extensions get from `vscode.extensions.getExtension('profoundlogic.coderflow-vscode').exports`. */
 export interface CoderFlowApi {
@@ -73,7 +75,18 @@ export function activate(context: vscode.ExtensionContext): CoderFlowApi {
     },
   };
 
-  const view = new ProfileManagerViewProvider(context.extensionUri, new ProfileManagerBackendImpl(services), (line) => log.info(line));
+  // The Profile Manager's host (with the page's message schemas) loads when the view first opens:
+  // building those schemas is a few milliseconds every window would pay at startup otherwise.
+  let view: ProfileManagerViewProvider | undefined;
+  const profileManager = (): ProfileManagerViewProvider => {
+    if (!view) {
+      // A bundle of its own next to this one (scripts/build.mjs).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { ProfileManagerViewProvider: Provider } = require('./profileManager.js') as typeof import('./ui/profileManagerView');
+      view = new Provider(context.extensionUri, new ProfileManagerBackendImpl(services), (line) => log.info(line));
+    }
+    return view;
+  };
   const authProvider = new CoderFlowAuthenticationProvider(
     services,
     () => signIn(services, undefined),
@@ -82,11 +95,13 @@ export function activate(context: vscode.ExtensionContext): CoderFlowApi {
   context.subscriptions.push(
     store,
     credentials,
-    view,
+    { dispose: () => view?.dispose() },
     authProvider,
-    vscode.window.registerWebviewViewProvider(ProfileManagerViewProvider.viewType, view),
+    vscode.window.registerWebviewViewProvider(PROFILE_MANAGER_VIEW, {
+      resolveWebviewView: (webviewView) => profileManager().resolveWebviewView(webviewView),
+    }),
     vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, 'CoderFlow', authProvider, { supportsMultipleAccounts: false }),
-    ...registerCommands(services, { showProfileManager: () => view.show() }),
+    ...registerCommands(services, { showProfileManager: async () => vscode.commands.executeCommand(`${PROFILE_MANAGER_VIEW}.focus`) }),
     createStatusBar(services),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsCredentialSettings(e)) void credentials.refresh();

@@ -1,7 +1,7 @@
 // The one client every caller uses to talk to a CoderFlow server. It owns the rules that keep a
 // key safe on the wire (no plain http off this machine, no Authorization header to another
 // origin) and turns every failure into an AuthError a person can act on.
-import fetch, { type Headers, type RequestInit } from 'node-fetch';
+import type { Headers, RequestInit } from 'node-fetch';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { readFile } from 'node:fs/promises';
@@ -22,6 +22,15 @@ import {
   type ApiKeyInfo,
 } from './protocol';
 import { sleep } from './sleep';
+
+// node-fetch (with the Node modules it pulls in) loads on the first request, not when the
+// extension activates: most windows never make one before the person does something.
+const importFetch = () => import('node-fetch');
+let fetchModule: ReturnType<typeof importFetch> | undefined;
+async function loadFetch() {
+  fetchModule ??= importFetch();
+  return (await fetchModule).default;
+}
 
 export interface TlsOptions {
   /** PEM text of extra certificate authorities to trust, besides the built-in ones. */
@@ -531,6 +540,7 @@ export class CoderFlowClient {
 
     try {
       const agent = await this.agentFor(url);
+      const fetch = await loadFetch();
       const response = await fetch(url.href, {
         method,
         headers,

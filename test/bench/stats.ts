@@ -11,7 +11,7 @@ export function spread(values: number[]): Spread {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   const median = sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-  return { median: round(median), min: round(sorted[0]), max: round(sorted[sorted.length - 1]), runs: values.map(round) };
+  return { median: round(median), min: round(sorted[0]), max: round(sorted[sorted.length - 1]), runs: values.map((value) => round(value)) };
 }
 
 export function round(value: number, digits = 3): number {
