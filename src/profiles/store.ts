@@ -172,6 +172,18 @@ export class ProfileStore implements Disposable {
     });
   }
 
+  /**
+   * Records the expiry the server gave the profile's key, only while the profile still holds the
+   * key with that id (a rotation that finished meanwhile is not undone).
+   */
+  setExpiry(id: string, keyId: string, expiresAt: string | null): Promise<void> {
+    return this.serialized(async () => {
+      if (this.get(id)?.keyId !== keyId) return;
+      await this.writeList((entries) => entries.map((entry) => (isProfile(entry, id) ? { ...(entry as object), expiresAt } : entry)));
+      this.changed.fire();
+    });
+  }
+
   /** The workspace's own choice wins over the global one; a choice of a removed profile is ignored. */
   selectedId(): string | undefined {
     const ids = new Set(this.list().map((p) => p.id));

@@ -59,19 +59,11 @@ export class KeyService {
    * (its expiry) is kept with the profile, so the profile can show it without asking again.
    */
   async list(profileId: string, signal?: AbortSignal): Promise<KeyListing> {
-    const { profile, key, client } = await this.signedIn(profileId);
+    const { profile, client } = await this.signedIn(profileId);
     const keys = await client.listKeys(signal);
     const own = profile.keyId ? keys.find((k) => k.id === profile.keyId) : undefined;
-    if (own && (own.expiresAt ?? null) !== (profile.expiresAt ?? null)) await this.keepExpiry(profileId, own, key);
+    if (own && (own.expiresAt ?? null) !== (profile.expiresAt ?? null)) await this.deps.store.setExpiry(profileId, own.id, own.expiresAt ?? null);
     return { profileId, keys, ...(profile.keyId ? { ownKeyId: profile.keyId } : {}) };
-  }
-
-  // The store has no metadata-only update, so the profile is saved again with its key; only if it
-  // still holds the key that was listed: a rotation that finished meanwhile must not be undone.
-  private async keepExpiry(profileId: string, own: ApiKeyInfo, listedWith: string): Promise<void> {
-    const current = this.deps.store.get(profileId);
-    if (current?.keyId !== own.id || (await this.deps.store.getKey(profileId)) !== listedWith) return;
-    await this.deps.store.save({ ...newProfileFrom(current), expiresAt: own.expiresAt ?? null }, listedWith);
   }
 
   /** Revokes keys with the profile's key; once its own key is revoked the profile is signed out. */

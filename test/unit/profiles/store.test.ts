@@ -153,6 +153,16 @@ describe('ProfileStore', () => {
     assert.equal(store.list().length, 1);
   });
 
+  it('records a key expiry only while the profile still holds that key', async () => {
+    const { store } = setup();
+    const saved = await store.save(newProfile({ keyId: 'k1' }), KEY_A);
+    await store.setExpiry(saved.id, 'k1', '2027-01-01T00:00:00Z');
+    assert.equal(store.get(saved.id)?.expiresAt, '2027-01-01T00:00:00Z');
+    await store.setExpiry(saved.id, 'k-rotated-away', null);
+    assert.equal(store.get(saved.id)?.expiresAt, '2027-01-01T00:00:00Z');
+    assert.equal(await store.getKey(saved.id), KEY_A);
+  });
+
   it('tells listeners when another window changes a profile key', async () => {
     const { store, secrets } = setup();
     let fired = 0;
