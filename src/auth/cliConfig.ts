@@ -44,7 +44,7 @@ export function findCliConfigPath(opts: {
 
 export type CliConfigState =
   | { state: 'missing'; path: string }
-  | { state: 'error'; path: string; error: AuthError; line?: number; column?: number }
+  | { state: 'error'; path: string; error: AuthError; line?: number; column?: number; raw?: string }
   | { state: 'ok'; path: string; config: CliConfig; raw: string };
 
 type Parsed =
@@ -117,7 +117,7 @@ export async function readCliConfig(file: string): Promise<CliConfigState> {
   const parsed = parseCliConfig(file, raw);
   if (!parsed.ok) {
     const { error, line, column } = parsed;
-    return { state: 'error', path: file, error, ...(line === undefined ? {} : { line }), ...(column === undefined ? {} : { column }) };
+    return { state: 'error', path: file, error, raw, ...(line === undefined ? {} : { line }), ...(column === undefined ? {} : { column }) };
   }
   return { state: 'ok', path: file, config: parsed.config, raw };
 }
@@ -269,6 +269,11 @@ export async function writeCliProfileKey(
 export interface WatchOptions {
   /** How often to look at the file when its folder cannot be watched. Default 2000 ms. */
   pollIntervalMs?: number;
+  /**
+   * What the caller just read (readCliConfig's state): changes are measured from it, so one made
+   * between that read and the start of watching is reported rather than silently taken as the start.
+   */
+  initial?: CliConfigState;
 }
 
 /**
@@ -281,7 +286,7 @@ export function watchCliConfig(file: string, onChange: () => void, options: Watc
   const base = path.basename(file);
   let disposed = false;
   let debounce: NodeJS.Timeout | undefined;
-  let last: string | undefined;
+  let last: string | undefined = startingPoint(options.initial);
   let folderWatcher: FSWatcher | undefined;
 
   const contentNow = async (): Promise<string> => {
@@ -324,6 +329,8 @@ export function watchCliConfig(file: string, onChange: () => void, options: Watc
   };
   watchFile(file, { persistent: false, interval: options.pollIntervalMs ?? 2000 }, onPoll);
   watchFolder();
+  // One look now: a change made after the caller's read but before the watchers started is
+  // reported too (with `initial`), or the starting point is taken (without it).
   void check();
 
   return {
@@ -334,4 +341,11 @@ export function watchCliConfig(file: string, onChange: () => void, options: Watc
       unwatchFile(file, onPoll);
     },
   };
+}
+
+/** The watcher's view of a state read before: the same strings contentNow() makes. */
+function startingPoint(state: CliConfigState | undefined): string | undefined {
+  if (!state) return undefined;
+  if (state.state === 'missing') return 'absent:ENOENT';
+  return state.raw === undefined ? undefined : `file:${state.raw}`;
 }

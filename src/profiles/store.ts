@@ -67,16 +67,27 @@ export class ProfileStore implements Disposable {
   readonly onDidChange: Event<void> = this.changed.event;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly subscription: Disposable;
+  private seen: string;
+  private readonly poll: ReturnType<typeof setInterval>;
 
   constructor(
     private readonly globalState: Memento,
     private readonly secrets: SecretStore,
     private readonly workspaceState?: Memento,
+    /** How often to look for another window's changes to the profile list. */
+    pollIntervalMs = 1000,
   ) {
     // Another window (or another extension host) changed one of our secrets: re-read and tell.
     this.subscription = secrets.onDidChange((e) => {
       if (e.key.startsWith(SECRET_PREFIX)) this.changed.fire();
     });
+    // VS Code shares globalState between windows but tells no one when another window wrote it,
+    // so a profile signed in or out elsewhere is noticed by comparing what is stored now.
+    this.seen = this.fingerprint();
+    this.poll = setInterval(() => {
+      if (this.fingerprint() !== this.seen) this.announce();
+    }, pollIntervalMs);
+    this.poll.unref?.();
   }
 
   list(): ProfileMeta[] {
@@ -94,8 +105,14 @@ export class ProfileStore implements Disposable {
     return this.list().find((p) => p.name === name);
   }
 
-  /** The profile's key, or undefined when it has none or the stored value is not ours. */
+  /**
+   * The profile's key, or undefined when it has none, the stored value is not ours, or the profile
+   * list says it is signed out or holds another key (signed out or rotated in another window whose
+   * secure storage is not this one's, as in VS Code for the Web).
+   */
   async getKey(id: string): Promise<string | undefined> {
+    const hint = this.get(id)?.keyHint;
+    if (!hint) return undefined;
     let raw: string | undefined;
     try {
       raw = await this.secrets.get(SECRET_PREFIX + id);
@@ -110,7 +127,7 @@ export class ProfileStore implements Disposable {
       return undefined;
     }
     const parsed = StoredSecret.safeParse(json);
-    return parsed.success ? parsed.data.apiKey : undefined;
+    return parsed.success && parsed.data.apiKey.endsWith(hint) ? parsed.data.apiKey : undefined;
   }
 
   save(profile: NewProfile, apiKey: string): Promise<ProfileMeta> {
@@ -132,7 +149,7 @@ export class ProfileStore implements Disposable {
         await this.undoSecret(secretKey, previous);
         throw e;
       }
-      this.changed.fire();
+      this.announce();
       return meta;
     });
   }
@@ -144,7 +161,7 @@ export class ProfileStore implements Disposable {
       await this.writeList((entries) =>
         entries.map((entry) => (isProfile(entry, id) ? { ...(entry as object), keyHint: undefined, keyId: undefined } : entry)),
       );
-      this.changed.fire();
+      this.announce();
     });
   }
 
@@ -154,7 +171,7 @@ export class ProfileStore implements Disposable {
       await this.writeList((entries) => entries.filter((entry) => !isProfile(entry, id)));
       if (this.globalState.get<string>(SELECTED_KEY) === id) await this.globalState.update(SELECTED_KEY, undefined);
       if (this.workspaceState?.get<string>(SELECTED_KEY) === id) await this.workspaceState.update(SELECTED_KEY, undefined);
-      this.changed.fire();
+      this.announce();
     });
   }
 
@@ -168,7 +185,7 @@ export class ProfileStore implements Disposable {
             : entry,
         ),
       );
-      this.changed.fire();
+      this.announce();
     });
   }
 
@@ -180,7 +197,7 @@ export class ProfileStore implements Disposable {
     return this.serialized(async () => {
       if (this.get(id)?.keyId !== keyId) return;
       await this.writeList((entries) => entries.map((entry) => (isProfile(entry, id) ? { ...(entry as object), expiresAt } : entry)));
-      this.changed.fire();
+      this.announce();
     });
   }
 
@@ -197,13 +214,23 @@ export class ProfileStore implements Disposable {
     return this.serialized(async () => {
       const target = scope === 'workspace' && this.workspaceState ? this.workspaceState : this.globalState;
       await target.update(SELECTED_KEY, id);
-      this.changed.fire();
+      this.announce();
     });
   }
 
   dispose(): void {
+    clearInterval(this.poll);
     this.subscription.dispose();
     this.changed.dispose();
+  }
+
+  private fingerprint(): string {
+    return JSON.stringify([this.globalState.get(LIST_KEY) ?? null, this.globalState.get(SELECTED_KEY) ?? null, this.workspaceState?.get(SELECTED_KEY) ?? null]);
+  }
+
+  private announce(): void {
+    this.seen = this.fingerprint();
+    this.changed.fire();
   }
 
   private rawList(): unknown[] {

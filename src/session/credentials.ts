@@ -73,11 +73,11 @@ export class CredentialService implements Disposable {
       env: this.inputs.env,
       homedir: this.inputs.homedir,
     });
-    this.watch(location.path);
     if (this.cliDirty || this.cli?.path !== location.path) {
       this.cliDirty = false;
       this.cli = await readCliConfig(location.path);
     }
+    this.watch(location.path, this.cli);
 
     const store = this.inputs.store;
     const selectedId = store.selectedId();
@@ -121,13 +121,17 @@ export class CredentialService implements Disposable {
     return this.state;
   }
 
-  private watch(path: string): void {
+  private watch(path: string, initial: CliConfigState): void {
     if (this.watcher?.path === path) return;
     this.watcher?.handle.dispose();
-    const handle = watchCliConfig(path, () => {
-      this.inputs.log(`The CLI config ${path} changed on disk.`);
-      void this.refresh({ rereadCli: true });
-    });
+    const handle = watchCliConfig(
+      path,
+      () => {
+        this.inputs.log(`The CLI config ${path} changed on disk.`);
+        void this.refresh({ rereadCli: true });
+      },
+      { initial },
+    );
     this.watcher = { path, handle };
   }
 

@@ -38,8 +38,13 @@ export class ProfileManagerBackendImpl implements ProfileManagerBackend {
     const state = credentials.current();
     const credential = state.credential;
     const selected = store.selectedId();
-    const profiles: ProfileView[] = store.list().map((p) => {
+    const listed = store.list();
+    // The list is shared by every window, the keys not always (VS Code for the Web keeps them per
+    // tab): a profile counts as signed in here only when this window holds its key.
+    const held = await Promise.all(listed.map((p) => store.getKey(p.id).then(Boolean, () => false)));
+    const profiles: ProfileView[] = listed.map((p, index) => {
       const active = credential?.source === 'profile' && p.id === selected;
+      const signedIn = held[index] === true;
       return {
         id: p.id,
         name: p.name,
@@ -49,11 +54,11 @@ export class ProfileManagerBackendImpl implements ProfileManagerBackend {
         source: 'extension',
         active,
         ...(active ? { activeSource: 'profile' as const } : {}),
-        ...(p.keyHint ? { maskedKey: maskKey(p.keyHint) } : {}),
+        ...(signedIn && p.keyHint ? { maskedKey: maskKey(p.keyHint) } : {}),
         ...(p.keyId ? { keyId: p.keyId } : {}),
         ...(p.lastVerifiedAt ? { lastVerifiedAt: p.lastVerifiedAt } : {}),
-        ...(p.expiresAt && p.keyHint ? { keyExpiresAt: p.expiresAt } : {}),
-        ...statusField(!p.keyHint ? 'signedOut' : active ? this.activeStatus() : undefined),
+        ...(p.expiresAt && signedIn ? { keyExpiresAt: p.expiresAt } : {}),
+        ...statusField(!signedIn ? 'signedOut' : active ? this.activeStatus() : undefined),
       };
     });
     if (state.cliState?.state === 'ok') {

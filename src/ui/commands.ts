@@ -317,7 +317,15 @@ export async function signOut(services: Services, profileId?: string, revoke?: b
 /** Best effort: the local sign-out goes ahead even when the server cannot be reached. */
 export async function revokeProfileKey(services: Services, profile: ProfileMeta): Promise<void> {
   const key = await services.store.getKey(profile.id);
-  if (!key) return;
+  if (!key) {
+    // Revoking needs the key itself; a window without it (signed in elsewhere) must not pretend.
+    if (profile.keyHint) {
+      void vscode.window.showWarningMessage(
+        `CoderFlow: this window does not hold the key of '${profile.name}' (it was signed in in another window), so nothing was revoked on the server. Revoke it with CoderFlow: Manage API Keys where that profile is signed in.`,
+      );
+    }
+    return;
+  }
   try {
     const client = services.makeClient(profile.serverUrl, key);
     const keyId = profile.keyId ?? (await findOwnKeyId(client, profile));

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Frame, type Locator, type Page } from 'playwright-core';
 import { installation, repoRoot } from './vscodeServer';
 
 // A person's view of VS Code in the browser: Debian's Chromium driven by playwright-core.
@@ -41,12 +41,32 @@ const THEMES: Record<ThemeKind, { label: string; bodyClass: string }> = {
 export class Workbench {
   private constructor(readonly page: Page) {}
 
-  /** Opens a workbench URL in a new page and waits until VS Code has drawn its Activity Bar. */
-  static async open(browser: Browser, url: string, viewport = { width: 1400, height: 900 }): Promise<Workbench> {
-    const page = await browser.newPage({ viewport });
+  /**
+   * Opens a workbench URL in a new page and waits until VS Code has drawn its Activity Bar. In a
+   * Browser the page gets a context of its own; in a BrowserContext it shares that context's
+   * storage with the context's other pages, as tabs of one browser do.
+   */
+  static async open(browser: Browser | BrowserContext, url: string, viewport = { width: 1400, height: 900 }): Promise<Workbench> {
+    let page: Page;
+    if ('newContext' in browser) {
+      page = await browser.newPage({ viewport });
+    } else {
+      page = await browser.newPage();
+      await page.setViewportSize(viewport);
+    }
     await page.goto(url);
     await page.locator('.monaco-workbench .activitybar').waitFor({ timeout: 90_000 });
     return new Workbench(page);
+  }
+
+  /**
+   * Opens this workbench's page again in another tab of the same browser context: a second VS
+   * Code window on the same server and folder, with its own extension host. Needs a context made
+   * with browser.newContext() (startSession's `sharedContext`): Playwright refuses a second page
+   * in the context browser.newPage() makes.
+   */
+  async openTab(url = this.page.url()): Promise<Workbench> {
+    return Workbench.open(this.page.context(), url, this.page.viewportSize() ?? undefined);
   }
 
   /** Answers the workspace-trust dialog VS Code shows for a new folder. */

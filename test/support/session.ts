@@ -20,6 +20,11 @@ export interface SessionOptions {
   trust?: 'trust' | 'restricted';
   /** Extra environment of the VS Code server, which its extension hosts inherit. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Open the workbench in a browser context that takes more pages, so `workbench.openTab()` can
+   * open a second window on the same server, sharing the browser's storage as tabs do.
+   */
+  sharedContext?: boolean;
 }
 
 export interface Session {
@@ -64,7 +69,8 @@ export async function startSession(options: SessionOptions = {}): Promise<Sessio
     cleanups.push(() => vscode.stop());
     const browser = await launchChromium();
     cleanups.push(() => browser.close());
-    const workbench = await Workbench.open(browser, vscode.workbenchUrl({ folder: workspace.folder }));
+    const opener = options.sharedContext ? await browser.newContext() : browser;
+    const workbench = await Workbench.open(opener, vscode.workbenchUrl({ folder: workspace.folder }));
     await workbench.answerTrust(options.trust ?? 'trust');
     return { server, vscode, browser, workbench, workspaceFolder: workspace.folder, stop };
   } catch (error) {

@@ -321,6 +321,23 @@ describe('watchCliConfig', () => {
     await rename(temp, file);
   }
 
+  it('starts from the state the caller read, so a change made right after that read is not missed', async () => {
+    await writeFile(file, '{"apiKey": "pc_1"}');
+    const initial = await readCliConfig(file);
+    await writeFile(file, '{"apiKey": "pc_2"}');
+    let calls = 0;
+    disposeAll.push(watchCliConfig(file, () => calls++, { initial, pollIntervalMs: 100 }));
+    await eventually(() => calls === 1, 3000, 'the change made before the watch started');
+  });
+
+  it('does not report the state the caller read as a change', async () => {
+    await writeFile(file, '{"apiKey": "pc_1"}');
+    let calls = 0;
+    disposeAll.push(watchCliConfig(file, () => calls++, { initial: await readCliConfig(file), pollIntervalMs: 100 }));
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal(calls, 0);
+  });
+
   it('notices a `coder login` that replaces the file by rename, again and again', async () => {
     await writeFile(file, '{"apiKey": "pc_1"}');
     let calls = 0;

@@ -163,6 +163,44 @@ describe('ProfileStore', () => {
     assert.equal(await store.getKey(saved.id), KEY_A);
   });
 
+  it('treats a profile signed out in another window as signed out here, even with a key left in this window', async () => {
+    const { store, globalState } = setup();
+    const saved = await store.save(newProfile(), KEY_A);
+    // The other window signed out: its profile list, shared through globalState, has no key hint.
+    const list = globalState.get<{ version: 1; profiles: Array<Record<string, unknown>> }>('profoundCoder.profiles');
+    assert.ok(list);
+    delete list.profiles[0]?.keyHint;
+    await globalState.update('profoundCoder.profiles', list);
+    assert.equal(await store.getKey(saved.id), undefined);
+  });
+
+  it('ignores a key this window holds when the profile list names another one (rotated elsewhere)', async () => {
+    const { store, globalState } = setup();
+    const saved = await store.save(newProfile(), KEY_A);
+    const list = globalState.get<{ version: 1; profiles: Array<Record<string, unknown>> }>('profoundCoder.profiles');
+    assert.ok(list?.profiles[0]);
+    list.profiles[0].keyHint = 'c3d4';
+    await globalState.update('profoundCoder.profiles', list);
+    assert.equal(await store.getKey(saved.id), undefined);
+  });
+
+  it('notices another window changing the profile list within the poll interval', async () => {
+    const globalState = new MemoryMemento();
+    const store = new ProfileStore(globalState, new MemorySecrets(), new MemoryMemento(), 50);
+    try {
+      let fired = 0;
+      store.onDidChange(() => fired++);
+      const elsewhere = new ProfileStore(globalState, new MemorySecrets(), new MemoryMemento(), 60_000);
+      await elsewhere.save(newProfile({ name: 'Elsewhere' }), KEY_B);
+      elsewhere.dispose();
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(fired, 1);
+      assert.deepEqual(store.list().map((p) => p.name), ['Elsewhere']);
+    } finally {
+      store.dispose();
+    }
+  });
+
   it('tells listeners when another window changes a profile key', async () => {
     const { store, secrets } = setup();
     let fired = 0;

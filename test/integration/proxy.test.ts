@@ -1,0 +1,77 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { ProfileMeta } from '../../src/profiles/profile';
+import { startServer, type ReferenceServer } from '../server/index';
+import { startCountingProxy, type CountingProxy } from '../support/countingProxy';
+import { api, until } from './support';
+
+// Issue 7: a real local HTTP proxy and VS Code's own `http.proxy` setting, in the extension host.
+// The extension has no proxy code of its own there: VS Code routes Node's http and https
+// modules through the proxy the person configured. VS Code sends requests for localhost and
+// 127.0.0.1 directly whatever the setting says, so the server here listens on 127.0.0.2, which
+// stands for a server on another machine.
+
+const http = () => vscode.workspace.getConfiguration('http');
+const request = (r: { method: string; path?: string }) => `${r.method} ${r.path ?? ''}`;
+
+describe("Signing in through VS Code's http.proxy (extension host)", function () {
+  this.timeout(60_000);
+  let server: ReferenceServer;
+  let proxy: CountingProxy;
+  let cliDir: string;
+  let profile: ProfileMeta | undefined;
+
+  before(async () => {
+    [server, proxy] = await Promise.all([startServer({ host: '127.0.0.2', sso: false }), startCountingProxy()]);
+    cliDir = mkdtempSync(join(tmpdir(), 'coderflow-proxy-'));
+    // Never the real ~/.coderflow of the machine running the tests.
+    await vscode.workspace.getConfiguration('profoundCoder').update('cliConfigPath', join(cliDir, 'config.json'), vscode.ConfigurationTarget.Global);
+  });
+
+  after(async () => {
+    await http().update('proxy', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('profoundCoder').update('cliConfigPath', undefined, vscode.ConfigurationTarget.Global);
+    if (profile) await (await api()).testing.store.remove(profile.id);
+    await Promise.all([server?.stop(), proxy?.stop()]);
+    rmSync(cliDir, { recursive: true, force: true });
+  });
+
+  /** What the proxy forwarded to the reference server. */
+  async function forwardedToServer() {
+    const target = new URL(server.url).host;
+    return (await proxy.forwarded()).filter((r) => r.target === target);
+  }
+
+  it('sends every request of a password sign-in and a connection test through the proxy set in http.proxy', async function () {
+    await http().update('proxy', proxy.url, vscode.ConfigurationTarget.Global);
+    await until('the extension host sees http.proxy', () => (http().get<string>('proxy') === proxy.url ? true : undefined));
+    profile = await vscode.commands.executeCommand<ProfileMeta>('profoundCoder.signIn', {
+      method: 'password', serverUrl: server.url, username: 'alice', password: 'alice-password', profileName: 'IT proxy',
+    });
+    const report = await vscode.commands.executeCommand<{ ok: boolean }>('profoundCoder.testConnection', { profileId: profile.id, quiet: true });
+    assert.equal(report.ok, true);
+
+    const forwarded = await forwardedToServer();
+    const received = server.requests.map(request);
+    const support = http().inspect<string>('proxySupport');
+    assert.ok(received.includes('POST /auth/cli-login'), `the server saw the sign-in: ${received.join(', ')}`);
+    assert.deepEqual(forwarded.map(request), received, `every request the server received came through the proxy (http.proxySupport: ${JSON.stringify(support)})`);
+    assert.ok(forwarded.every((r) => r.userAgent === 'coderflow-vscode'), 'and they are the extension’s requests');
+    this.test!.title += ` (${forwarded.length} requests forwarded)`;
+  });
+
+  it('connects directly again once http.proxy is cleared', async () => {
+    assert.ok(profile, 'signed in by the test before');
+    await http().update('proxy', undefined, vscode.ConfigurationTarget.Global);
+    await until('the extension host sees http.proxy cleared', () => (http().get<string>('proxy') ? undefined : true));
+    const throughProxy = (await forwardedToServer()).length;
+    const receivedBefore = server.requests.length;
+    const report = await vscode.commands.executeCommand<{ ok: boolean }>('profoundCoder.testConnection', { profileId: profile.id, quiet: true });
+    assert.equal(report.ok, true);
+    assert.ok(server.requests.length > receivedBefore, 'the server received the connection test');
+    assert.equal((await forwardedToServer()).length, throughProxy, 'nothing more went through the proxy');
+  });
+});
