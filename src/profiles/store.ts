@@ -18,6 +18,9 @@ export interface SecretStore {
 const LIST_KEY = 'profoundCoder.profiles';
 const SELECTED_KEY = 'profoundCoder.selectedProfile';
 const SECRET_PREFIX = 'profoundCoder.profile/';
+/** How long after saving a profile this window watches that no other window's write lost it. */
+const RESTORE_WINDOW_MS = 10_000;
+const MAX_REMOVED_IDS = 50;
 
 /** VS Code's secure storage (the OS keyring) refused a read or a write. */
 export class SecretStorageError extends Error {
@@ -69,6 +72,8 @@ export class ProfileStore implements Disposable {
   private readonly subscription: Disposable;
   private seen: string;
   private readonly poll: ReturnType<typeof setInterval>;
+  /** Profiles this window saved in the last few seconds, to put back if another window's write lost them. */
+  private readonly justSaved = new Map<string, { meta: ProfileMeta; until: number }>();
 
   constructor(
     private readonly globalState: Memento,
@@ -85,7 +90,9 @@ export class ProfileStore implements Disposable {
     // so a profile signed in or out elsewhere is noticed by comparing what is stored now.
     this.seen = this.fingerprint();
     this.poll = setInterval(() => {
-      if (this.fingerprint() !== this.seen) this.announce();
+      if (this.fingerprint() === this.seen) return;
+      void this.restoreLostSaves();
+      this.announce();
     }, pollIntervalMs);
     this.poll.unref?.();
   }
@@ -149,8 +156,30 @@ export class ProfileStore implements Disposable {
         await this.undoSecret(secretKey, previous);
         throw e;
       }
+      this.justSaved.set(meta.id, { meta, until: Date.now() + RESTORE_WINDOW_MS });
       this.announce();
       return meta;
+    });
+  }
+
+  /**
+   * Windows write the whole profile list, so two windows saving at the same moment can overwrite
+   * each other's new profile (the last write wins). A profile this window saved moments ago that
+   * is gone from the list without any window removing it (removals are recorded with the list) is
+   * written back.
+   */
+  private restoreLostSaves(): Promise<void> {
+    return this.serialized(async () => {
+      const now = Date.now();
+      const present = new Set([...this.list().map((p) => p.id), ...this.removedIds()]);
+      const lost: ProfileMeta[] = [];
+      for (const [id, { meta, until }] of this.justSaved) {
+        if (until < now) this.justSaved.delete(id);
+        else if (!present.has(id)) lost.push(meta);
+      }
+      if (lost.length === 0) return;
+      await this.writeList((entries) => lost.reduce(upsert, entries));
+      this.announce();
     });
   }
 
@@ -167,8 +196,9 @@ export class ProfileStore implements Disposable {
 
   remove(id: string): Promise<void> {
     return this.serialized(async () => {
+      this.justSaved.delete(id);
       await this.deleteSecret(SECRET_PREFIX + id);
-      await this.writeList((entries) => entries.filter((entry) => !isProfile(entry, id)));
+      await this.writeList((entries) => entries.filter((entry) => !isProfile(entry, id)), id);
       if (this.globalState.get<string>(SELECTED_KEY) === id) await this.globalState.update(SELECTED_KEY, undefined);
       if (this.workspaceState?.get<string>(SELECTED_KEY) === id) await this.workspaceState.update(SELECTED_KEY, undefined);
       this.announce();
@@ -241,10 +271,17 @@ export class ProfileStore implements Disposable {
   }
 
   // Entries that do not parse (written by a newer version, say) are kept as they are.
-  private async writeList(change: (entries: unknown[]) => unknown[]): Promise<void> {
+  /** Ids of profiles removed lately, so that no window puts back a profile another one removed. */
+  private removedIds(): string[] {
+    const stored = this.globalState.get<{ removed?: unknown }>(LIST_KEY)?.removed;
+    return Array.isArray(stored) ? stored.filter((id): id is string => typeof id === 'string') : [];
+  }
+
+  private async writeList(change: (entries: unknown[]) => unknown[], removedId?: string): Promise<void> {
     const next = change(this.rawList()).map(dropUndefined);
+    const removed = removedId ? [...this.removedIds().filter((id) => id !== removedId), removedId].slice(-MAX_REMOVED_IDS) : this.removedIds();
     try {
-      await this.globalState.update(LIST_KEY, { version: 1, profiles: next });
+      await this.globalState.update(LIST_KEY, { version: 1, profiles: next, ...(removed.length ? { removed } : {}) });
     } catch (e) {
       throw new ProfileStateError(e);
     }

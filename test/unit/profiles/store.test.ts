@@ -201,6 +201,53 @@ describe('ProfileStore', () => {
     }
   });
 
+  it('puts back a profile it just saved when another window’s simultaneous write lost it', async () => {
+    const globalState = new MemoryMemento();
+    const here = new ProfileStore(globalState, new MemorySecrets(), new MemoryMemento(), 50);
+    const there = new ProfileStore(globalState, new MemorySecrets(), new MemoryMemento(), 60_000);
+    try {
+      const mine = await here.save(newProfile({ name: 'Here' }), KEY_A);
+      // The other window wrote the whole list from a view that did not have "Here" yet.
+      await globalState.update('profoundCoder.profiles', { version: 1, profiles: [] });
+      await there.save(newProfile({ name: 'There' }), KEY_B);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.deepEqual(new Set(here.list().map((p) => p.name)), new Set(['Here', 'There']));
+      assert.equal(here.get(mine.id)?.keyHint, 'a1b2');
+    } finally {
+      here.dispose();
+      there.dispose();
+    }
+  });
+
+  it('does not bring back a profile another window removed', async () => {
+    const globalState = new MemoryMemento();
+    const here = new ProfileStore(globalState, new MemorySecrets(), new MemoryMemento(), 50);
+    const there = new ProfileStore(globalState, new MemorySecrets(), new MemoryMemento(), 60_000);
+    try {
+      const mine = await here.save(newProfile({ name: 'Here' }), KEY_A);
+      await there.remove(mine.id);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.deepEqual(here.list(), []);
+    } finally {
+      here.dispose();
+      there.dispose();
+    }
+  });
+
+  it('does not bring back a profile this window removed', async () => {
+    const globalState = new MemoryMemento();
+    const here = new ProfileStore(globalState, new MemorySecrets(), new MemoryMemento(), 50);
+    try {
+      const mine = await here.save(newProfile({ name: 'Here' }), KEY_A);
+      await here.remove(mine.id);
+      await globalState.update('profoundCoder.selectedProfile', 'x');
+      await new Promise((r) => setTimeout(r, 300));
+      assert.deepEqual(here.list(), []);
+    } finally {
+      here.dispose();
+    }
+  });
+
   it('tells listeners when another window changes a profile key', async () => {
     const { store, secrets } = setup();
     let fired = 0;
