@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import type { Frame, Locator } from 'playwright-core';
 import { screenshotDir } from '../support/browser';
+import { addProfileForm, enterServer, listedNames, profileEntries, profileItem } from '../support/profileManager';
 import { screenshotIfFailed, startSession, type Session } from '../support/session';
 
 // A person adding, switching and removing CoderFlow profiles in the Profile Manager of a real
@@ -184,42 +185,8 @@ describe('Profile Manager journeys', function () {
   });
 });
 
-/**
- * Fills Profile name and Server URL and leaves the URL field, which checks the server. A URL the
- * form kept from the last attempt is left as it is, as a person would.
- */
-async function enterServer(page: Frame, profileName: string, serverUrl: string): Promise<void> {
-  await page.getByRole('textbox', { name: 'Profile name', exact: true }).fill(profileName);
-  const url = page.getByRole('textbox', { name: 'Server URL', exact: true });
-  if ((await url.inputValue()) !== serverUrl) {
-    await url.fill(serverUrl);
-    await url.press('Tab');
-  }
-  await addProfileForm(page).getByText(/Server reachable\./).waitFor();
-}
-
-function addProfileForm(page: Frame): Locator {
-  return page.getByRole('form', { name: 'Add profile' });
-}
-
-function profileEntries(page: Frame): Locator {
-  return page.getByRole('list', { name: 'Profiles', exact: true }).getByRole('listitem');
-}
-
-/** The entry of the profile list that is named `name`. */
-function profileItem(page: Frame, name: string): Locator {
-  return profileEntries(page).filter({ has: page.getByText(name, { exact: true }) });
-}
-
 function activeProfile(page: Frame, name: string): Locator {
   return profileItem(page, name).and(page.locator('[aria-current="true"]'));
-}
-
-/** The names of the listed profiles, top to bottom: each entry's first line. */
-async function listedNames(page: Frame, entries = profileEntries(page)): Promise<string[]> {
-  const names: string[] = [];
-  for (const entry of await entries.all()) names.push((await entry.innerText()).split('\n')[0].trim());
-  return names;
 }
 
 async function activeNames(page: Frame): Promise<string[]> {
