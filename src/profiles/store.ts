@@ -80,7 +80,7 @@ export class ProfileStore implements Disposable {
     private readonly secrets: SecretStore,
     private readonly workspaceState?: Memento,
     /** How often to look for another window's changes to the profile list. */
-    pollIntervalMs = 1000,
+    pollIntervalMs = 500,
   ) {
     // Another window (or another extension host) changed one of our secrets: re-read and tell.
     this.subscription = secrets.onDidChange((e) => {

@@ -116,6 +116,12 @@ describe('Two VS Code windows on the same folder (two browser tabs on one VS Cod
     server.faults.set({ path: '/auth/cli-login', latencyMs: 1_000, times: 2 });
     await Promise.all([signInWithPassword(pageA, inA), signInWithPassword(pageB, inB)]);
     created.push(inA.name, inB.name);
+    // Both windows wrote the whole list at once, so one write may have dropped the other's new
+    // profile; within 2 s both windows must list both again.
+    for (const [window, page] of [[a, pageA], [b, pageB]] as const) {
+      const agreed = await until(async () => sameSet(await listedNames(page), created), AGREE_MS);
+      if (!agreed) assert.fail(`after ${AGREE_MS} ms ${window === a ? 'the first' : 'the other'} window lists ${JSON.stringify(await listedNames(page))}`);
+    }
     // What each window shows after a reload is what VS Code stored.
     for (const window of [a, b]) {
       const names = await listedNames(await reloadProfileManager(window));
@@ -156,4 +162,18 @@ async function whatSwitchProfileOffers(window: Workbench): Promise<string> {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function sameSet(names: string[], expected: string[]): boolean {
+  return names.length === expected.length && expected.every((name) => names.includes(name));
+}
+
+/** Polls `check` until it holds or `ms` passed; whether it held. */
+async function until(check: () => Promise<boolean>, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
