@@ -1,4 +1,5 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
+import { stopChild } from './processes';
 import { chmodSync, openSync, closeSync, readFileSync, renameSync, writeFileSync, writeSync, fsyncSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
@@ -62,13 +63,6 @@ export async function startCliConfigRival(file: string): Promise<CliConfigRival>
   };
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3_000))]);
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-}
 
 let counter = 0;
 

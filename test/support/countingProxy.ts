@@ -1,4 +1,5 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
+import { stopChild } from './processes';
 
 // A real HTTP proxy (proxy-chain) on 127.0.0.1 in a process of its own, which records every
 // request it forwards. Its own process, because in VS Code's extension host Node's http module is
@@ -63,13 +64,6 @@ export async function startCountingProxy(): Promise<CountingProxy> {
   };
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3_000))]);
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-}
 
 async function runProxy(): Promise<void> {
   const send = (message: FromChild) => process.send?.(message);

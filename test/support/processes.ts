@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 
 // Child processes of the test harness (VS Code's server and its extension hosts, code-server).
@@ -199,4 +199,13 @@ function signalAll(ids: ProcessId[], signal: NodeJS.Signals): void {
 
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Stops a forked helper: SIGTERM, then SIGKILL if it is still there after 3 s. */
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3_000))]);
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }
