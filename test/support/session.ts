@@ -25,6 +25,8 @@ export interface SessionOptions {
    * open a second window on the same server, sharing the browser's storage as tabs do.
    */
   sharedContext?: boolean;
+  /** VSIX files of other extensions to install in VS Code first (e.g. a fixture that borrows the sign-in). */
+  installExtensions?: string[];
 }
 
 export interface Session {
@@ -65,7 +67,11 @@ export async function startSession(options: SessionOptions = {}): Promise<Sessio
     const settings = typeof options.workspaceSettings === 'function' ? options.workspaceSettings(server.url) : options.workspaceSettings;
     const workspace = createWorkspace(settings);
     cleanups.push(() => workspace.remove());
-    const vscode = await startVscodeServer({ name: 'vscode-e2e', env: { [TEST_SERVER_URL_ENV]: server.url, ...options.env } });
+    const vscode = await startVscodeServer({
+      name: 'vscode-e2e',
+      env: { [TEST_SERVER_URL_ENV]: server.url, ...options.env },
+      ...(options.installExtensions ? { installExtensions: options.installExtensions } : {}),
+    });
     cleanups.push(() => vscode.stop());
     const browser = await launchChromium();
     cleanups.push(() => browser.close());

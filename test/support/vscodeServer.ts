@@ -59,7 +59,9 @@ export interface VscodeServer {
  * Starts VS Code's own server (the one inside code-server) on 127.0.0.1 with fresh data folders.
  * Its environment reaches the extension host: pass test settings through `env`.
  */
-export async function startVscodeServer(options: { env?: NodeJS.ProcessEnv; echo?: boolean; name?: string } = {}): Promise<VscodeServer> {
+export async function startVscodeServer(
+  options: { env?: NodeJS.ProcessEnv; echo?: boolean; name?: string; /** VSIX files installed before the server starts. */ installExtensions?: string[] } = {},
+): Promise<VscodeServer> {
   const { serverMain } = await installation();
   const name = options.name ?? 'vscode';
   const dataDir = freshRunDir(name);
@@ -78,6 +80,8 @@ export async function startVscodeServer(options: { env?: NodeJS.ProcessEnv; echo
       '--user-data-dir', join(dataDir, 'user-data'),
       '--server-data-dir', join(dataDir, 'server-data'),
       '--extensions-dir', join(dataDir, 'extensions'),
+      ...(options.installExtensions ?? []).flatMap((vsix) => ['--install-extension', vsix]),
+      ...(options.installExtensions?.length ? ['--start-server'] : []),
     ],
     { name, env: { ...process.env, ...options.env }, echo: options.echo },
   );
