@@ -17,7 +17,8 @@ export const SCOPES: ReadonlyArray<readonly [Scope, string]> = [
 ];
 const WORKSPACE_SCOPES = new Set<Scope>(['workspaceFolderValue', 'workspaceValue']);
 
-function value(text: unknown): string | undefined {
+/** A setting's text, trimmed; undefined when it is not a non-empty string. */
+export function settingText(text: unknown): string | undefined {
   return typeof text === 'string' && text.trim() !== '' ? text.trim() : undefined;
 }
 
@@ -39,7 +40,7 @@ export function pickSettings(raw: RawSettings, trusted: boolean): SettingsSnapsh
   const usable = (name: string, inspected: Inspected | undefined): Partial<Record<Scope, string>> => {
     const result: Partial<Record<Scope, string>> = {};
     for (const [scope, label] of SCOPES) {
-      const v = value(inspected?.[scope]);
+      const v = settingText(inspected?.[scope]);
       if (v === undefined) continue;
       if (!trusted && WORKSPACE_SCOPES.has(scope)) {
         ignored.push(`profoundCoder.${name} in ${label} is ignored: this workspace is not trusted.`);
@@ -64,7 +65,7 @@ export function pickSettings(raw: RawSettings, trusted: boolean): SettingsSnapsh
   }
   const cliPath = SCOPES.map(([scope]) => cliPaths[scope]).find((v) => v !== undefined);
   if (cliPath) snapshot.cliConfigPath = cliPath;
-  const cliProfile = value(raw.cliProfile);
+  const cliProfile = settingText(raw.cliProfile);
   if (cliProfile) snapshot.cliProfile = cliProfile;
   return snapshot;
 }
@@ -73,7 +74,7 @@ export function pickSettings(raw: RawSettings, trusted: boolean): SettingsSnapsh
 export function pickDefaultServerUrl(serverUrl: Inspected | undefined, trusted: boolean): string | undefined {
   for (const [scope] of SCOPES) {
     if (!trusted && WORKSPACE_SCOPES.has(scope)) continue;
-    const v = value(serverUrl?.[scope]);
+    const v = settingText(serverUrl?.[scope]);
     if (v) return v;
   }
   return undefined;

@@ -1,13 +1,9 @@
 import * as vscode from 'vscode';
 import type { TlsOptions } from '../auth/client';
 import type { SettingsSnapshot } from '../session/credentials';
-import { pickDefaultServerUrl, pickSettings } from '../session/settingsPolicy';
+import { pickDefaultServerUrl, pickSettings, settingText } from '../session/settingsPolicy';
 
 const SECTION = 'profoundCoder';
-
-function value(text: unknown): string | undefined {
-  return typeof text === 'string' && text.trim() !== '' ? text.trim() : undefined;
-}
 
 function configuration(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration(SECTION, vscode.workspace.workspaceFolders?.[0]?.uri);
@@ -38,9 +34,9 @@ export function workspaceApiKey(): { apiKey: string; serverUrl?: string; target:
     ['workspaceFolderValue', vscode.ConfigurationTarget.WorkspaceFolder],
     ['workspaceValue', vscode.ConfigurationTarget.Workspace],
   ] as const) {
-    const apiKey = value(config.inspect<string>('apiKey')?.[scope]);
+    const apiKey = settingText(config.inspect<string>('apiKey')?.[scope]);
     if (apiKey) {
-      const serverUrl = value(config.inspect<string>('serverUrl')?.[scope]);
+      const serverUrl = settingText(config.inspect<string>('serverUrl')?.[scope]);
       return { apiKey, ...(serverUrl ? { serverUrl } : {}), target };
     }
   }
@@ -49,7 +45,7 @@ export function workspaceApiKey(): { apiKey: string; serverUrl?: string; target:
 
 export function tlsOptions(): TlsOptions {
   const config = vscode.workspace.getConfiguration(SECTION);
-  const caFile = value(config.get<string>('tls.caFile'));
+  const caFile = settingText(config.get<string>('tls.caFile'));
   return { ...(caFile ? { caFile } : {}), insecure: config.get<boolean>('tls.insecure') === true };
 }
 
