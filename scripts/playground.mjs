@@ -1,5 +1,6 @@
-// `npm start`: the playground. Builds the extension, packages it as a VSIX and installs it into
-// code-server (VS Code in the browser, as a person would install it), starts the reference
+// `npm start`: the playground. Installs the npm dependencies if needed (scripts/ensureDependencies.mjs),
+// builds the extension, packages it as a VSIX and installs it into code-server (VS Code in the
+// browser, as a person would install it), starts the reference
 // CoderFlow server (test control on, SSO on, SSO polling every 2 s) and opens a demo workspace
 // whose settings point profoundCoder.serverUrl at it. Everything listens on loopback only: VS Code
 // on 127.0.0.1, the CoderFlow server on 127.0.0.2. The second address matters: VS Code in a browser
@@ -13,6 +14,8 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+// Only dependency-free modules are imported here: node_modules may not exist yet.
+import { ensureDependencies } from './ensureDependencies.mjs';
 import { ensureVscode, root } from './vscode.mjs';
 
 const require = createRequire(import.meta.url);
@@ -60,6 +63,7 @@ process.on('SIGTERM', () => void stopAll(0));
 process.on('SIGHUP', () => void stopAll(0));
 
 try {
+  await ensureDependencies();
   await ensureVscode();
   await step('bundled the extension', process.execPath, ['scripts/build.mjs']);
   await step('compiled the reference server', bin('tsc'), ['-p', 'tsconfig.test.json']);

@@ -4,11 +4,14 @@
 //   node scripts/test.mjs --only unit,e2e      the named stages (and the builds they need)
 //   node scripts/test.mjs --list               the stage names
 //
+// Installs the npm dependencies first when node_modules is missing or older than package-lock.json.
 // Ends with the line `N passed, N failed`, summed over the mocha stages. Works as root, without
 // a terminal (CI=true, no stdin).
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+// Only dependency-free modules are imported here: node_modules may not exist yet.
+import { ensureDependencies } from './ensureDependencies.mjs';
 import { ensureVscode, root } from './vscode.mjs';
 import { mochaCounts, seconds } from './mochaSummary.mjs';
 
@@ -75,6 +78,14 @@ if ((only && only.length === 0) || unknown.length > 0) {
 }
 const selected = new Set(only ? only.flatMap((name) => [...(stages.find((stage) => stage.name === name).needs ?? []), name]) : stages.map((stage) => stage.name));
 const plan = stages.filter((stage) => selected.has(stage.name));
+
+// Before any stage, whichever are chosen: every one of them runs something from node_modules.
+try {
+  await ensureDependencies();
+} catch (error) {
+  console.error(error.message);
+  process.exit(1);
+}
 
 let current;
 let interrupted;
