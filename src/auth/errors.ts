@@ -1,6 +1,7 @@
 // The closed set of ways signing in or calling the server can fail. Every error says what
 // happened (message) and, where a person can do something about it, what to do (fix). No
 // message ever contains an API key or a password.
+import { redactSecrets } from '../shared/secretShapes';
 
 export type AuthErrorKind =
   | 'invalid-credentials'
@@ -30,6 +31,7 @@ export interface AuthErrorDetails {
   detail?: string;
   /** For 'rate-limited': how long the server asked to wait. */
   retryAfterSeconds?: number;
+  /** Kept only as its class and code (see causeSummary): the original's text may quote a secret. */
   cause?: unknown;
 }
 
@@ -43,7 +45,7 @@ export class AuthError extends Error {
   readonly retryAfterSeconds?: number;
 
   constructor(kind: AuthErrorKind, message: string, details: AuthErrorDetails = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    super(message, details.cause === undefined ? undefined : { cause: causeSummary(details.cause) });
     this.kind = kind;
     if (details.fix !== undefined) this.fix = details.fix;
     if (details.field !== undefined) this.field = details.field;
@@ -51,6 +53,20 @@ export class AuthError extends Error {
     if (details.detail !== undefined) this.detail = details.detail;
     if (details.retryAfterSeconds !== undefined) this.retryAfterSeconds = details.retryAfterSeconds;
   }
+}
+
+/**
+ * What an AuthError keeps of the error behind it: the class and the code, never the message or
+ * the object. Those can quote what was being sent (node-fetch's "<value> is not a legal HTTP
+ * header value" quotes the key), and AuthErrors leave the auth core: to other extensions, the
+ * log, the page.
+ */
+function causeSummary(cause: unknown): Error {
+  const name = cause instanceof Error ? cause.name : typeof cause;
+  const code = errorCode(cause);
+  const summary = new Error(code ? `${name} (${code})` : name);
+  if (code) (summary as NodeJS.ErrnoException).code = code;
+  return summary;
 }
 
 export function isAuthError(e: unknown, kind?: AuthErrorKind): e is AuthError {
@@ -188,5 +204,5 @@ export function toAuthError(e: unknown): AuthError {
   const mapped = fromNodeErrorCode(errorCode(e), 'the server', e);
   if (mapped) return mapped;
   const text = e instanceof Error ? e.message : String(e);
-  return new AuthError('unexpected-response', `Something unexpected went wrong: ${text}`, { cause: e });
+  return new AuthError('unexpected-response', `Something unexpected went wrong: ${redactSecrets(text.slice(0, 500))}`, { cause: e });
 }

@@ -2,13 +2,20 @@
 // CoderFlow, this project's contract) are kept together below, so a correction is a change here
 // only. Objects ignore unknown fields: a newer server may add some.
 import * as z from 'zod/mini';
+import { isPersonalKey, PERSONAL_KEY_PREFIX } from '../shared/secretShapes';
 
 // ---------------------------------------------------------------------------------------------
 // [docs]
 // ---------------------------------------------------------------------------------------------
 
 /** Personal API keys start with this prefix (docs: "Personal API keys start with pc_"). */
-export const API_KEY_PREFIX = 'pc_';
+export const API_KEY_PREFIX = PERSONAL_KEY_PREFIX;
+
+/**
+ * A key the server hands out. Checked where it comes in: a key of another shape would be stored
+ * and then refused everywhere else (and, in a rotation, the old key already revoked).
+ */
+export const PersonalKey = z.string().check(z.refine(isPersonalKey, { message: `is not a CoderFlow personal API key (${PERSONAL_KEY_PREFIX}…)` }));
 
 /** The key name the CLI uses; the extension sends its own per-device name instead. */
 export const CLI_KEY_NAME = 'CLI Access';
@@ -64,7 +71,7 @@ export type User = z.infer<typeof User>;
 
 /** `POST /auth/cli-login` and an approved `POST /auth/sso/token`. */
 export const LoginResult = z.object({
-  key: z.string(),
+  key: PersonalKey,
   id: z.string(),
   name: z.string(),
   createdAt: z.string(),
@@ -124,7 +131,7 @@ export const CreatedKey = z.object({
   createdAt: z.string(),
   lastUsedAt: z.nullable(z.string()),
   expiresAt: z.optional(z.nullable(z.string())),
-  key: z.string(),
+  key: PersonalKey,
 });
 export type CreatedKey = z.infer<typeof CreatedKey>;
 
@@ -164,5 +171,7 @@ export function describeSchemaMismatch(error: z.core.$ZodError, input: unknown):
     const article = /^[aeiou]/.test(issue.expected) ? 'an' : 'a';
     return value === undefined ? `${field} is missing` : `${field} should be ${article} ${issue.expected}`;
   }
+  // A refinement's message is written to follow the field's name.
+  if (issue.code === 'custom' && issue.message) return `${field} ${issue.message}`;
   return `${field} is not valid`;
 }

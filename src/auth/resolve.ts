@@ -4,6 +4,7 @@
 import type { CliConfigState } from './cliConfig';
 import { normalizeServerUrl } from './client';
 import { AuthError } from './errors';
+import { keyFormatError } from './flows/apiKey';
 import type { CliConfig, CliProfile } from './protocol';
 
 export type CredentialSource = 'profile' | 'cli-env' | 'cli-profile' | 'cli-base' | 'setting';
@@ -83,11 +84,22 @@ function candidate(
   }
 }
 
+/**
+ * Why a key from a file, a setting or the environment cannot be used as it is, naming where it
+ * is (never the key): one that an Authorization header cannot carry is never sent.
+ */
+function malformed(apiKey: string, where: string): Candidate | undefined {
+  const error = keyFormatError(apiKey, where);
+  return error ? { ok: false, reason: `${error.message} It is not used.${error.fix ? ` ${error.fix}` : ''}` } : undefined;
+}
+
 function fromProfile(inputs: ResolveInputs): Candidate {
   const profile = inputs.profile;
   if (!profile) return { ok: false, reason: 'No profile is chosen in the Profile Manager.' };
   const apiKey = text(profile.apiKey);
   if (!apiKey) return { ok: false, reason: `Profile '${profile.name}' has no key in secure storage (signed out).` };
+  const bad = malformed(apiKey, `The key of profile '${profile.name}' in secure storage`);
+  if (bad) return bad;
   return candidate(text(profile.serverUrl), apiKey, { owner: `profile '${profile.name}'`, noServer: `profile '${profile.name}'` }, `Profile '${profile.name}' (Profile Manager)`);
 }
 
@@ -131,9 +143,21 @@ function cliServer(view: CliView): { url: string | undefined; owner: string; noS
   return { url: text(view.config.server), owner: base, noServer };
 }
 
+/**
+ * The server URL the CLI config points at, by the same rule as the chain (the configured or
+ * active profile's server, else the base's), whether or not it holds a key: where a person who
+ * uses the CLI most likely wants to sign in.
+ */
+export function cliConfigServer(cli: CliConfigState | undefined, cliProfile?: string): string | undefined {
+  const found = cliView({ cli, env: {}, settings: {}, ...(cliProfile !== undefined ? { cliProfile } : {}) });
+  return found.ok ? cliServer(found.view).url : undefined;
+}
+
 function fromCliEnv(inputs: ResolveInputs): Candidate {
   const apiKey = text(inputs.env.CODER_API_KEY);
   if (!apiKey) return { ok: false, reason: 'CODER_API_KEY is not set.' };
+  const bad = malformed(apiKey, 'The key in CODER_API_KEY');
+  if (bad) return bad;
   const cli = cliView(inputs);
   // The key alone says nothing about where to send it: without a server from the CLI config
   // it is not paired with a server from anywhere else.
@@ -156,6 +180,8 @@ function fromCliProfile(inputs: ResolveInputs): Candidate {
   if (missing) return { ok: false, reason: `${missing}.` };
   const apiKey = text(view.profile?.apiKey);
   if (!apiKey) return { ok: false, reason: `CLI profile '${view.profileName}' in ${view.file} has no apiKey.` };
+  const bad = malformed(apiKey, `The apiKey of CLI profile '${view.profileName}' in ${view.file}`);
+  if (bad) return bad;
   const s = cliServer(view);
   return candidate(s.url, apiKey, s, `CLI profile '${view.profileName}' in ${view.file}`);
 }
@@ -166,6 +192,8 @@ function fromCliBase(inputs: ResolveInputs): Candidate {
   const view = cli.view;
   const apiKey = text(view.config.apiKey);
   if (!apiKey) return { ok: false, reason: `The CLI config ${view.file} has no base apiKey.` };
+  const bad = malformed(apiKey, `The base apiKey of the CLI config ${view.file}`);
+  if (bad) return bad;
   const s = cliServer(view);
   const why = profileMissingNote(view) ?? (view.profileName !== undefined && !text(view.profile?.apiKey) ? `CLI profile '${view.profileName}' has no apiKey` : undefined);
   const detail = `The base apiKey of the CLI config ${view.file}${why ? ` (${why})` : ''}`;
@@ -178,6 +206,8 @@ function fromSettings(inputs: ResolveInputs): Candidate {
   const url = text(inputs.settings.serverUrl);
   if (!apiKey) return { ok: false, reason: `profoundCoder.apiKey is not set${scope}.` };
   if (!url) return { ok: false, reason: `profoundCoder.apiKey is set, but profoundCoder.serverUrl is not${scope}.` };
+  const bad = malformed(apiKey, `The key in profoundCoder.apiKey${scope}`);
+  if (bad) return bad;
   return candidate(url, apiKey, { owner: `the setting profoundCoder.serverUrl${scope}`, noServer: '' }, `The settings profoundCoder.serverUrl and profoundCoder.apiKey${scope}`);
 }
 

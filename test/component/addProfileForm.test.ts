@@ -62,7 +62,7 @@ describe('Profile Manager page: adding a profile', function () {
     await button('Sign in with SSO').click();
     await host.send({ type: 'ssoCode', userCode: 'WDJB-MJHT', verificationUri: `${SERVER}/device`, expiresInSeconds: 600 });
     assert.equal(await textbox('Verification code').inputValue(), 'WDJB-MJHT');
-    for (const name of ['Copy code', 'Open browser', 'Cancel']) assert.equal(await button(name).count(), 1, name);
+    for (const name of ['Copy code', 'Open again', 'Cancel']) assert.equal(await button(name).count(), 1, name);
   });
 
   it('checks the server when Server URL loses focus and says which sign-in methods it offers', async () => {
@@ -281,7 +281,7 @@ describe('Profile Manager page: adding a profile', function () {
     await enterServer();
     await tab('API key').click();
     await secret('API key').fill('sk-ant-api03-abcdefghijklmnop');
-    await eventually(async () => assert.match(await describedBy(secret('API key')), /AI provider’s key \(Anthropic \(Claude\)\), not a CoderFlow key/));
+    await eventually(async () => assert.match(await describedBy(secret('API key')), /AI provider’s key \(Anthropic\), not a CoderFlow key/));
     await secret('API key').fill('pc_0123456789abcdef');
     assert.doesNotMatch(await describedBy(secret('API key')), /AI provider/);
 
@@ -338,7 +338,10 @@ describe('Profile Manager page: adding a profile', function () {
     assert.ok(parseFloat(await code.evaluate((element) => getComputedStyle(element).fontSize)) >= 24, 'the code is large');
     assert.equal(await focusedName(), 'Verification code');
     await eventually(async () => assert.match(await announced(), /Verification code WDJB-MJHT/));
-    assert.match(await host.page.getByRole('group', { name: 'Confirm the code in your browser' }).innerText(), new RegExp(`Or go to ${SERVER}/device in any browser`));
+    const panel = await host.page.getByRole('group', { name: 'Confirm the code in your browser' }).innerText();
+    assert.match(panel, new RegExp(`Or go to ${SERVER}/device in any browser`));
+    // The host opened the browser as the code came: the panel names where, to compare the code there.
+    assert.ok(panel.includes(`Your browser opens ${new URL(SERVER).host}.`), panel);
     assert.equal(await button('Sign in with SSO').isVisible(), false);
 
     const countdown = host.page.getByRole('timer');
@@ -350,7 +353,7 @@ describe('Profile Manager page: adding a profile', function () {
     await host.send({ type: 'operationResult', op: 'copyText', ok: true });
     await eventually(async () => assert.equal(await announced(), 'Code copied.'));
 
-    await button('Open browser').click();
+    await button('Open again').click();
     assert.deepEqual(await host.waitFor('openExternal'), { type: 'openExternal', url: `${SERVER}/device?user_code=WDJB-MJHT` });
 
     await host.send({ type: 'operationResult', op: 'startSso', id: 'new-3', ok: true });
@@ -390,7 +393,7 @@ describe('Profile Manager page: adding a profile', function () {
     await host.send({ type: 'ssoCode', userCode: 'ABCD-EFGH', verificationUri: `${SERVER}/device`, expiresInSeconds: 1 });
     await eventually(async () => assert.equal(await host.page.getByRole('timer').innerText(), 'The code has expired.'), 4000);
     assert.equal(await button('Copy code').isDisabled(), true);
-    assert.equal(await button('Open browser').isDisabled(), true);
+    assert.equal(await button('Open again').isDisabled(), true);
     await host.send({
       type: 'operationResult',
       op: 'startSso',
@@ -513,7 +516,7 @@ describe('Profile Manager page: adding a profile', function () {
     await host.send({ type: 'ssoCode', userCode: 'KEYB-OARD', verificationUri: `${SERVER}/device`, expiresInSeconds: 600 });
     await eventually(async () => assert.equal(await focusedName(), 'Verification code'));
     await keyboard.press('Tab');
-    assert.equal(await focusedName(), 'Open browser');
+    assert.equal(await focusedName(), 'Open again');
     await keyboard.press('Enter');
     await host.waitFor('openExternal');
     await keyboard.press('Tab');

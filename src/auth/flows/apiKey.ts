@@ -1,4 +1,5 @@
 import { AuthError } from '../errors';
+import { aiProviderOf, keyShape } from '../../shared/secretShapes';
 import { API_KEY_PREFIX } from '../protocol';
 import type { FlowContext, SignInFlow, SignInResult } from './types';
 
@@ -6,55 +7,50 @@ export interface ApiKeyInput {
   apiKey: string;
 }
 
-// Prefixes of the AI providers' keys that CoderFlow's agents use (Claude, Codex, Gemini, Grok…).
-// The longest prefix of a provider comes first: "sk-ant-" before OpenAI's "sk-".
-const AI_PROVIDER_PREFIXES: ReadonlyArray<[prefix: string, provider: string]> = [
-  ['sk-ant-', 'Anthropic'],
-  ['sk-or-', 'OpenRouter'],
-  ['sk-proj-', 'OpenAI'],
-  ['sk-', 'OpenAI'],
-  ['AIza', 'Google'],
-  ['xai-', 'xAI'],
-  ['gsk_', 'Groq'],
-  ['hf_', 'Hugging Face'],
-];
-
 /** The AI provider whose key this looks like, or undefined. */
-export function looksLikeAiProviderKey(key: string): string | undefined {
-  const trimmed = key.trim();
-  return AI_PROVIDER_PREFIXES.find(([prefix]) => trimmed.startsWith(prefix))?.[1];
+export const looksLikeAiProviderKey = aiProviderOf;
+
+/**
+ * Why a key cannot be a CoderFlow personal key, as an AuthError for the field it came from; the
+ * server is asked only about a key that could be one. `where` names the key's source for a key
+ * that was not typed ("the key in CODER_API_KEY").
+ */
+export function keyFormatError(input: string, where?: string): AuthError | undefined {
+  const shape = keyShape(input);
+  const the = where ?? 'The key';
+  switch (shape.kind) {
+    case 'personal':
+      return undefined;
+    case 'empty':
+      return new AuthError('bad-input', where ? `${the} is empty.` : 'Paste a CoderFlow personal API key (pc_…).', { field: 'apiKey' });
+    case 'aiProvider':
+      // The docs' "Confusing personal keys with AI provider keys".
+      return new AuthError('bad-input', `${where ? `${the} looks` : 'This looks'} like an AI provider's key (${shape.provider}), not a CoderFlow personal API key.`, {
+        field: 'apiKey',
+        fix:
+          'Personal API keys (pc_…) authenticate you to CoderFlow. AI provider keys are configured under provider authentication settings on the server and are injected into task containers so agents can call model providers. Sign in with your password or SSO to get a personal key.',
+      });
+    case 'other':
+      return new AuthError('bad-input', where ? `${the} is not a CoderFlow personal API key: those start with ${API_KEY_PREFIX}.` : `CoderFlow personal API keys start with ${API_KEY_PREFIX}.`, {
+        field: 'apiKey',
+        fix: 'Copy the whole key as it was shown when it was created, or sign in to create a new one.',
+      });
+    case 'malformed':
+      if (shape.problem === 'whitespace') {
+        return new AuthError('bad-input', `${the} contains spaces or line breaks.`, { field: 'apiKey', fix: 'Paste the key alone, on one line.' });
+      }
+      return new AuthError('bad-input', shape.problem === 'length' ? `${the} is not as long as CoderFlow keys are.` : `${the} contains characters that CoderFlow keys do not have.`, {
+        field: 'apiKey',
+        fix: 'Copy the whole key again, as it was shown when it was created, or sign in to create a new one.',
+      });
+  }
 }
 
 /** Checks a pasted key's form; the server is asked only about a key that could be one. */
 export function checkApiKeyFormat(input: string): string {
-  const key = input.trim();
-  if (key === '') throw new AuthError('bad-input', 'Paste a CoderFlow personal API key (pc_…).', { field: 'apiKey' });
-  const provider = looksLikeAiProviderKey(key);
-  if (provider) {
-    // The docs' "Confusing personal keys with AI provider keys".
-    throw new AuthError('bad-input', `This looks like an AI provider's key (${provider}), not a CoderFlow personal API key.`, {
-      field: 'apiKey',
-      fix:
-        'Personal API keys (pc_…) authenticate you to CoderFlow. AI provider keys are configured under provider authentication settings on the server and are injected into task containers so agents can call model providers. Sign in with your password or SSO to get a personal key.',
-    });
-  }
-  if (!key.startsWith(API_KEY_PREFIX)) {
-    throw new AuthError('bad-input', `CoderFlow personal API keys start with ${API_KEY_PREFIX}.`, {
-      field: 'apiKey',
-      fix: 'Copy the whole key as it was shown when it was created, or sign in to create a new one.',
-    });
-  }
-  if (/\s/.test(key)) {
-    throw new AuthError('bad-input', 'The key contains spaces or line breaks.', { field: 'apiKey', fix: 'Paste the key alone, on one line.' });
-  }
-  // Only printable ASCII can travel in the Authorization header; anything else is a copying accident.
-  if (/[^\x21-\x7e]/.test(key)) {
-    throw new AuthError('bad-input', 'The key contains characters that CoderFlow keys do not have.', {
-      field: 'apiKey',
-      fix: 'Copy the whole key again, as it was shown when it was created, or sign in to create a new one.',
-    });
-  }
-  return key;
+  const error = keyFormatError(input);
+  if (error) throw error;
+  return input.trim();
 }
 
 /** An existing key, pasted: accepted only once `GET /auth/me` confirms it. */
