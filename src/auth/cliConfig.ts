@@ -1,13 +1,13 @@
 // The CoderFlow CLI's configuration file (PROTOCOL.md §6): found, read, listed, written and
 // watched. The file holds keys and belongs to the CLI as much as to us, so a write changes only
-// the fields asked for, keeps everything else as it was, and never touches a file it could not
-// parse.
+// the fields asked for (editing the text, so every other byte stays as it was), never loses a
+// write another program made meanwhile, and never touches a file it could not parse.
 import { randomBytes } from 'node:crypto';
-import { watch, watchFile, unwatchFile, type FSWatcher, type StatsListener } from 'node:fs';
-import { chmod, mkdir, open, readFile, realpath, rename, rm } from 'node:fs/promises';
+import { readFileSync, renameSync, watch, watchFile, unwatchFile, type FSWatcher, type StatsListener } from 'node:fs';
+import { chmod, mkdir, open, readFile, realpath, rm } from 'node:fs/promises';
 import * as path from 'node:path';
+import { applyEdits, getLocation, modify, parse as parseJsonc, type JSONPath, type ModificationOptions, type ParseError } from 'jsonc-parser';
 import { AuthError } from './errors';
-import { findJsonError } from './jsonPosition';
 import { CLI_CONFIG_DIR, CLI_CONFIG_ENV, CLI_CONFIG_FILE, CliConfig, describeSchemaMismatch } from './protocol';
 
 export type { CliConfig } from './protocol';
@@ -53,6 +53,42 @@ type Parsed =
 
 function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** What a JSON reader expected where jsonc-parser found the first error. */
+const EXPECTED: Record<number, string> = {
+  1: 'a value',
+  2: 'a number',
+  3: 'a property name in double quotes',
+  4: 'a value',
+  5: "':'",
+  7: "'}'",
+  8: "']'",
+  9: 'the end of the file',
+  10: 'no comment (JSON has none)',
+  11: 'no comment (JSON has none)',
+  12: 'the closing \'"\' of a string',
+  13: 'a number',
+  14: 'a valid \\u escape',
+  15: 'a valid escape sequence',
+  16: 'no line break or control character inside a string',
+};
+
+/**
+ * Where text stops being JSON (line and column from 1) and what was expected there. Node's
+ * JSON.parse often does not say; jsonc-parser, told to allow neither comments nor trailing
+ * commas, reads strict JSON and gives the offset.
+ */
+function findJsonError(text: string): { line: number; column: number; expected: string } | undefined {
+  const errors: ParseError[] = [];
+  parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const first = errors[0];
+  if (!first) return undefined;
+  const offset = Math.min(first.offset, text.length);
+  let expected = EXPECTED[first.error] ?? 'valid JSON';
+  if (first.error === 6) expected = typeof getLocation(text, offset).path.at(-1) === 'number' ? "',' or ']'" : "',' or '}'";
+  const before = text.slice(0, offset);
+  return { line: before.split('\n').length, column: offset - (before.lastIndexOf('\n') + 1) + 1, expected };
 }
 
 function parseCliConfig(file: string, raw: string): Parsed {
@@ -143,56 +179,75 @@ export function listCliProfiles(config: CliConfig): CliProfileSummary[] {
 // Writing
 // ---------------------------------------------------------------------------------------------
 
-/** The file's own layout, so that a rewrite diff shows only the changed field. */
-interface Layout {
-  indent: string | number;
-  eol: string;
-  finalNewline: boolean;
-  bom: boolean;
+/** How many times a write starts over because another program changed the file meanwhile. */
+const WRITE_ATTEMPTS = 5;
+/** A file that does not parse is looked at again after this long: it may be half-way through another program's write. */
+const REREAD_DELAY_MS = 25;
+
+/** One field the write sets: a path into the document and its new text value. */
+interface FieldChange {
+  path: JSONPath;
+  value: string;
 }
 
-function layoutOf(raw: string | undefined): Layout {
-  if (raw === undefined) return { indent: 2, eol: '\n', finalNewline: true, bom: false };
-  const text = stripBom(raw);
-  const indent = /\n([ \t]+)\S/.exec(text)?.[1];
-  const multiLine = text.trim().includes('\n');
-  const compact = !multiLine && /:/.test(text);
+/** The file's own layout for what the edit inserts: its indentation and line ends. */
+function modificationOptions(text: string): ModificationOptions {
+  // A file on one line stays on one line: an insertion is made without formatting.
+  if (!text.trim().includes('\n') && text.includes(':')) return {};
+  const indent = /\n([ \t]+)\S/.exec(text)?.[1] ?? '  ';
   return {
-    indent: indent ?? (compact ? 0 : 2),
-    eol: text.includes('\r\n') ? '\r\n' : '\n',
-    finalNewline: /\n$/.test(text) || text.trim() === '',
-    bom: text !== raw,
+    formattingOptions: {
+      insertSpaces: !indent.startsWith('\t'),
+      tabSize: indent.startsWith('\t') ? 1 : indent.length,
+      eol: text.includes('\r\n') ? '\r\n' : '\n',
+    },
   };
 }
 
-function serialize(document: unknown, layout: Layout): string {
-  let text = JSON.stringify(document, null, layout.indent);
-  if (layout.eol !== '\n') text = text.split('\n').join(layout.eol);
-  if (layout.finalNewline) text += layout.eol;
-  return (layout.bom ? '\uFEFF' : '') + text;
+/**
+ * The file's text with the changes made in place: only the changed values (and what an inserted
+ * field needs) differ, byte for byte. Undefined when the edit would not say what was asked, as
+ * with a field written twice in the file (the CLI reads the last one, an edit finds the first).
+ */
+function editText(raw: string, changes: readonly FieldChange[]): string | undefined {
+  const bom = raw.charCodeAt(0) === 0xfeff ? '\uFEFF' : '';
+  const original = stripBom(raw);
+  const empty = original.trim() === '';
+  let text = empty ? '' : original;
+  const options = modificationOptions(empty ? '{\n}' : text);
+  for (const change of changes) text = applyEdits(text, modify(text, change.path, change.value, options));
+  if (empty) text += '\n';
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  for (const change of changes) if (ownPath(document, change.path) !== change.value) return undefined;
+  return bom + text;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+function ownPath(value: unknown, path: JSONPath): unknown {
+  let here = value;
+  for (const step of path) {
+    if (typeof here !== 'object' || here === null || !Object.prototype.hasOwnProperty.call(here, step)) return undefined;
+    here = (here as Record<string | number, unknown>)[step];
+  }
+  return here;
 }
 
-/** An own property of an object as an object, created if absent; `__proto__` stays a plain name. */
-function ownRecord(parent: Record<string, unknown>, name: string): Record<string, unknown> {
-  const existing = Object.prototype.hasOwnProperty.call(parent, name) ? parent[name] : undefined;
-  if (isRecord(existing)) return existing;
-  const created: Record<string, unknown> = {};
-  Object.defineProperty(parent, name, { value: created, enumerable: true, writable: true, configurable: true });
-  return created;
+/** The file's content now, or undefined when there is none. */
+function contentNow(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
 }
 
-function setOwn(target: Record<string, unknown>, name: string, value: string): void {
-  Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true });
-}
-
-/** Writes data to file through a temporary file in the same folder and a rename, mode 0600. */
-async function writeAtomically(file: string, data: string): Promise<void> {
-  // Writing through a symbolic link keeps the link and updates the file it points to.
-  const target = await realpath(file).catch(() => file);
+/** A temporary file beside the target with the new content, mode 0600, on disk. */
+async function writeTemporary(target: string, data: string): Promise<string> {
   const dir = path.dirname(target);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
@@ -205,17 +260,103 @@ async function writeAtomically(file: string, data: string): Promise<void> {
       await handle.close();
     }
     await chmod(temp, 0o600);
-    await rename(temp, target);
+    return temp;
   } catch (e) {
     await rm(temp, { force: true });
     throw e;
   }
 }
 
+function writeFailure(file: string, e: unknown): AuthError {
+  const code = (e as NodeJS.ErrnoException).code ?? 'error';
+  return new AuthError('bad-input', `The CoderFlow CLI config ${file} could not be written (${code}); it was not changed.`, {
+    fix: 'Check that you may write to the file and its folder.',
+    detail: code,
+    cause: e,
+  });
+}
+
+/**
+ * Compare-and-swap of the CLI config: read it, edit its text, write a temporary file, and rename
+ * that over the file only if the file still holds what was read (checked right before the
+ * rename); otherwise start over from what is there now, a few times, so another program's write
+ * (a `coder login`) is never lost. `changesFor` says what to set, from the config as read; no
+ * change means no write. Resolves with the changes made.
+ */
+async function updateCliConfig(file: string, changesFor: (config: CliConfig) => FieldChange[]): Promise<FieldChange[]> {
+  // Writing through a symbolic link keeps the link and updates the file it points to.
+  const target = await realpath(file).catch(() => file);
+  for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
+    let raw: string | undefined;
+    try {
+      raw = contentNow(target);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? 'error';
+      throw new AuthError('bad-input', `The CoderFlow CLI config ${file} could not be read (${code}); it was not changed.`, { detail: code, cause: e });
+    }
+    let config: CliConfig = {};
+    if (raw !== undefined) {
+      const parsed = parseCliConfig(file, raw);
+      if (!parsed.ok) {
+        // Another program may be half-way through writing it: a file that stays broken is refused.
+        await sleep(REREAD_DELAY_MS);
+        if (attempt < WRITE_ATTEMPTS && safeContent(target) !== raw) continue;
+        throw new AuthError('bad-input', `${parsed.error.message} It was not changed.`, {
+          ...(parsed.error.fix ? { fix: parsed.error.fix } : {}),
+          ...(parsed.error.detail ? { detail: parsed.error.detail } : {}),
+        });
+      }
+      config = parsed.config;
+    }
+    const changes = changesFor(config);
+    if (changes.length === 0) return [];
+    const text = editText(raw ?? '', changes);
+    if (text === undefined) {
+      throw new AuthError('bad-input', `The CoderFlow CLI config ${file} names a field twice, so CoderFlow cannot change it safely; it was not changed.`, {
+        fix: 'Remove the duplicate field in an editor.',
+      });
+    }
+    let temp: string;
+    try {
+      temp = await writeTemporary(target, text);
+    } catch (e) {
+      throw writeFailure(file, e);
+    }
+    try {
+      // The check and the rename are synchronous, back to back: the window in which another
+      // program's write could still be lost is as short as the file system allows.
+      if (safeContent(target) === raw) {
+        renameSync(temp, target);
+        return changes;
+      }
+    } catch (e) {
+      await rm(temp, { force: true });
+      throw writeFailure(file, e);
+    }
+    await rm(temp, { force: true });
+  }
+  throw new AuthError('bad-input', `The CoderFlow CLI config ${file} kept changing while CoderFlow was writing to it; it was not changed.`, {
+    fix: 'Another program (such as coder login) is writing it: try again in a moment.',
+  });
+}
+
+/** contentNow, with a file that cannot be read taken as changed. */
+function safeContent(file: string): string | undefined | null {
+  try {
+    return contentNow(file);
+  } catch {
+    return null;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 /**
  * Sets the server and/or key of one CLI profile (or of the base config when profileName is
- * undefined), as `coder profile set` would. Every other field, and the order of keys, is kept.
- * A file that does not parse is refused and left as it is.
+ * undefined), as `coder profile set` would. Every other byte of the file is kept; a file that
+ * does not parse is refused and left as it is.
  */
 export async function writeCliProfileKey(
   file: string,
@@ -225,41 +366,42 @@ export async function writeCliProfileKey(
   if (profileName !== undefined && profileName.trim() === '') {
     throw new AuthError('bad-input', 'Enter a CLI profile name.', { field: 'profileName' });
   }
-  let raw: string | undefined;
-  try {
-    raw = await readFile(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
-      const code = (e as NodeJS.ErrnoException).code ?? 'error';
-      throw new AuthError('bad-input', `The CoderFlow CLI config ${file} could not be read (${code}); it was not changed.`, { detail: code, cause: e });
-    }
-  }
-  let document: Record<string, unknown> = {};
-  if (raw !== undefined) {
-    const parsed = parseCliConfig(file, raw);
-    if (!parsed.ok) {
-      throw new AuthError('bad-input', `${parsed.error.message} It was not changed.`, {
-        ...(parsed.error.fix ? { fix: parsed.error.fix } : {}),
-        ...(parsed.error.detail ? { detail: parsed.error.detail } : {}),
-      });
-    }
-    document = parsed.document;
-  }
+  const base: JSONPath = profileName === undefined ? [] : ['profiles', profileName];
+  await updateCliConfig(file, () => [
+    ...(values.server !== undefined ? [{ path: [...base, 'server'], value: values.server }] : []),
+    ...(values.apiKey !== undefined ? [{ path: [...base, 'apiKey'], value: values.apiKey }] : []),
+  ]);
+}
 
-  const target = profileName === undefined ? document : ownRecord(ownRecord(document, 'profiles'), profileName);
-  if (values.server !== undefined) setOwn(target, 'server', values.server);
-  if (values.apiKey !== undefined) setOwn(target, 'apiKey', values.apiKey);
+/** Where a CLI config holds a key: the base config (undefined) or the named profiles. */
+export interface CliKeyPlaces {
+  base: boolean;
+  profiles: string[];
+}
 
-  try {
-    await writeAtomically(file, serialize(document, layoutOf(raw)));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? 'error';
-    throw new AuthError('bad-input', `The CoderFlow CLI config ${file} could not be written (${code}).`, {
-      fix: 'Check that you may write to the file and its folder.',
-      detail: code,
-      cause: e,
-    });
-  }
+/** Every place of the config whose key is exactly `apiKey`. */
+export function cliKeyPlaces(config: CliConfig, apiKey: string): CliKeyPlaces {
+  return {
+    base: config.apiKey === apiKey,
+    profiles: Object.entries(config.profiles ?? {}).filter(([, profile]) => profile.apiKey === apiKey).map(([name]) => name),
+  };
+}
+
+/**
+ * Replaces `oldKey` by `newKey` wherever the file holds it (matched by value, as read at the
+ * time of writing), with the same compare-and-swap as every write. Resolves with the places
+ * changed; none when the file is missing or does not hold the key.
+ */
+export async function replaceCliKey(file: string, oldKey: string, newKey: string): Promise<CliKeyPlaces> {
+  let places: CliKeyPlaces = { base: false, profiles: [] };
+  await updateCliConfig(file, (config) => {
+    places = cliKeyPlaces(config, oldKey);
+    return [
+      ...(places.base ? [{ path: ['apiKey'], value: newKey }] : []),
+      ...places.profiles.map((name) => ({ path: ['profiles', name, 'apiKey'], value: newKey })),
+    ];
+  });
+  return places;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -147,12 +147,12 @@ describe('writeCliProfileKey', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('sets the key of a profile and keeps every other field, the order of keys and the indentation', async () => {
+  it('sets the key of a profile and keeps every other byte of the file', async () => {
     const before =
       '{\n    "server": "https://base.example.com",\n    "telemetry": {"level": "off"},\n    "profiles": {\n        "production": {\n            "apiKey": "pc_old",\n            "server": "https://prod.example.com",\n            "default_environment": "webapp"\n        },\n        "staging": {\n            "server": "https://staging.example.com"\n        }\n    },\n    "activeProfile": "production"\n}\n';
     await writeFile(file, before);
     await writeCliProfileKey(file, 'production', { apiKey: 'pc_new' });
-    assert.equal(await readFile(file, 'utf8'), before.replace('pc_old', 'pc_new').replace('"telemetry": {"level": "off"}', '"telemetry": {\n        "level": "off"\n    }'));
+    assert.equal(await readFile(file, 'utf8'), before.replace('pc_old', 'pc_new'));
   });
 
   it('keeps tabs, CRLF line ends and the absence of a final newline', async () => {
