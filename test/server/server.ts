@@ -9,7 +9,7 @@ import { HttpError, readJsonObject, sendEmpty, sendError, sendJson } from './htt
 import { KeyStore } from './keys';
 import { IdentityProvider } from './oidc';
 import { RelyingParty } from './sso';
-import { selfSignedCertificate } from './tls';
+import { selfSignedCertificate, type CertificateMaterial } from './tls';
 import { forgetOrigin, trustOrigin } from './trust';
 import { type DemoUser, demoUsers, findUserById, findUserByUsername, mayManageApiKeys, passwordMatches, publicUser } from './users';
 
@@ -20,8 +20,11 @@ export interface StartOptions {
   port?: number;
   /** Path prefix, e.g. '/coderflow' (the server URL then ends with it); default ''. */
   prefix?: string;
-  /** Self-signed TLS: a certificate for 127.0.0.1/localhost is made at start (see `caPem`). */
-  tls?: boolean;
+  /**
+   * Self-signed TLS: a certificate for 127.0.0.1/localhost is made at start (see `caPem`); or
+   * this certificate, e.g. an expired one from datedCertificate.
+   */
+  tls?: boolean | CertificateMaterial;
   /** Default true. */
   sso?: boolean;
   /** Default true; false → cli-login answers 403 password_login_disabled. */
@@ -92,7 +95,7 @@ export async function startServer(options: StartOptions = {}): Promise<Reference
   const ssoEnabled = options.sso ?? true;
   const passwordLoginEnabled = options.passwordLogin ?? true;
   const log = options.log;
-  const tlsMaterial = options.tls ? await selfSignedCertificate(host) : undefined;
+  const tlsMaterial = options.tls === true ? await selfSignedCertificate(host) : options.tls || undefined;
 
   const keys = new KeyStore();
   const faults = new FaultTable();

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +38,38 @@ export async function selfSignedCertificate(host: string): Promise<CertificateMa
       '-addext', `subjectAltName=${[...names].join(',')}`,
     ]);
     return { key: await readFile(keyPath, 'utf8'), cert: await readFile(certPath, 'utf8') };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A self-signed certificate with chosen names and validity dates (an expired one, one for another
+ * host). `openssl req -x509` cannot date a certificate in the past, `openssl ca` can.
+ */
+export async function datedCertificate(options: { names: string[]; notBefore: Date; notAfter: Date; commonName?: string }): Promise<CertificateMaterial> {
+  const stamp = (date: Date) => `${date.toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
+  const dir = await mkdtemp(join(tmpdir(), 'coderflow-tls-'));
+  try {
+    const path = (name: string) => join(dir, name);
+    await writeFile(path('index.txt'), '');
+    await writeFile(path('serial'), '01\n');
+    await writeFile(
+      path('ca.cnf'),
+      ['[ca]', 'default_ca=local', '[local]', `database=${path('index.txt')}`, `new_certs_dir=${dir}`, `serial=${path('serial')}`,
+        'policy=any', 'default_md=sha256', 'copy_extensions=copy', 'unique_subject=no', '[any]', 'commonName=supplied', ''].join('\n'),
+    );
+    await run('openssl', [
+      'req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+      '-keyout', path('key.pem'), '-out', path('request.csr'),
+      '-subj', `/CN=${options.commonName ?? 'CoderFlow reference server'}`,
+      '-addext', `subjectAltName=${options.names.join(',')}`,
+    ]);
+    await run('openssl', [
+      'ca', '-batch', '-notext', '-selfsign', '-config', path('ca.cnf'), '-keyfile', path('key.pem'), '-in', path('request.csr'),
+      '-out', path('cert.pem'), '-startdate', stamp(options.notBefore), '-enddate', stamp(options.notAfter),
+    ]);
+    return { key: await readFile(path('key.pem'), 'utf8'), cert: await readFile(path('cert.pem'), 'utf8') };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
