@@ -162,6 +162,12 @@ const state = z.object({
   activeId: z.optional(id),
   credentialSource: z.optional(credentialSourceView),
   untrustedWorkspace: z.optional(z.boolean()),
+  /**
+   * The server a new profile most likely is for: profoundCoder.serverUrl (workspace, then user;
+   * never an untrusted workspace's), else the CoderFlow CLI config's server. The page fills the
+   * empty Server URL field with it and checks the server at once.
+   */
+  suggestedServerUrl: z.optional(serverUrl),
 });
 
 const probeResult = z.object({

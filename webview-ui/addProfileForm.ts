@@ -46,9 +46,23 @@ export class AddProfileForm {
   private readonly ssoButton: HTMLButtonElement;
   private readonly saveKeyButton: HTMLButtonElement;
   private readonly sso: SsoPanel;
+  private readonly foldToggle: HTMLButtonElement;
+  private readonly headingText: HTMLSpanElement;
+  private readonly body: HTMLDivElement;
   private probe: ToPageOf<'probeResult'> | undefined;
   private probing: string | undefined;
+  /** The running probe was started by the page itself, not by the person: its answer is not read out. */
+  private probingQuietly = false;
   private pending: { op: FormOperation; profileName: string } | undefined;
+  /** The server URL the host suggests (src/webviewProtocol.ts, `suggestedServerUrl`). */
+  private suggestion: string | undefined;
+  /** What the form put into Server URL from the suggestion; a field still holding it was not typed into. */
+  private suggested: string | undefined;
+  /** The person typed into Server URL (or chose its value) since the form was last emptied. */
+  private serverUrlTyped = false;
+  /** Profiles are listed: the form folds behind its Add profile button unless opened. */
+  private foldable = false;
+  private expanded = false;
 
   constructor(private readonly host: AddProfileFormHost) {
     this.fields = {
@@ -109,7 +123,21 @@ export class AddProfileForm {
     this.tabs.setAvailable('sso', false);
 
     this.formError = h('div', { id: 'form-error', class: 'form-error', role: 'alert', hidden: true });
-    this.heading = h('h2', { id: 'add-heading', tabindex: '-1' }, 'Add profile');
+    // Without profiles the heading is plain text; with profiles it holds the button that unfolds
+    // the form (the WAI-ARIA Authoring Practices' disclosure pattern), so the region and the form
+    // keep the name "Add profile" either way.
+    this.headingText = h('span', {}, 'Add profile');
+    this.foldToggle = h(
+      'button',
+      { type: 'button', class: 'button secondary fold-toggle', 'aria-expanded': 'true', 'aria-controls': 'add-body', hidden: true },
+      icon('chevron-right', 'fold-icon'),
+      'Add profile',
+    );
+    this.foldToggle.addEventListener('click', () => {
+      this.expanded = !this.expanded;
+      this.renderFold();
+    });
+    this.heading = h('h2', { id: 'add-heading', tabindex: '-1' }, this.headingText, this.foldToggle);
     const form = h(
       'form',
       { class: 'add-profile', 'aria-labelledby': 'add-heading', novalidate: true },
@@ -121,7 +149,8 @@ export class AddProfileForm {
       apiKeyPanel,
       this.formError,
     );
-    this.element = h('section', { class: 'add-section', 'aria-labelledby': 'add-heading' }, this.heading, form);
+    this.body = h('div', { id: 'add-body' }, form);
+    this.element = h('section', { class: 'add-section', 'aria-labelledby': 'add-heading' }, this.heading, this.body);
 
     form.addEventListener('submit', (event) => event.preventDefault());
     // Enter in a field runs the selected tab's action; the buttons are not submit buttons, so
@@ -140,6 +169,7 @@ export class AddProfileForm {
     const serverUrl = this.fields.serverUrl.input;
     serverUrl.addEventListener('blur', () => this.probeServer());
     serverUrl.addEventListener('input', () => {
+      this.serverUrlTyped = true;
       this.serverStatus.hidden = true;
       this.fields.serverUrl.refreshDescription();
       this.host.persist();
@@ -163,6 +193,7 @@ export class AddProfileForm {
   restore(snapshot: FormSnapshot): void {
     this.fields.profileName.value = snapshot.profileName;
     this.fields.serverUrl.value = snapshot.serverUrl;
+    this.serverUrlTyped = snapshot.serverUrl.trim() !== '';
     this.fields.username.value = snapshot.username;
     if (snapshot.probe && snapshot.probe.serverUrl === snapshot.serverUrl.trim()) this.applyProbe(snapshot.probe, false);
     this.tabs.select(snapshot.tab);
@@ -170,6 +201,7 @@ export class AddProfileForm {
 
   /** Brings the form forward, on `method`'s tab when the server offers it. */
   reveal(method: SignInMethod | undefined): void {
+    this.unfold();
     if (method) this.tabs.select(method);
     this.element.scrollIntoView({ block: 'start' });
     const firstEmpty = [this.fields.profileName, this.fields.serverUrl].find((field) => field.value.trim() === '');
@@ -179,8 +211,10 @@ export class AddProfileForm {
   /** Starts a new sign-in for an existing profile's name and server. */
   prefill(profileName: string, serverUrl: string): void {
     if (this.pending) return;
+    this.unfold();
     this.fields.profileName.value = profileName;
     this.fields.serverUrl.value = serverUrl;
+    this.serverUrlTyped = true;
     this.clearAllErrors();
     this.probeServer();
     this.host.persist();
@@ -188,11 +222,39 @@ export class AddProfileForm {
     this.tabs.select(this.tabs.current, { focus: true });
   }
 
+  /**
+   * The host's suggestion for Server URL. It fills the field only when the field is empty or still
+   * holds the previous suggestion, never over what the person typed, and the server is checked at
+   * once, so the sign-in methods it offers (SSO) show without typing.
+   */
+  suggestServerUrl(url: string | undefined): void {
+    this.suggestion = url;
+    const current = this.fields.serverUrl.value.trim();
+    if (url !== undefined && current === url) {
+      // Kept from before a reload, or typed as it is: nothing to replace, but check it once.
+      this.suggested = url;
+      if (this.probe?.serverUrl !== url) this.probeServer(false);
+      return;
+    }
+    if (this.pending || this.serverUrlTyped || (current !== '' && current !== this.suggested)) return;
+    if (current === '' && url === undefined) return;
+    this.fillSuggestion();
+  }
+
+  /** With at least one profile listed the form folds behind Add profile, unless it is in use. */
+  setFoldable(foldable: boolean): void {
+    if (foldable === this.foldable) return;
+    this.foldable = foldable;
+    // Profiles can appear while the person is filling the form (another window signed in).
+    if (foldable) this.expanded = this.inUse();
+    this.renderFold();
+  }
+
   onProbeResult(message: ToPageOf<'probeResult'>): void {
     // An answer about a URL the field no longer holds is out of date.
     if (message.serverUrl !== this.fields.serverUrl.value.trim()) return;
     this.probing = undefined;
-    this.applyProbe(message, true);
+    this.applyProbe(message, !this.probingQuietly);
     this.host.persist();
   }
 
@@ -203,6 +265,7 @@ export class AddProfileForm {
       this.renderBusy();
     }
     const focusWasOnStart = document.activeElement === this.ssoButton || document.activeElement === document.body;
+    this.unfold();
     this.tabs.setAvailable('sso', true);
     this.tabs.select('sso');
     this.ssoIntro.hidden = true;
@@ -313,7 +376,8 @@ export class AddProfileForm {
     if (hadFocus) this.ssoButton.focus();
   }
 
-  private probeServer(): void {
+  /** `announce: false` when the page checks on its own (a suggested URL): nothing is read out then. */
+  private probeServer(announce = true): void {
     const serverUrl = this.fields.serverUrl.value.trim();
     if (serverUrl === '' || serverUrl === this.probing) return;
     // Typing hid the last answer; the same URL again needs no new check, only that answer back.
@@ -325,9 +389,48 @@ export class AddProfileForm {
       return;
     }
     this.probing = serverUrl;
+    this.probingQuietly = !announce;
     this.setServerStatus('loading', 'Checking the server…');
-    this.host.announce('Checking the server…');
+    if (announce) this.host.announce('Checking the server…');
     this.host.post({ type: 'probeServer', serverUrl });
+  }
+
+  private fillSuggestion(): void {
+    this.fields.serverUrl.value = this.suggestion ?? '';
+    this.suggested = this.suggestion;
+    this.fields.serverUrl.clearError();
+    this.serverStatus.hidden = true;
+    this.fields.serverUrl.refreshDescription();
+    this.probeServer(false);
+    this.host.persist();
+  }
+
+  /** Something the person typed or started is in the form. */
+  private inUse(): boolean {
+    const serverUrl = this.fields.serverUrl.value.trim();
+    return (
+      this.pending !== undefined ||
+      this.sso.isOpen ||
+      this.body.contains(document.activeElement) ||
+      [this.fields.profileName, this.fields.username, this.fields.password, this.fields.apiKey].some((field) => field.value.trim() !== '') ||
+      (serverUrl !== '' && serverUrl !== this.suggested)
+    );
+  }
+
+  private unfold(): void {
+    this.expanded = true;
+    this.renderFold();
+  }
+
+  private renderFold(): void {
+    const folded = this.foldable && !this.expanded;
+    const hadFocus = this.body.contains(document.activeElement);
+    this.headingText.hidden = this.foldable;
+    this.foldToggle.hidden = !this.foldable;
+    this.foldToggle.setAttribute('aria-expanded', String(!folded));
+    this.body.hidden = folded;
+    // Focus inside what is now hidden would fall back to the page's top.
+    if (folded && hadFocus) this.foldToggle.focus();
   }
 
   private applyProbe(probe: ToPageOf<'probeResult'>, announce: boolean): void {
@@ -412,6 +515,11 @@ export class AddProfileForm {
     this.showKeyWarning();
     this.tabs.setAvailable('password', true);
     this.tabs.setAvailable('sso', false);
+    // The next profile starts where this one did: the suggested server, the form folded.
+    this.serverUrlTyped = false;
+    this.expanded = false;
+    this.renderFold();
+    if (this.suggestion) this.fillSuggestion();
     this.host.persist();
   }
 

@@ -63,6 +63,9 @@ function renderState(state: StateMessage): void {
   list.render(state.profiles);
   keys.render(state.profiles);
   if (focusWhenListed && list.focusProfile(focusWhenListed)) focusWhenListed = undefined;
+  form.suggestServerUrl(state.suggestedServerUrl);
+  // After the focus moved to a new profile: a form the focus is still in stays open.
+  form.setFoldable(state.profiles.length > 0);
   if (!painted) {
     painted = true;
     requestAnimationFrame(() => performance.mark('profile-list-painted'));

@@ -1,13 +1,14 @@
 import * as vscode from 'vscode';
-import { listCliProfiles } from '../auth/cliConfig';
-import type { CredentialSource } from '../auth/resolve';
+import { listCliProfiles, type CliConfigState } from '../auth/cliConfig';
+import { normalizeServerUrl } from '../auth/client';
+import { cliConfigServer, type CredentialSource } from '../auth/resolve';
 import { maskKey } from '../profiles/profile';
 import type { ApiKeyView, CredentialSourceView, ProbeResult, ProfileView } from '../webviewProtocol';
 import { checkConnection, revokeProfileKey, signOut } from './commands';
 import { keyActionsFor, revokeFailureText, type KeyActions } from './keys';
 import type { KeyOperationOutcome, ProfileManagerBackend, ProfileManagerState, SignInOutcome } from './profileManagerBackend';
 import type { Services } from './services';
-import { readSettings } from './settings';
+import { defaultServerUrl, readSettings } from './settings';
 
 const CLI_ID_PREFIX = 'cli:';
 
@@ -80,9 +81,11 @@ export class ProfileManagerBackendImpl implements ProfileManagerBackend {
       }
     }
     const activeId = profiles.find((p) => p.active)?.id;
+    const suggestedServerUrl = suggestServerUrl(state.cliState);
     return {
       profiles,
       ...(activeId ? { activeId } : {}),
+      ...(suggestedServerUrl ? { suggestedServerUrl } : {}),
       ...(credential ? { credentialSource: { source: sourceKind(credential.source), detail: credential.detail.slice(0, 500), serverUrl: credential.serverUrl } } : {}),
       untrustedWorkspace: !vscode.workspace.isTrusted,
     };
@@ -234,6 +237,23 @@ export class ProfileManagerBackendImpl implements ProfileManagerBackend {
         return undefined;
     }
   }
+}
+
+/**
+ * The server a new profile is most likely for: profoundCoder.serverUrl (the workspace's unless it
+ * is untrusted, then the user's), else the server the CoderFlow CLI config points at. Only a
+ * usable URL, so the page can check it at once.
+ */
+function suggestServerUrl(cli: CliConfigState | undefined): string | undefined {
+  for (const candidate of [defaultServerUrl(), cliConfigServer(cli, readSettings().cliProfile)]) {
+    if (candidate === undefined) continue;
+    try {
+      return normalizeServerUrl(candidate);
+    } catch {
+      // An unusable value is not offered: the person types the address.
+    }
+  }
+  return undefined;
 }
 
 function statusField(status: ProfileView['status']): Pick<ProfileView, 'status'> {

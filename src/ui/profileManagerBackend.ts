@@ -7,6 +7,8 @@ export interface ProfileManagerState {
   activeId?: string;
   credentialSource?: CredentialSourceView;
   untrustedWorkspace?: boolean;
+  /** Where a new profile most likely points: see `suggestedServerUrl` in src/webviewProtocol.ts. */
+  suggestedServerUrl?: string;
 }
 
 export interface PasswordSignInInput {

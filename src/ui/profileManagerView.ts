@@ -176,6 +176,7 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
       ...(state.activeId !== undefined ? { activeId: state.activeId } : {}),
       ...(state.credentialSource ? { credentialSource: state.credentialSource } : {}),
       ...(state.untrustedWorkspace !== undefined ? { untrustedWorkspace: state.untrustedWorkspace } : {}),
+      ...(state.suggestedServerUrl ? { suggestedServerUrl: state.suggestedServerUrl } : {}),
     });
   }
 

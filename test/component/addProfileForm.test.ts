@@ -222,9 +222,11 @@ describe('Profile Manager page: adding a profile', function () {
     await host.sendState([{ ...profiles.production, id: 'new-1' }]);
     await host.send({ type: 'operationResult', op: 'signInPassword', id: 'new-1', ok: true });
     await eventually(async () => assert.equal(await announced(), 'Signed in. Profile production is saved.'));
+    assert.equal(await host.page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.id), 'new-1');
+    // With a profile listed the emptied form folds behind Add profile.
+    await button('Add profile').click();
     for (const name of ['Profile name', 'Server URL']) assert.equal(await textbox(name).inputValue(), '', name);
     assert.equal(await secret('API key').inputValue(), '');
-    assert.equal(await host.page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.id), 'new-1');
     await tab('Username & password').click();
     assert.equal(await textbox('Username').inputValue(), '');
     assert.equal(await button('Sign in').isDisabled(), false);
@@ -476,20 +478,23 @@ describe('Profile Manager page: adding a profile', function () {
     const keyboard = host.page.keyboard;
     const order: string[] = [];
     await host.page.locator('body').focus();
-    for (let step = 0; step < 18; step++) {
+    for (let step = 0; step < 19; step++) {
       await keyboard.press('Tab');
       order.push(await focusedName());
+      // The Add profile form is folded behind its button while profiles are listed.
+      if (order.at(-1) === 'Add profile') await keyboard.press('Enter');
     }
     assert.deepEqual(order, [
       'Test connection', 'Sign out', 'Remove', 'Save to CLI profile', // production (active: no Use)
       'Use', 'Test connection', 'Sign out', 'Remove', 'Save to CLI profile', // staging
       'Use', 'Test connection', 'Import from CLI', // ci (CLI)
       'Rotate key', // API keys of the active profile
+      'Add profile',
       'Profile name', 'Server URL', 'Username & password', 'Username', 'Password',
     ]);
 
     // Operate a profile: Shift+Tab back to ci's Use, Enter.
-    for (let step = 0; step < 7; step++) await keyboard.press('Shift+Tab');
+    for (let step = 0; step < 8; step++) await keyboard.press('Shift+Tab');
     assert.equal(await focusedName(), 'Test connection');
     await keyboard.press('Shift+Tab');
     await keyboard.press('Enter');
@@ -497,7 +502,7 @@ describe('Profile Manager page: adding a profile', function () {
     await host.send({ type: 'operationResult', op: 'useProfile', id: 'cli-ci', ok: true });
 
     // Fill the form, probe by leaving the field, choose SSO with the arrow keys, start it with Enter.
-    for (let step = 0; step < 4; step++) await keyboard.press('Tab');
+    for (let step = 0; step < 5; step++) await keyboard.press('Tab');
     assert.equal(await focusedName(), 'Profile name');
     await keyboard.type('work');
     await keyboard.press('Tab');

@@ -28,6 +28,7 @@ describe('Profile Manager page: themes, contrast and Content Security Policy', f
       credentialSource: { source: 'profile', detail: 'profile “production” (Profile Manager)', serverUrl: SERVER },
     });
     await page.send({ type: 'testResult', id: 'ext-staging', ok: false, status: 'forbidden', message: 'The key works, but alice lacks permission.', fix: 'Ask an administrator.' });
+    await page.page.getByRole('button', { name: 'Add profile', exact: true }).click();
     const textbox = (name: string) => page.page.getByRole('textbox', { name, exact: true });
     await textbox('Profile name').fill('work');
     await textbox('Server URL').fill(SERVER);

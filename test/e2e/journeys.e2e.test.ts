@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import type { Frame, Locator } from 'playwright-core';
 import { screenshotDir } from '../support/browser';
-import { addProfileForm, enterServer, listedNames, profileEntries, profileItem } from '../support/profileManager';
+import { addProfileForm, enterServer, listedNames, openAddProfile, profileEntries, profileItem } from '../support/profileManager';
 import { screenshotIfFailed, startSession, type Session } from '../support/session';
 
 // A person adding, switching and removing CoderFlow profiles in the Profile Manager of a real
@@ -55,7 +55,8 @@ describe('Profile Manager journeys', function () {
     await activeProfile(page, ALICE).waitFor();
     assert.match(await alice.innerText(), /Signed in as Alice Developer \(alice\)/);
     assert.match(await alice.innerText(), /via password/);
-    // The form is cleared for the next sign-in; the password is not kept anywhere on the page.
+    // The form is cleared for the next sign-in and folded; the password is not kept anywhere on the page.
+    await openAddProfile(page);
     assert.equal(await page.getByRole('textbox', { name: 'Password', exact: true }).inputValue(), '');
   });
 
@@ -143,6 +144,7 @@ describe('Profile Manager journeys', function () {
     assert.match(text, /pasted key/);
     assert.ok(text.includes(`key pc_…${key.slice(-4)}`), `the key is shown masked: ${text}`);
     assert.ok(!(await page.locator('body').innerText()).includes(key), 'the whole key is shown nowhere on the page');
+    await openAddProfile(page);
     assert.equal(await apiKey.inputValue(), '');
   });
 

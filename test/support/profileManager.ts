@@ -23,11 +23,18 @@ export async function listedNames(page: Frame, entries = profileEntries(page)): 
   return names;
 }
 
+/** Unfolds the Add profile form when it is folded behind its button (profiles are listed). */
+export async function openAddProfile(page: Frame): Promise<void> {
+  const folded = page.getByRole('button', { name: 'Add profile', exact: true, expanded: false });
+  if ((await folded.count()) > 0) await folded.click();
+}
+
 /**
  * Fills Profile name and Server URL and leaves the URL field, which checks the server. A URL the
- * form kept from the last attempt is left as it is, as a person would.
+ * form kept from the last attempt (or filled in from the settings) is left as it is, as a person would.
  */
 export async function enterServer(page: Frame, profileName: string, serverUrl: string): Promise<void> {
+  await openAddProfile(page);
   await page.getByRole('textbox', { name: 'Profile name', exact: true }).fill(profileName);
   const url = page.getByRole('textbox', { name: 'Server URL', exact: true });
   if ((await url.inputValue()) !== serverUrl) {
