@@ -1,8 +1,8 @@
 import type { CoderFlowClient } from '../auth/client';
-import { AuthError, toAuthError } from '../auth/errors';
+import { AuthError, MESSAGES, toAuthError } from '../auth/errors';
 import { apiKeyFlow } from '../auth/flows/apiKey';
 import { passwordFlow } from '../auth/flows/password';
-import { ssoFlow, type DeviceCodePrompt } from '../auth/flows/sso';
+import { ssoFlow, type SsoInput } from '../auth/flows/sso';
 import { deviceKeyName, type SignInFlow, type SignInResult } from '../auth/flows/types';
 import type { ProfileMeta } from '../profiles/profile';
 import type { ProfileStore } from '../profiles/store';
@@ -67,8 +67,9 @@ export class SignInService {
     return this.run(passwordFlow, { username, password }, to, signal);
   }
 
-  sso(to: Destination, onCode: (prompt: DeviceCodePrompt) => void, signal?: AbortSignal): Promise<ProfileMeta> {
-    return this.run(ssoFlow, { onCode }, to, signal);
+  /** `onRetry`: a poll failed in a way that may pass, and is tried again after `waitSeconds`. */
+  sso(to: Destination, onCode: SsoInput['onCode'], signal?: AbortSignal, onRetry?: SsoInput['onRetry']): Promise<ProfileMeta> {
+    return this.run(ssoFlow, { onCode, ...(onRetry ? { onRetry } : {}) }, to, signal);
   }
 
   apiKey(to: Destination, apiKey: string, signal?: AbortSignal): Promise<ProfileMeta> {
@@ -91,6 +92,13 @@ export class SignInService {
       const error = toAuthError(e);
       this.log(`Sign-in to ${client.serverUrl} (${flow.id}) failed: ${error.kind}: ${error.message}`);
       throw error;
+    }
+    // A cancel that came while the last answer was on its way: nothing is saved or selected, and
+    // the key the server just made for this sign-in is taken back rather than left live.
+    if (signal?.aborted) {
+      if (result.method !== 'apiKey' && result.keyId) await client.withApiKey(result.apiKey).deleteKey(result.keyId).catch(() => undefined);
+      this.log(`Sign-in to ${client.serverUrl} (${flow.id}) was cancelled.`);
+      throw new AuthError('cancelled', MESSAGES.cancelled);
     }
     return this.keep(result, name ?? `${result.user.username}@${new URL(result.serverUrl).host}`, client);
   }

@@ -1,13 +1,26 @@
-import { AuthError, MESSAGES } from '../errors';
-import { SLOW_DOWN_INCREMENT_SECONDS } from '../protocol';
+import { AuthError, MESSAGES, type AuthErrorKind } from '../errors';
+import { SLOW_DOWN_INCREMENT_SECONDS, type DeviceAuthorization } from '../protocol';
 import { sleep as realSleep } from '../sleep';
+import {
+  isShowableUserCode,
+  MAX_CODE_LIFETIME_SECONDS,
+  MAX_POLL_INTERVAL_SECONDS,
+  MAX_USER_CODE_LENGTH,
+  MIN_POLL_INTERVAL_SECONDS,
+} from '../../shared/deviceCode';
 import { confirmNewKey, type FlowContext, type SignInFlow, type SignInResult } from './types';
+import { checkVerificationUri } from './verificationUri';
 
 /** What to show the person while the server waits for their approval in a browser. */
 export interface DeviceCodePrompt {
   userCode: string;
+  /** Checked with checkVerificationUri: safe to open. */
   verificationUri: string;
   verificationUriComplete?: string;
+  /** The address to open in the browser (the complete one when the server sent it). */
+  browserUri: string;
+  /** The host of browserUri, shown to the person before the browser opens. */
+  browserHost: string;
   /** When the code stops working, ms since the epoch. */
   expiresAt: number;
   /** Seconds between polls. */
@@ -20,14 +33,24 @@ export interface SsoInput {
   onPoll?(attempt: number): void;
   /** The server asked to poll less often; the new interval in seconds. */
   onSlowDown?(intervalSeconds: number): void;
+  /** A poll failed in a way that may pass (5xx, reset, timeout); the next comes after `waitSeconds`. */
+  onRetry?(error: AuthError, waitSeconds: number): void;
   /** Tests may speed time up; the default waits in real time. */
   sleep?(ms: number, signal?: AbortSignal): Promise<void>;
   now?(): number;
 }
 
+// A poll that failed this way may succeed next time; anything else (a 4xx outside RFC 8628, a
+// certificate that changed, a malformed answer) will not, and ends the sign-in.
+const TRANSIENT: ReadonlySet<AuthErrorKind> = new Set(['server-error', 'network', 'timeout']);
+
+const clampInterval = (seconds: number) => Math.min(MAX_POLL_INTERVAL_SECONDS, Math.max(MIN_POLL_INTERVAL_SECONDS, seconds));
+
 /**
  * SSO by device authorization, to the letter of RFC 8628: show the code, wait `interval`
- * between polls, add 5 s on slow_down, stop at expiry, stop at once on cancel.
+ * between polls, add 5 s on slow_down, stop at expiry, stop at once on cancel. A hostile server
+ * cannot push past the bounds of src/shared/deviceCode.ts, and a transient failure while polling
+ * is retried with backoff within the code's lifetime.
  */
 export const ssoFlow: SignInFlow<SsoInput> = {
   id: 'sso',
@@ -46,25 +69,34 @@ export const ssoFlow: SignInFlow<SsoInput> = {
     if (!config.enabled) throw new AuthError('sso-disabled', MESSAGES.ssoDisabled, { fix: MESSAGES.ssoDisabledFix });
 
     const device = await client.startDevice(keyName, signal);
-    // A zero or negative interval would turn the poll into a busy loop.
-    let interval = Math.max(1, device.interval);
-    const expiresAt = now() + device.expiresIn * 1000;
-    input.onCode({
-      userCode: device.userCode,
-      verificationUri: device.verificationUri,
-      ...(device.verificationUriComplete === undefined ? {} : { verificationUriComplete: device.verificationUriComplete }),
-      expiresAt,
-      interval,
-    });
+    const prompt = deviceCodePrompt(device, client.serverUrl, now());
+    let interval = prompt.interval;
+    input.onCode(prompt);
 
+    let failures = 0;
+    let lastFailure: AuthError | undefined;
     for (let attempt = 1; ; attempt++) {
-      await sleep(interval * 1000, signal);
+      const waitSeconds = failures === 0 ? interval : Math.min(MAX_POLL_INTERVAL_SECONDS, interval * 2 ** failures);
+      // Never past the code's end: a long interval must not hold a sign-in that is already over.
+      await sleep(Math.min(waitSeconds * 1000, Math.max(0, prompt.expiresAt - now())), signal);
       if (signal?.aborted) throw new AuthError('cancelled', MESSAGES.cancelled);
-      if (now() >= expiresAt) throw new AuthError('code-expired', MESSAGES.codeExpired, { fix: MESSAGES.codeExpiredFix });
+      // A server that kept failing until the code ran out: its failure says more than "expired".
+      if (now() >= prompt.expiresAt) throw lastFailure ?? new AuthError('code-expired', MESSAGES.codeExpired, { fix: MESSAGES.codeExpiredFix });
       input.onPoll?.(attempt);
-      const answer = await client.pollDevice(device.deviceCode, signal);
+      let answer: Awaited<ReturnType<typeof client.pollDevice>>;
+      try {
+        answer = await client.pollDevice(device.deviceCode, signal);
+      } catch (e) {
+        if (signal?.aborted || !(e instanceof AuthError) || !TRANSIENT.has(e.kind)) throw e;
+        failures++;
+        lastFailure = e;
+        input.onRetry?.(e, Math.min(MAX_POLL_INTERVAL_SECONDS, interval * 2 ** failures));
+        continue;
+      }
+      failures = 0;
+      lastFailure = undefined;
       if (answer.status === 'slow_down') {
-        interval += SLOW_DOWN_INCREMENT_SECONDS;
+        interval = clampInterval(interval + SLOW_DOWN_INCREMENT_SECONDS);
         input.onSlowDown?.(interval);
       } else if (answer.status === 'approved') {
         const { result } = answer;
@@ -74,3 +106,31 @@ export const ssoFlow: SignInFlow<SsoInput> = {
     }
   },
 };
+
+/**
+ * The server's device authorization, checked and bounded: a code nobody could see or compare is
+ * refused before it is polled for, and the interval and lifetime are kept within the bounds.
+ */
+export function deviceCodePrompt(device: DeviceAuthorization, serverUrl: string, now: number): DeviceCodePrompt {
+  const unusable = (why: string) =>
+    new AuthError('unexpected-response', `The server sent a sign-in code that cannot be used: ${why}.`, {
+      fix: 'Try again. If it keeps happening, ask your CoderFlow administrator to check the server’s SSO settings.',
+    });
+  if (!isShowableUserCode(device.userCode)) {
+    throw unusable(`the code to show must be 1–${MAX_USER_CODE_LENGTH} letters or digits, in groups separated by a space or a hyphen`);
+  }
+  if (!Number.isFinite(device.expiresIn) || device.expiresIn <= 0) throw unusable('it has no lifetime');
+  if (!Number.isFinite(device.interval)) throw unusable('it has no polling interval');
+  const verificationUri = checkVerificationUri(device.verificationUri, serverUrl).href;
+  const complete = device.verificationUriComplete === undefined ? undefined : checkVerificationUri(device.verificationUriComplete, serverUrl);
+  const browser = complete ?? checkVerificationUri(verificationUri, serverUrl);
+  return {
+    userCode: device.userCode,
+    verificationUri,
+    ...(complete ? { verificationUriComplete: complete.href } : {}),
+    browserUri: browser.href,
+    browserHost: browser.host,
+    expiresAt: now + Math.min(device.expiresIn, MAX_CODE_LIFETIME_SECONDS) * 1000,
+    interval: clampInterval(device.interval),
+  };
+}

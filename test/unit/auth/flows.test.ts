@@ -187,6 +187,83 @@ describe('sign-in flows', () => {
       assert.match(error.fix ?? '', /Start Sign in with SSO again/);
     });
 
+    it('retries a poll that failed with a 5xx or a reset, waiting twice as long each time, and still signs in', async () => {
+      // The last switch set applies first: the first poll gets the 502, the second has its connection cut.
+      server.faults.set({ path: '/auth/sso/token', drop: true, times: 1 });
+      server.faults.set({ path: '/auth/sso/token', status: 502, body: '<html>Bad Gateway</html>', times: 1 });
+      const waits: number[] = [];
+      const retries: Array<[string, number]> = [];
+      let approval: Promise<void> | undefined;
+      const { seen, input } = recording({
+        // The waits around the failures are recorded, not waited: the server never sees those polls.
+        sleep(ms, signal) {
+          waits.push(ms);
+          return waits.length <= 3 ? Promise.resolve() : sleep(ms, signal);
+        },
+        onRetry: (error, waitSeconds) => retries.push([error.kind, waitSeconds]),
+        onPoll(attempt) {
+          seen.polls = attempt;
+          if (attempt === 3) {
+            const prompt = seen.prompts[0]!;
+            approval = completeSsoLogin(prompt.verificationUri, prompt.userCode, alice);
+          }
+        },
+      });
+      const result = await ssoFlow.authenticate(input, contextFor(server));
+      await approval;
+      assert.deepEqual(retries, [['server-error', 2], ['network', 4]]);
+      assert.deepEqual(waits.slice(0, 4), [1000, 2000, 4000, 1000], 'backoff doubles, and a good answer resets it');
+      assert.equal(result.user.username, 'alice');
+    });
+
+    it('retries a poll that timed out', async () => {
+      server.faults.set({ path: '/auth/sso/token', latencyMs: 1500, times: 1 });
+      const retries: string[] = [];
+      const controller = new AbortController();
+      const input: SsoInput = {
+        onCode: () => undefined,
+        onRetry: (error) => retries.push(error.kind),
+        // Stop at the poll after the retry: it was made, which is what this checks.
+        onPoll: (attempt) => attempt === 2 && controller.abort(),
+        sleep: () => Promise.resolve(),
+      };
+      const context = { client: new CoderFlowClient({ serverUrl: server.url, timeoutMs: 300 }), keyName, signal: controller.signal };
+      await rejectsWith(ssoFlow.authenticate(input, context), 'cancelled');
+      assert.deepEqual(retries, ['timeout']);
+    });
+
+    for (const [status, body, kind] of [
+      [400, '{"error":"invalid_grant"}', 'unexpected-response'],
+      [403, '{"error":"forbidden"}', 'forbidden'],
+      [404, '{"error":"not_found"}', 'sso-disabled'],
+      [429, '{"error":"too_many_requests"}', 'rate-limited'],
+    ] as const) {
+      it(`ends at once on a ${status} that RFC 8628 does not define (${kind}), without polling again`, async () => {
+        server.faults.set({ path: '/auth/sso/token', status, contentType: 'application/json', body });
+        const before = server.requests.length;
+        await rejectsWith(ssoFlow.authenticate({ onCode: () => undefined, sleep: () => Promise.resolve() }, contextFor(server)), kind);
+        assert.equal(server.requests.slice(before).filter((r) => r.path === '/auth/sso/token').length, 1);
+      });
+    }
+
+    it('gives up with the server’s own failure when it keeps failing until the code runs out', async () => {
+      server.faults.set({ path: '/auth/sso/token', status: 503, contentType: 'application/json', body: '{"error":"unavailable","message":"Down for maintenance"}' });
+      let clock = 1_000_000;
+      const waits: number[] = [];
+      const input: SsoInput = {
+        onCode: () => undefined,
+        now: () => clock,
+        sleep: async (ms) => {
+          waits.push(ms);
+          clock += ms;
+        },
+      };
+      const error = await rejectsWith(ssoFlow.authenticate(input, contextFor(server)), 'server-error', /Down for maintenance/);
+      assert.equal(error.status, 503);
+      // Interval 1 s, doubling: 1, 2, 4, 8, 16 — the last wait is cut at the code's 30 s.
+      assert.deepEqual(waits, [1000, 2000, 4000, 8000, 15000]);
+    });
+
     it('cancelled: a cancel in the middle of a poll ends it at once', async () => {
       server.faults.set({ path: '/auth/sso/token', latencyMs: 5000 });
       const controller = new AbortController();

@@ -81,6 +81,65 @@ describe('SignInService against the reference server', () => {
     assert.equal(deletes.length, 1, 'the orphaned key was deleted');
   });
 
+  describe('cancel', () => {
+    afterEach(() => server.faults.clear());
+
+    it('a cancel during a slow password check ends it at once and saves, selects and stores nothing', async () => {
+      const { store, secrets, service } = setup();
+      server.faults.set({ path: '/auth/cli-login', latencyMs: 3000, times: 1 });
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 200);
+      const started = Date.now();
+      await rejectsKind(service.password({ serverUrl: server.url, profileName: 'Cancelled' }, 'alice', 'alice-password', controller.signal), 'cancelled');
+      assert.ok(Date.now() - started < 1500, 'did not wait for the server');
+      assert.deepEqual(store.list(), []);
+      assert.equal(store.selectedId(), undefined);
+      assert.equal(secrets.values.size, 0);
+    });
+
+    it('a cancel that arrives with the server’s last answer saves nothing and takes back the key the server made', async () => {
+      const { store, secrets } = setup();
+      const controller = new AbortController();
+      let made: string | undefined;
+      // The cancel lands just as `GET /auth/me` confirms the new key: the flow itself has finished.
+      const cancelAfterConfirm = new SignInService(
+        store,
+        (serverUrl, apiKey) => {
+          const client = new CoderFlowClient({ serverUrl, ...(apiKey ? { apiKey } : {}) });
+          const withApiKey = client.withApiKey.bind(client);
+          client.withApiKey = (key: string) => {
+            made = key;
+            const keyed = withApiKey(key);
+            const me = keyed.me.bind(keyed);
+            keyed.me = async (signal) => {
+              const user = await me(signal);
+              controller.abort();
+              return user;
+            };
+            return keyed;
+          };
+          return client;
+        },
+        () => undefined,
+        'VS Code on testhost',
+      );
+      await rejectsKind(cancelAfterConfirm.password({ serverUrl: server.url, profileName: 'Late cancel' }, 'alice', 'alice-password', controller.signal), 'cancelled');
+      assert.ok(made, 'the server made a key');
+      assert.equal(server.keyIsValid(made), false, 'the key nobody holds was revoked');
+      assert.deepEqual(store.list(), []);
+      assert.equal(secrets.values.size, 0);
+    });
+
+    it('a cancel after the profile was saved leaves the sign-in standing', async () => {
+      const { store, service } = setup();
+      const controller = new AbortController();
+      const profile = await service.password({ serverUrl: server.url, profileName: 'Kept' }, 'alice', 'alice-password', controller.signal);
+      controller.abort();
+      assert.equal(store.selectedId(), profile.id);
+      assert.ok(server.keyIsValid((await store.getKey(profile.id)) ?? ''));
+    });
+  });
+
   it('accepts a pasted key only after the server confirms it', async () => {
     const { store, service } = setup();
     const { key } = await server.issueKey('alice', 'From a script');

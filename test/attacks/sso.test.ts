@@ -1,0 +1,236 @@
+import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CoderFlowClient } from '../../src/auth/client';
+import { AuthError } from '../../src/auth/errors';
+import { ssoFlow, type DeviceCodePrompt, type SsoInput } from '../../src/auth/flows/sso';
+import { checkVerificationUri } from '../../src/auth/flows/verificationUri';
+import { sleep } from '../../src/auth/sleep';
+import { MAX_CODE_LIFETIME_SECONDS, MAX_POLL_INTERVAL_SECONDS } from '../../src/shared/deviceCode';
+import { parseToPage } from '../../src/webviewProtocol';
+
+// SSO against a server that means harm: whatever its device authorization says, the extension
+// polls within 1–60 s for at most 30 minutes, shows only a code a person can read, and opens
+// only an http(s) address it checked. The server is made here, on loopback, and answers every
+// request from a small table; nothing it does can run for long (each test has a time bound).
+
+interface Hostile {
+  url: string;
+  polls: number;
+  close(): Promise<void>;
+}
+
+async function hostileServer(device: (url: string) => Record<string, unknown>, token: () => [number, unknown] = () => [400, { error: 'authorization_pending' }]): Promise<Hostile> {
+  const state = { polls: 0 };
+  let url = '';
+  const answer = (res: ServerResponse, status: number, body: unknown) => {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  };
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    // Bodies are tiny JSON; anything the client sends beyond 4 KiB is not read.
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > 4096) req.destroy();
+    });
+    req.on('end', () => {
+      switch (req.url) {
+        case '/health':
+          return answer(res, 200, { ok: true });
+        case '/auth/sso/config':
+          return answer(res, 200, { enabled: true, passwordLoginEnabled: false });
+        case '/auth/sso/device':
+          return answer(res, 200, device(url));
+        case '/auth/sso/token': {
+          state.polls++;
+          const [status, body] = token();
+          return answer(res, status, body);
+        }
+        default:
+          return answer(res, 404, { error: 'not_found' });
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    get polls() {
+      return state.polls;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const goodDevice = (url: string) => ({
+  deviceCode: 'device-code',
+  userCode: 'BCDF-GHJK',
+  verificationUri: `${url}/auth/sso/verify`,
+  expiresIn: 600,
+  interval: 1,
+});
+
+/** Runs the flow for `forMs` at most; resolves with what it showed and how it ended. */
+async function run(server: Hostile, input: Partial<SsoInput> = {}, forMs = 1500) {
+  const prompts: DeviceCodePrompt[] = [];
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), forMs);
+  try {
+    await ssoFlow.authenticate(
+      { onCode: (prompt) => prompts.push(prompt), ...input },
+      { client: new CoderFlowClient({ serverUrl: server.url }), keyName: 'VS Code on attack-test', signal: controller.signal },
+    );
+    return { prompts, error: undefined };
+  } catch (error) {
+    assert.ok(error instanceof AuthError, String(error));
+    return { prompts, error };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+describe('attack: SSO against a hostile server', function () {
+  this.timeout(10_000);
+  let server: Hostile | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it('interval of 3,000,000,000 s (overflows setTimeout into 1 ms) → polled at most every 60 s, no tight loop', async () => {
+    server = await hostileServer((url) => ({ ...goodDevice(url), verificationUri: 'https://idp.example/verify', interval: 3e9 }));
+    const { prompts, error } = await run(server);
+    assert.equal(error?.kind, 'cancelled');
+    assert.equal(prompts[0]?.interval, MAX_POLL_INTERVAL_SECONDS);
+    assert.equal(server.polls, 0, 'no poll in 1.5 s');
+  });
+
+  it('a wait longer than a timer can hold → waits, never fires in 1 ms', async () => {
+    const controller = new AbortController();
+    let fired = false;
+    const waiting = sleep(2 ** 31 + 1000, controller.signal).then(() => (fired = true), () => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    controller.abort();
+    await waiting;
+    assert.equal(fired, false);
+  });
+
+  it('interval 0 or negative → polled at most once a second', async () => {
+    for (const interval of [0, -5]) {
+      server = await hostileServer((url) => ({ ...goodDevice(url), verificationUri: 'https://idp.example/verify', interval }));
+      const { prompts } = await run(server, {}, 1500);
+      assert.equal(prompts[0]?.interval, 1);
+      assert.ok(server.polls <= 1, `${server.polls} polls in 1.5 s`);
+      await server.close();
+      server = undefined;
+    }
+  });
+
+  it('slow_down forever → the interval stops growing at 60 s', async () => {
+    server = await hostileServer((url) => ({ ...goodDevice(url), verificationUri: 'https://idp.example/verify', interval: 50 }), () => [400, { error: 'slow_down' }]);
+    const waits: number[] = [];
+    const slowDowns: number[] = [];
+    let clock = 0;
+    await run(server, {
+      now: () => clock,
+      sleep: async (ms) => {
+        waits.push(ms);
+        clock += ms;
+      },
+      onSlowDown: (seconds) => slowDowns.push(seconds),
+    });
+    assert.ok(slowDowns.length >= 3);
+    assert.ok(slowDowns.every((s) => s <= MAX_POLL_INTERVAL_SECONDS), String(slowDowns));
+    assert.equal(slowDowns.at(-1), MAX_POLL_INTERVAL_SECONDS);
+    assert.equal(Math.max(...waits), MAX_POLL_INTERVAL_SECONDS * 1000);
+  });
+
+  it('expiresIn of a year → polled for 30 minutes at most, and the page can show the countdown', async () => {
+    server = await hostileServer((url) => ({ ...goodDevice(url), verificationUri: 'https://idp.example/verify', expiresIn: 31_536_000, interval: 60 }));
+    let clock = 5_000;
+    let polledUntil = 0;
+    const { prompts, error } = await run(server, {
+      now: () => clock,
+      sleep: async (ms) => {
+        clock += ms;
+      },
+      onPoll: () => (polledUntil = clock),
+    });
+    assert.equal(error?.kind, 'code-expired');
+    assert.equal(prompts[0]?.expiresAt, 5_000 + MAX_CODE_LIFETIME_SECONDS * 1000);
+    assert.ok(polledUntil < 5_000 + MAX_CODE_LIFETIME_SECONDS * 1000);
+    const page = parseToPage({ type: 'ssoCode', userCode: prompts[0]?.userCode, verificationUri: prompts[0]?.verificationUri, expiresInSeconds: MAX_CODE_LIFETIME_SECONDS });
+    assert.ok(page, 'the page accepts every code the flow polls for');
+  });
+
+  it('expiresIn 0 or negative → refused before polling', async () => {
+    server = await hostileServer((url) => ({ ...goodDevice(url), verificationUri: 'https://idp.example/verify', expiresIn: -1 }));
+    const { prompts, error } = await run(server);
+    assert.equal(error?.kind, 'unexpected-response');
+    assert.match(error?.message ?? '', /no lifetime/);
+    assert.equal(prompts.length, 0);
+    assert.equal(server.polls, 0);
+  });
+
+  for (const [what, userCode] of [
+    ['a 300-character user code', 'A'.repeat(300)],
+    ['a user code with a line break', 'BCDF\nGHJK'],
+    ['a user code with a right-to-left override', 'BCDF\u202eGHJK'],
+    ['a user code with punctuation, read as an instruction', 'Enter your password:'],
+    ['an empty user code', ''],
+  ] as const) {
+    it(`${what} → the sign-in ends with a clear error, nothing shown or polled`, async () => {
+      server = await hostileServer((url) => ({ ...goodDevice(url), verificationUri: 'https://idp.example/verify', userCode }));
+      const { prompts, error } = await run(server);
+      assert.equal(error?.kind, 'unexpected-response');
+      assert.match(error?.message ?? '', /sign-in code that cannot be used/);
+      assert.equal(prompts.length, 0);
+      assert.equal(server.polls, 0);
+      assert.equal(parseToPage({ type: 'ssoCode', userCode, verificationUri: 'https://idp.example/verify', expiresInSeconds: 60 }), undefined, 'the page would refuse it too');
+    });
+  }
+
+  for (const [what, address] of [
+    ['//host/share (a URI parser takes it for a file path)', '//evil.example/share'],
+    ['file:', 'file:///etc/passwd'],
+    ['command:', 'command:workbench.action.terminal.new'],
+    ['javascript:', 'javascript:alert(1)'],
+    ['vscode:', 'vscode://vscode.git/clone?url=https://evil.example/x'],
+    ['user info that disguises the host', 'https://coderflow.example.com@evil.example/verify'],
+    ['plain http on another host', 'http://evil.example/verify'],
+    ['an address longer than 2048 characters', `https://idp.example/${'a'.repeat(2100)}`],
+  ] as const) {
+    it(`verification address ${what} → refused before the browser opens or anything is polled`, async () => {
+      server = await hostileServer((url) => ({ ...goodDevice(url), verificationUri: address }));
+      const { prompts, error } = await run(server);
+      assert.equal(error?.kind, 'unexpected-response');
+      assert.match(error?.message ?? '', /sign-in address that VS Code will not open/);
+      assert.equal(prompts.length, 0);
+      assert.equal(server.polls, 0);
+    });
+  }
+
+  it('a hostile verificationUriComplete next to a good verificationUri → refused as well', async () => {
+    server = await hostileServer((url) => ({ ...goodDevice(url), verificationUri: 'https://idp.example/verify', verificationUriComplete: 'file:///etc/passwd' }));
+    const { prompts, error } = await run(server);
+    assert.equal(error?.kind, 'unexpected-response');
+    assert.equal(prompts.length, 0);
+  });
+
+  it('plain http on the plain-http server’s own host → opened, and the person is shown that host', async () => {
+    server = await hostileServer((url) => ({ ...goodDevice(url), verificationUriComplete: `${url}/auth/sso/verify?user_code=BCDF-GHJK` }));
+    const { prompts } = await run(server, {}, 300);
+    const prompt = prompts[0];
+    assert.ok(prompt);
+    assert.equal(prompt.browserUri, `${server.url}/auth/sso/verify?user_code=BCDF-GHJK`);
+    assert.equal(prompt.browserHost, new URL(server.url).host);
+    // Not when the server itself is https: then the code would leave encryption on the way.
+    assert.throws(() => checkVerificationUri('http://127.0.0.1/verify', 'https://127.0.0.1'), /plain http/);
+  });
+});
