@@ -8,7 +8,11 @@ export interface SsoPanelActions {
   announce(text: string): void;
 }
 
-/** The device-flow code, shown large and copyable, with the time left to enter it. */
+/**
+ * The device-flow code, shown large and copyable, with the time left to enter it. The host opens
+ * the browser as the code arrives (asking for SSO is the consent); the panel names the host it
+ * opened, so the person can compare the code there, and offers Open again.
+ */
 export class SsoPanel {
   readonly element: HTMLDivElement;
   private readonly code: HTMLInputElement;
@@ -16,6 +20,7 @@ export class SsoPanel {
   private readonly openButton: HTMLButtonElement;
   private readonly countdown: HTMLParagraphElement;
   private readonly waiting: HTMLParagraphElement;
+  private readonly openedHost: HTMLElement;
   /** The address as text, for when the browser VS Code opens cannot reach it (a remote window). */
   private readonly address: HTMLElement;
   private deadline = 0;
@@ -33,7 +38,8 @@ export class SsoPanel {
       'aria-describedby': 'sso-instructions',
     });
     this.copyButton = h('button', { type: 'button', class: 'button secondary' }, icon('copy'), 'Copy code');
-    this.openButton = h('button', { type: 'button', class: 'button' }, icon('link-external'), 'Open browser');
+    this.openButton = h('button', { type: 'button', class: 'button' }, icon('link-external'), 'Open again');
+    this.openedHost = h('strong', { class: 'sso-host' });
     const cancelButton = h('button', { type: 'button', class: 'button secondary' }, 'Cancel');
     this.countdown = h('p', { class: 'sso-countdown', role: 'timer', 'aria-live': 'off' });
     this.address = h('code', { class: 'sso-address' });
@@ -45,7 +51,9 @@ export class SsoPanel {
       h(
         'p',
         { id: 'sso-instructions', class: 'hint' },
-        'Open the browser, sign in with your organization, and check that it shows this code.',
+        'Your browser opens ',
+        this.openedHost,
+        '. Sign in with your organization there, and check that it shows this code.',
       ),
       h('label', { for: 'sso-code', class: 'sso-code-label' }, 'Verification code'),
       this.code,
@@ -73,6 +81,7 @@ export class SsoPanel {
     this.current = message;
     this.code.value = message.userCode;
     this.address.textContent = message.verificationUri;
+    this.openedHost.textContent = hostOf(message.verificationUriComplete ?? message.verificationUri);
     this.deadline = Date.now() + message.expiresInSeconds * 1000;
     this.warnedLastMinute = message.expiresInSeconds <= 60;
     setBusy(this.copyButton, false);
@@ -115,5 +124,13 @@ export class SsoPanel {
       this.warnedLastMinute = true;
       this.actions.announce('The verification code expires in one minute.');
     }
+  }
+}
+
+function hostOf(address: string): string {
+  try {
+    return new URL(address).host;
+  } catch {
+    return address;
   }
 }

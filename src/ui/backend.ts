@@ -6,7 +6,7 @@ import { maskKey } from '../profiles/profile';
 import type { ApiKeyView, CredentialSourceView, ProbeResult, ProfileView } from '../webviewProtocol';
 import { checkConnection, revokeProfileKey, signOut } from './commands';
 import { keyActionsFor, revokeFailureText, type KeyActions } from './keys';
-import type { KeyOperationOutcome, ProfileManagerBackend, ProfileManagerState, SignInOutcome } from './profileManagerBackend';
+import type { KeyOperationOutcome, ProfileManagerBackend, ProfileManagerState, SignInOutcome, SsoCode } from './profileManagerBackend';
 import type { Services } from './services';
 import { defaultServerUrl, readSettings } from './settings';
 
@@ -103,16 +103,12 @@ export class ProfileManagerBackendImpl implements ProfileManagerBackend {
     };
   }
 
-  async signInWithPassword(input: { profileName: string; serverUrl: string; username: string; password: string }) {
-    const profile = await this.services.signIn.password({ profileName: input.profileName, serverUrl: input.serverUrl }, input.username, input.password);
+  async signInWithPassword(input: { profileName: string; serverUrl: string; username: string; password: string }, signal?: AbortSignal) {
+    const profile = await this.services.signIn.password({ profileName: input.profileName, serverUrl: input.serverUrl }, input.username, input.password, signal);
     return { profileId: profile.id };
   }
 
-  async signInWithSso(
-    input: { profileName: string; serverUrl: string },
-    onCode: (code: { userCode: string; verificationUri: string; verificationUriComplete?: string; expiresAt: number }) => void,
-    signal: AbortSignal,
-  ) {
+  async signInWithSso(input: { profileName: string; serverUrl: string }, onCode: (code: SsoCode) => void, signal: AbortSignal) {
     const profile = await this.services.signIn.sso(
       { profileName: input.profileName, serverUrl: input.serverUrl },
       (prompt) =>
@@ -120,6 +116,8 @@ export class ProfileManagerBackendImpl implements ProfileManagerBackend {
           userCode: prompt.userCode,
           verificationUri: prompt.verificationUri,
           ...(prompt.verificationUriComplete ? { verificationUriComplete: prompt.verificationUriComplete } : {}),
+          browserUri: prompt.browserUri,
+          browserHost: prompt.browserHost,
           expiresAt: prompt.expiresAt,
         }),
       signal,
@@ -127,8 +125,8 @@ export class ProfileManagerBackendImpl implements ProfileManagerBackend {
     return { profileId: profile.id };
   }
 
-  async saveApiKey(input: { profileName: string; serverUrl: string; apiKey: string }) {
-    const profile = await this.services.signIn.apiKey({ profileName: input.profileName, serverUrl: input.serverUrl }, input.apiKey);
+  async saveApiKey(input: { profileName: string; serverUrl: string; apiKey: string }, signal?: AbortSignal) {
+    const profile = await this.services.signIn.apiKey({ profileName: input.profileName, serverUrl: input.serverUrl }, input.apiKey, signal);
     return { profileId: profile.id };
   }
 

@@ -67,8 +67,8 @@ export async function signIn(services: Services, method: Method | undefined, arg
     value: defaultServerUrl() ?? lastServerUrl(services) ?? '',
     step: 1,
     totalSteps: 2,
-    accept: async (value) => {
-      probe = await services.signIn.probe(value);
+    accept: async (value, signal) => {
+      probe = await services.signIn.probe(value, signal);
       if (!probe.reachable) return describe(probe.error ?? 'The server did not answer.');
       if (method === 'sso' && !probe.ssoEnabled) return 'This server does not offer SSO. Sign in with a username and password or an API key instead.';
       if (method === 'password' && !probe.passwordLoginEnabled) return 'This server allows SSO only. Use CoderFlow: Sign In with SSO.';
@@ -136,9 +136,9 @@ async function passwordPrompts(services: Services, to: { serverUrl: string; prof
     password: true,
     step: 3,
     totalSteps: 3,
-    accept: async (v) => {
+    accept: async (v, signal) => {
       try {
-        profile = await services.signIn.password(to, username, v);
+        profile = await services.signIn.password(to, username, v, signal);
         return undefined;
       } catch (e) {
         return describe(e);
@@ -159,9 +159,9 @@ async function apiKeyPrompt(services: Services, to: { serverUrl: string; profile
     password: true,
     step: 2,
     totalSteps: 2,
-    accept: async (v) => {
+    accept: async (v, signal) => {
       try {
-        profile = await services.signIn.apiKey(to, v);
+        profile = await services.signIn.apiKey(to, v, signal);
         return undefined;
       } catch (e) {
         return describe(e);
@@ -173,12 +173,17 @@ async function apiKeyPrompt(services: Services, to: { serverUrl: string; profile
   return profile;
 }
 
-/** SSO with the code in a notification, "Copy code and open browser", and Cancel. */
+/**
+ * SSO with the code in a progress notification that Cancel aborts. Asking for SSO is the consent
+ * to open the browser, so it opens as soon as the code is there, after the notification has named
+ * the host it opens; a second notification offers Open again and Copy code until the sign-in ends.
+ */
 async function ssoWithProgress(
   services: Services,
   to: { serverUrl: string; profileName?: string },
   onCode?: (prompt: DeviceCodePrompt) => void,
 ): Promise<ProfileMeta | undefined> {
+  const running = { done: false };
   try {
     const profile = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'CoderFlow SSO', cancellable: true },
@@ -190,13 +195,17 @@ async function ssoWithProgress(
           return await services.signIn.sso(
             to,
             (prompt) => {
-              progress.report({ message: `Waiting for approval in the browser. Your code: ${prompt.userCode}` });
+              const waiting = `Your code: ${prompt.userCode}. Check that ${prompt.browserHost} shows the same code, then approve.`;
+              progress.report({ message: `Opening ${prompt.browserHost} in your browser. ${waiting}` });
               onCode?.(prompt);
-              void offerBrowser(prompt);
+              void openBrowser(prompt).then(() => progress.report({ message: waiting }));
+              void offerCodeActions(prompt, running);
             },
             controller.signal,
+            (error, waitSeconds) => progress.report({ message: `${error.message} Trying again in ${waitSeconds} s.` }),
           );
         } finally {
+          running.done = true;
           cancel.dispose();
         }
       },
@@ -212,14 +221,25 @@ async function ssoWithProgress(
   }
 }
 
-async function offerBrowser(prompt: DeviceCodePrompt): Promise<void> {
-  const choice = await vscode.window.showInformationMessage(
-    `Your CoderFlow sign-in code is ${prompt.userCode}. Enter it in the browser to approve this device.`,
-    'Copy code and open browser',
-  );
-  if (choice) {
-    await vscode.env.clipboard.writeText(prompt.userCode);
-    await vscode.env.openExternal(vscode.Uri.parse(prompt.verificationUriComplete ?? prompt.verificationUri));
+/** Opens the checked verification address; says where to go when no browser opened. */
+async function openBrowser(prompt: DeviceCodePrompt): Promise<void> {
+  const opened = await vscode.env.openExternal(vscode.Uri.parse(prompt.browserUri, true)).then(undefined, () => false);
+  if (!opened) void vscode.window.showWarningMessage(`CoderFlow SSO: the browser did not open. Go to ${prompt.verificationUri} and enter the code ${prompt.userCode}.`);
+}
+
+/** Open again / Copy code, offered again after each use until the sign-in ends. */
+async function offerCodeActions(prompt: DeviceCodePrompt, running: { done: boolean }): Promise<void> {
+  const openAgain = 'Open again';
+  const copy = 'Copy code';
+  while (!running.done) {
+    const choice = await vscode.window.showInformationMessage(
+      `Your CoderFlow sign-in code is ${prompt.userCode}. Approve it at ${prompt.browserHost}.`,
+      openAgain,
+      copy,
+    );
+    if (!choice || running.done) return;
+    if (choice === openAgain) await openBrowser(prompt);
+    else await vscode.env.clipboard.writeText(prompt.userCode);
   }
 }
 

@@ -33,6 +33,9 @@ export interface SsoCode {
   userCode: string;
   verificationUri: string;
   verificationUriComplete?: string;
+  /** The checked address the browser opens, and its host, shown before it opens. */
+  browserUri: string;
+  browserHost: string;
   /** Epoch milliseconds on the host's clock. */
   expiresAt: number;
 }

@@ -1,0 +1,52 @@
+import * as vscode from 'vscode';
+import { describe } from './prompts';
+import type { Services } from './services';
+import { workspaceApiKey } from './settings';
+
+const MOVE = 'Move to Secure Storage';
+const KEY_LIST = 'Open Key List';
+
+/**
+ * A key in the workspace's .vscode/settings.json may be committed with the repository. Offers to
+ * move it into secure storage (a profile is made from it and the setting removed), then to revoke
+ * it from the key list, since a copy may already be in the repository's history. Asked once the
+ * workspace is trusted: at activation, or when the person trusts it later.
+ */
+export function offerToMoveWorkspaceKey(services: Services, activated: Promise<unknown>): vscode.Disposable {
+  // One offer per key and window: activation and a later trust grant must not ask twice.
+  const offered = new Set<string>();
+  const offer = () => {
+    const found = workspaceApiKey();
+    if (!found || !vscode.workspace.isTrusted || offered.has(found.apiKey)) return;
+    offered.add(found.apiKey);
+    void moveWorkspaceKey(services, found);
+  };
+  void activated.then(offer);
+  return vscode.workspace.onDidGrantWorkspaceTrust(offer);
+}
+
+async function moveWorkspaceKey(services: Services, found: NonNullable<ReturnType<typeof workspaceApiKey>>): Promise<void> {
+  services.log.addSecret(found.apiKey);
+  const choice = await vscode.window.showWarningMessage(
+    'This workspace stores a CoderFlow API key in its settings (profoundCoder.apiKey), in plain text. If the settings are in source control, the key may be there already.',
+    MOVE,
+  );
+  if (choice !== MOVE) return;
+  if (!found.serverUrl) {
+    void vscode.window.showErrorMessage('CoderFlow: set profoundCoder.serverUrl in the same workspace settings first, so the key is stored for its server.');
+    return;
+  }
+  let profileId: string;
+  try {
+    profileId = (await services.signIn.apiKey({ serverUrl: found.serverUrl }, found.apiKey)).id;
+    await vscode.workspace.getConfiguration('profoundCoder', vscode.workspace.workspaceFolders?.[0]?.uri).update('apiKey', undefined, found.target);
+  } catch (e) {
+    void vscode.window.showErrorMessage(`CoderFlow: the key was not moved. ${describe(e)}`);
+    return;
+  }
+  const next = await vscode.window.showWarningMessage(
+    'CoderFlow: the key is now in secure storage and removed from the workspace settings. A copy may remain in source control: revoke it in the key list and sign in again for a new one.',
+    KEY_LIST,
+  );
+  if (next === KEY_LIST) await vscode.commands.executeCommand('profoundCoder.manageApiKeys', { profileId });
+}
