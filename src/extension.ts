@@ -12,6 +12,7 @@ import { registerCommands, signIn, signOut } from './ui/commands';
 import { createLog } from './ui/log';
 import type { ProfileManagerViewProvider } from './ui/profileManagerView';
 import { describe } from './ui/prompts';
+import { CertificatePinStore } from './ui/certificatePins';
 import { clientFactory, HealthTracker, type Services } from './ui/services';
 import { affectsCredentialSettings, readSettings, workspaceApiKey } from './ui/settings';
 import { createStatusBar } from './ui/statusBar';
@@ -43,6 +44,10 @@ export interface TestingHooks {
   logLines: string[];
   /** What new integrated terminals get (CODER_API_KEY with profoundCoder.terminal.injectApiKey on). */
   environmentVariableCollection: vscode.GlobalEnvironmentVariableCollection;
+  /** The certificates trusted per server under profoundCoder.tls.insecure; tests answer its question with `ask`. */
+  certificatePins: CertificatePinStore;
+  /** The clients every part of the extension uses, with the TLS settings and pins as they are now. */
+  makeClient: Services['makeClient'];
 }
 
 // Wiring only: builds the objects, registers them, returns the public API. Nothing here touches
@@ -52,7 +57,8 @@ export function activate(context: vscode.ExtensionContext): CoderFlowApi {
   const logLines: string[] = [];
   const log = createLog(context, testMode ? (line) => logLines.push(line) : undefined);
   const store = new ProfileStore(context.globalState, context.secrets, context.workspaceState);
-  const makeClient = clientFactory(log);
+  const certificatePins = new CertificatePinStore(context.globalState);
+  const makeClient = clientFactory(log, certificatePins);
   const credentials = new CredentialService({
     store,
     settings: readSettings,
@@ -141,7 +147,7 @@ export function activate(context: vscode.ExtensionContext): CoderFlowApi {
       }
     },
     ...(testMode
-      ? { testing: { secrets: context.secrets, globalState: context.globalState, workspaceState: context.workspaceState, store, authProvider, logLines, environmentVariableCollection: context.environmentVariableCollection } }
+      ? { testing: { secrets: context.secrets, globalState: context.globalState, workspaceState: context.workspaceState, store, authProvider, logLines, environmentVariableCollection: context.environmentVariableCollection, certificatePins, makeClient } }
       : {}),
   };
 }

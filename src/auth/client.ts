@@ -4,8 +4,6 @@
 import type { Headers, RequestInit } from 'node-fetch';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { readFile } from 'node:fs/promises';
-import { rootCertificates } from 'node:tls';
 import type * as z from 'zod/mini';
 import { AuthError, MESSAGES, fromNodeErrorCode } from './errors';
 import {
@@ -22,6 +20,7 @@ import {
   type ApiKeyInfo,
 } from './protocol';
 import { sleep } from './sleep';
+import { isUntrustedCertificate, tlsAgentOptions, type TlsOptions } from './tls';
 
 // node-fetch (with the Node modules it pulls in) loads on the first request, not when the
 // extension activates: most windows never make one before the person does something.
@@ -32,17 +31,10 @@ async function loadFetch() {
   return (await fetchModule).default;
 }
 
-export interface TlsOptions {
-  /** PEM text of extra certificate authorities to trust, besides the built-in ones. */
-  ca?: string;
-  /** A PEM file of extra certificate authorities (profoundCoder.tls.caFile). */
-  caFile?: string;
-  /** Accept any certificate (profoundCoder.tls.insecure). */
-  insecure?: boolean;
-}
-
 /** An agent, or a function choosing one per URL (as node-fetch accepts), e.g. a proxy agent. */
 export type AgentOption = http.Agent | ((url: URL) => http.Agent | undefined);
+
+export { tlsAgentOptions, type TlsOptions } from './tls';
 
 export interface ClientOptions {
   serverUrl: string;
@@ -131,35 +123,6 @@ function refuseSecretOverHttp(url: URL, what: string): void {
   }
 }
 
-/** The TLS options for an https.Agent, for a proxy agent's maker (issue 7). */
-export async function tlsAgentOptions(tls: TlsOptions | undefined): Promise<https.AgentOptions> {
-  const options: https.AgentOptions = {};
-  const extra: string[] = [];
-  if (tls?.ca) extra.push(tls.ca);
-  if (tls?.caFile) {
-    let pem: string;
-    try {
-      pem = await readFile(tls.caFile, 'utf8');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code ?? 'error';
-      throw new AuthError('tls', `The certificate file ${tls.caFile} could not be read (${code}).`, {
-        fix: 'Check the path in profoundCoder.tls.caFile.',
-        detail: code,
-        cause: e,
-      });
-    }
-    if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
-      throw new AuthError('tls', `The file ${tls.caFile} holds no PEM certificate.`, {
-        fix: 'profoundCoder.tls.caFile must name a PEM file (text starting with -----BEGIN CERTIFICATE-----).',
-      });
-    }
-    extra.push(pem);
-  }
-  // `ca` replaces Node's built-in roots, so they are passed along with the extra ones.
-  if (extra.length > 0) options.ca = [...rootCertificates, ...extra];
-  if (tls?.insecure) options.rejectUnauthorized = false;
-  return options;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Responses
@@ -454,12 +417,27 @@ export class CoderFlowClient {
     const injected = this.options.agent as AgentOption | undefined;
     if (injected !== undefined) return typeof injected === 'function' ? injected(url) : injected;
     if (url.protocol !== 'https:') return undefined;
-    this.httpsAgent ??= tlsAgentOptions(this.options.tls).then((options) => new https.Agent(options));
+    this.httpsAgent ??= tlsAgentOptions(this.options.tls, url.origin).then((options) => new https.Agent(options));
     try {
       return await this.httpsAgent;
     } catch (e) {
       this.httpsAgent = undefined;
       throw e;
+    }
+  }
+
+  /**
+   * Runs a request; when the server's certificate is refused as untrusted and the person may pin
+   * it (profoundCoder.tls.insecure), asks them, and after they trust it runs the request once more.
+   */
+  private async withPinning<T>(origin: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (e) {
+      const pins = this.options.agent === undefined ? this.options.tls?.pins : undefined;
+      if (!pins || !isUntrustedCertificate(e) || !(await pins.confirm(origin))) throw e;
+      this.httpsAgent = undefined;
+      return run();
     }
   }
 
@@ -478,7 +456,7 @@ export class CoderFlowClient {
     if (options.secret) refuseSecretOverHttp(first, options.secret);
 
     for (let attempt = 0; ; attempt++) {
-      const response = await this.sendFollowingRedirects(method, first, options);
+      const response = await this.withPinning(first.origin, () => this.sendFollowingRedirects(method, first, options));
       if (response.status !== 429 || attempt > 0) return response;
       const wait = retryAfterSeconds(response.headers, Date.now());
       if (wait === undefined || wait > MAX_RETRY_WAIT_SECONDS) return response;

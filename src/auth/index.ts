@@ -6,8 +6,10 @@ export * as protocol from './protocol';
 export { API_KEY_PREFIX, PATHS } from './protocol';
 export type { User, ApiKeyInfo, CreatedKey, LoginResult, SsoConfig, DeviceAuthorization, CliConfig, CliProfile } from './protocol';
 
-export { CoderFlowClient, normalizeServerUrl, isLoopbackHost, tlsAgentOptions, DEFAULT_TIMEOUT_MS, MAX_BODY_BYTES } from './client';
-export type { ClientOptions, TlsOptions, AgentOption } from './client';
+export { CoderFlowClient, normalizeServerUrl, isLoopbackHost, DEFAULT_TIMEOUT_MS, MAX_BODY_BYTES } from './client';
+export { tlsAgentOptions, trustApplied, pinnableCertificate, isUntrustedCertificate, certificatesIn, PinnedCertificate } from './tls';
+export type { TlsOptions, CertificatePins, TrustApplied, TrustSource } from './tls';
+export type { ClientOptions, AgentOption } from './client';
 
 export { deviceKeyName } from './flows/types';
 export type { SignInFlow, SignInResult, SignInMethod, FlowContext } from './flows/types';

@@ -7,7 +7,8 @@ import * as https from 'node:https';
 import { isIP, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import * as tls from 'node:tls';
-import { DEFAULT_TIMEOUT_MS, tlsAgentOptions, type AgentOption, type TlsOptions } from './client';
+import { DEFAULT_TIMEOUT_MS, type AgentOption } from './client';
+import { tlsAgentOptions, type TlsOptions } from './tls';
 import { AuthError } from './errors';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -119,8 +120,10 @@ class HttpsTunnelAgent extends https.Agent {
     const host = options.hostname ?? options.host ?? 'localhost';
     openTunnel(this.proxy, host, Number(options.port ?? 443), this.tlsOptions, (error, socket) => {
       if (error || !socket) return done(error, socket as Duplex);
-      // TLS to the server runs inside the tunnel, with the client's own trust settings.
-      const secure = tls.connect({ ...this.tlsOptions, socket, ...(isIP(host) ? {} : { servername: host }) });
+      // TLS to the server runs inside the tunnel, with the client's own trust settings. `host` names
+      // the server for the certificate check: without it (an IP address sends no SNI) Node would
+      // check the certificate against the proxy's address, the socket's.
+      const secure = tls.connect({ ...this.tlsOptions, socket, host, ...(isIP(host) ? {} : { servername: host }) });
       done(null, secure);
     });
     return undefined;

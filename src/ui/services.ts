@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import { CoderFlowClient } from '../auth/client';
 import type { Credential } from '../auth/resolve';
+import type { CertificatePins } from '../auth/tls';
 import type { ProfileStore } from '../profiles/store';
 import type { CredentialService } from '../session/credentials';
 import type { SignInService } from '../session/signIn';
@@ -24,10 +25,11 @@ export interface Services {
   currentClient(): { client: CoderFlowClient; credential: Credential } | undefined;
 }
 
-export function clientFactory(log: Log) {
+/** Clients with the TLS settings as they are now; `pins` holds the certificates the person trusted per server. */
+export function clientFactory(log: Log, pins: CertificatePins) {
   return (serverUrl: string, apiKey?: string): CoderFlowClient => {
     if (apiKey) log.addSecret(apiKey);
-    return new CoderFlowClient({ serverUrl, ...(apiKey ? { apiKey } : {}), tls: tlsOptions(), userAgent: 'coderflow-vscode' });
+    return new CoderFlowClient({ serverUrl, ...(apiKey ? { apiKey } : {}), tls: tlsOptions(pins), userAgent: 'coderflow-vscode' });
   };
 }
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { TlsOptions } from '../auth/client';
+import type { CertificatePins, TlsOptions } from '../auth/tls';
 import type { SettingsSnapshot } from '../session/credentials';
 import { pickDefaultServerUrl, pickSettings, settingText } from '../session/settingsPolicy';
 
@@ -43,10 +43,11 @@ export function workspaceApiKey(): { apiKey: string; serverUrl?: string; target:
   return undefined;
 }
 
-export function tlsOptions(): TlsOptions {
+/** The TLS settings (application scope: no workspace can change them); `pins` apply only while tls.insecure is on. */
+export function tlsOptions(pins: CertificatePins): TlsOptions {
   const config = vscode.workspace.getConfiguration(SECTION);
   const caFile = settingText(config.get<string>('tls.caFile'));
-  return { ...(caFile ? { caFile } : {}), insecure: config.get<boolean>('tls.insecure') === true };
+  return { ...(caFile ? { caFile } : {}), ...(config.get<boolean>('tls.insecure') === true ? { pins } : {}) };
 }
 
 export function affectsCredentialSettings(e: vscode.ConfigurationChangeEvent): boolean {

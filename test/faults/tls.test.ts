@@ -62,10 +62,4 @@ describe('faults: a server with a self-signed certificate', () => {
     assert.ok(key && server.keyIsValid(key));
     assert.equal(profile.serverUrl, server.url);
   });
-
-  it('signs in with the explicit insecure setting', async () => {
-    journey = await Journey.start(server, 'self-signed TLS', { tls: { insecure: true } });
-    const profile = await journey.service.password({ serverUrl: server.url, profileName: 'Insecure' }, 'alice', 'alice-password');
-    assert.equal(profile.username, 'alice');
-  });
 });

@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import type { lookup } from 'node:dns';
 import { stopChild } from './processes';
 
 // A real HTTP proxy (proxy-chain) on 127.0.0.1 in a process of its own, which records every
@@ -28,9 +29,13 @@ export interface CountingProxy {
 type ToChild = { type: 'list'; id: number };
 type FromChild = { type: 'listening'; port: number } | { type: 'list'; id: number; forwarded: ForwardedRequest[] } | { type: 'error'; message: string };
 
-export async function startCountingProxy(): Promise<CountingProxy> {
+/**
+ * `hosts` maps host names to addresses for the proxy's own lookups (a name of the tests' servers
+ * that the machine's resolver does not know, as a corporate proxy knows internal names).
+ */
+export async function startCountingProxy(options: { hosts?: Record<string, string> } = {}): Promise<CountingProxy> {
   // No inherited --inspect or loader flags of the extension host: a plain Node process.
-  const child = fork(__filename, [], { execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const child = fork(__filename, [JSON.stringify(options.hosts ?? {})], { execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
   const port = await new Promise<number>((resolve, reject) => {
@@ -68,6 +73,7 @@ export async function startCountingProxy(): Promise<CountingProxy> {
 async function runProxy(): Promise<void> {
   const send = (message: FromChild) => process.send?.(message);
   const forwarded: ForwardedRequest[] = [];
+  const hosts = JSON.parse(process.argv[2] ?? '{}') as Record<string, string>;
   // proxy-chain is an ES module; this file compiles to CommonJS, which keeps a dynamic import.
   const { Server } = await import('proxy-chain');
   const server = new Server({
@@ -82,7 +88,12 @@ async function runProxy(): Promise<void> {
         ...(isHttp ? { path: new URL(request.url ?? '/', `http://${hostname}:${port}`).pathname } : {}),
         ...(userAgent ? { userAgent } : {}),
       });
-      return {};
+      const mapped = hosts[hostname.toLowerCase()];
+      if (!mapped) return {};
+      // Node's connect asks for one address, or for all of them (with autoSelectFamily).
+      const dnsLookup = (_name: string, options: { all?: boolean }, callback: (e: null, address: unknown, family?: number) => void) =>
+        options.all ? callback(null, [{ address: mapped, family: 4 }]) : callback(null, mapped, 4);
+      return { dnsLookup: dnsLookup as unknown as typeof lookup };
     },
   });
   await server.listen();

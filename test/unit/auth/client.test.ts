@@ -272,10 +272,6 @@ describe('CoderFlowClient and TLS', () => {
     assert.equal((await new CoderFlowClient({ serverUrl: server.url, apiKey: key, tls: { caFile } }).me()).username, 'alice');
   });
 
-  it('accepts any certificate only in the explicit insecure mode', async () => {
-    await new CoderFlowClient({ serverUrl: server.url, tls: { insecure: true } }).health();
-  });
-
   it('tls: a CA file that cannot be read, or that holds no certificate', async () => {
     await rejectsWith(new CoderFlowClient({ serverUrl: server.url, tls: { caFile: join(dir, 'missing.pem') } }).health(), 'tls', /could not be read \(ENOENT\)/);
     const notPem = join(dir, 'not.pem');
