@@ -4,7 +4,7 @@
 // write another program made meanwhile, and never touches a file it could not parse.
 import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, watch, watchFile, unwatchFile, type FSWatcher, type StatsListener } from 'node:fs';
-import { chmod, mkdir, open, readFile, realpath, rm } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, realpath, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { applyEdits, getLocation, modify, parse as parseJsonc, type JSONPath, type ModificationOptions, type ParseError } from 'jsonc-parser';
 import { AuthError } from './errors';
@@ -183,6 +183,8 @@ export function listCliProfiles(config: CliConfig): CliProfileSummary[] {
 const WRITE_ATTEMPTS = 5;
 /** A file that does not parse is looked at again after this long: it may be half-way through another program's write. */
 const REREAD_DELAY_MS = 25;
+/** An empty file younger than this may be another program's write in progress. */
+const EMPTY_SETTLED_MS = 2000;
 
 /** One field the write sets: a path into the document and its new text value. */
 interface FieldChange {
@@ -295,6 +297,13 @@ async function updateCliConfig(file: string, changesFor: (config: CliConfig) => 
       throw new AuthError('bad-input', `The CoderFlow CLI config ${file} could not be read (${code}); it was not changed.`, { detail: code, cause: e });
     }
     let config: CliConfig = {};
+    // An empty file is what another program's write in place looks like between truncating the
+    // file and writing it (for as long as that program is held up): one emptied moments ago is
+    // waited for, and only one that has been empty for a while counts as an empty config.
+    if (raw !== undefined && raw.trim() === '' && (await emptiedRecently(target))) {
+      await sleep(REREAD_DELAY_MS);
+      continue;
+    }
     if (raw !== undefined) {
       const parsed = parseCliConfig(file, raw);
       if (!parsed.ok) {
@@ -338,6 +347,11 @@ async function updateCliConfig(file: string, changesFor: (config: CliConfig) => 
   throw new AuthError('bad-input', `The CoderFlow CLI config ${file} kept changing while CoderFlow was writing to it; it was not changed.`, {
     fix: 'Another program (such as coder login) is writing it: try again in a moment.',
   });
+}
+
+async function emptiedRecently(file: string): Promise<boolean> {
+  const modified = await stat(file).then((s) => s.mtimeMs, () => 0);
+  return Date.now() - modified < EMPTY_SETTLED_MS;
 }
 
 /** contentNow, with a file that cannot be read taken as changed. */

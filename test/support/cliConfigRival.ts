@@ -2,12 +2,15 @@ import { fork } from 'node:child_process';
 import { stopChild } from './processes';
 import { chmodSync, openSync, closeSync, readFileSync, renameSync, writeFileSync, writeSync, fsyncSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { applyEdits, modify } from 'jsonc-parser';
 
 // Another process that rewrites a CoderFlow CLI config while the extension writes it, as the
 // CLI (`coder profile set`) or an editor would: read, change its own entry, write back. Every
 // second write replaces the file atomically (temporary file with mode 0600, then rename, as the
 // CLI does); the others overwrite it in place, as an editor saving over it does. Before each
 // write it checks what it read: a file that does not parse means someone left it half-written.
+// With `editText` it changes its entry in the file's text instead of re-serialising the whole
+// file, so that what the other writer keeps byte for byte can be checked after a race.
 //
 // The parent side: startCliConfigRival(). The child side: this file run as a program.
 
@@ -19,6 +22,8 @@ export interface BurstResult {
   /** Date.now() at the first and the last write, to tell whether another writer ran in between. */
   firstAt: number;
   lastAt: number;
+  /** The server the last write gave the rival's entry; the file must still say so after a race. */
+  lastServer: string;
 }
 
 export interface CliConfigRival {
@@ -33,8 +38,8 @@ type FromChild = { type: 'ready' } | { type: 'done'; id: number; result: BurstRe
 /** The name of the entry the rival owns in the file's `profiles`. */
 export const RIVAL_PROFILE = 'rival';
 
-export async function startCliConfigRival(file: string): Promise<CliConfigRival> {
-  const child = fork(__filename, [file], { execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+export async function startCliConfigRival(file: string, options: { editText?: boolean } = {}): Promise<CliConfigRival> {
+  const child = fork(__filename, [file, options.editText ? 'text' : 'json'], { execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
   await new Promise<void>((resolve, reject) => {
@@ -66,18 +71,23 @@ export async function startCliConfigRival(file: string): Promise<CliConfigRival>
 
 let counter = 0;
 
-function rewrite(file: string, result: BurstResult): void {
+function rewrite(file: string, result: BurstResult, editText: boolean): void {
+  let text = '';
   let document: Record<string, unknown> = {};
   try {
-    document = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    text = readFileSync(file, 'utf8');
+    document = JSON.parse(text) as Record<string, unknown>;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') result.corruptReads++;
   }
   const profiles = (typeof document.profiles === 'object' && document.profiles !== null ? document.profiles : {}) as Record<string, unknown>;
   counter++;
-  profiles[RIVAL_PROFILE] = { server: `https://rival.example/${counter}` };
+  const server = `https://rival.example/${counter}`;
+  profiles[RIVAL_PROFILE] = { server };
   document.profiles = profiles;
-  const data = `${JSON.stringify(document, null, 2)}\n`;
+  const data = editText
+    ? applyEdits(text, modify(text, ['profiles', RIVAL_PROFILE, 'server'], server, { formattingOptions: { insertSpaces: true, tabSize: 2, eol: '\n' } }))
+    : `${JSON.stringify(document, null, 2)}\n`;
   if (counter % 2 === 0) {
     const temp = join(dirname(file), `.${basename(file)}.rival-${process.pid}.tmp`);
     const handle = openSync(temp, 'w', 0o600);
@@ -93,18 +103,19 @@ function rewrite(file: string, result: BurstResult): void {
     writeFileSync(file, data);
   }
   result.written++;
+  result.lastServer = server;
   if (result.written === 1) result.firstAt = Date.now();
   result.lastAt = Date.now();
 }
 
-function runRival(file: string): void {
+function runRival(file: string, editText: boolean): void {
   const send = (message: FromChild) => process.send?.(message);
   process.on('message', (message: ToChild) => {
     if (message.type !== 'burst') return;
-    const result: BurstResult = { written: 0, corruptReads: 0, firstAt: 0, lastAt: 0 };
+    const result: BurstResult = { written: 0, corruptReads: 0, firstAt: 0, lastAt: 0, lastServer: '' };
     const step = () => {
       try {
-        rewrite(file, result);
+        rewrite(file, result, editText);
       } catch (error) {
         send({ type: 'error', id: message.id, message: (error as Error).message });
         return;
@@ -119,4 +130,4 @@ function runRival(file: string): void {
   send({ type: 'ready' });
 }
 
-if (require.main === module) runRival(process.argv[2] ?? '');
+if (require.main === module) runRival(process.argv[2] ?? '', process.argv[3] === 'text');

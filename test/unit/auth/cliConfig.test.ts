@@ -7,10 +7,12 @@ import {
   findCliConfigPath,
   listCliProfiles,
   readCliConfig,
+  replaceCliKey,
   watchCliConfig,
   writeCliProfileKey,
 } from '../../../src/auth/cliConfig';
 import { AuthError } from '../../../src/auth/errors';
+import { makeUnwritable } from '../../support/unwritable';
 
 async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'coderflow-cli-config-'));
@@ -210,6 +212,45 @@ describe('writeCliProfileKey', () => {
     assert.deepEqual(await readdir(dir), ['config.json']);
   });
 
+  it('keeps every digit of an integer JavaScript cannot hold, and comments-free text as typed', async () => {
+    const before = '{\n  "build": 123456789012345678901234567890,\n  "ratio": 1.50,\n  "profiles": {\n    "work": { "server": "https://w.example" }\n  }\n}\n';
+    await writeFile(file, before);
+    await writeCliProfileKey(file, 'work', { server: 'https://w2.example' });
+    assert.equal(await readFile(file, 'utf8'), before.replace('https://w.example', 'https://w2.example'));
+  });
+
+  it('refuses a file that names the field to change twice (the CLI reads the last one), leaving it untouched', async () => {
+    const twice = '{"profiles": {"work": {"apiKey": "pc_a"}}, "profiles": {"work": {"apiKey": "pc_b"}}}';
+    await writeFile(file, twice);
+    await rejectsWith(writeCliProfileKey(file, 'work', { apiKey: 'pc_new' }), 'bad-input', /names a field twice.*not changed/);
+    assert.equal(await readFile(file, 'utf8'), twice);
+  });
+
+  it('waits for a file emptied moments ago (another writer between truncating and writing) and writes what it then holds', async () => {
+    await writeFile(file, '');
+    const writing = writeCliProfileKey(file, 'work', { apiKey: 'pc_new' });
+    await new Promise((r) => setTimeout(r, 5));
+    await writeFile(file, '{\n  "server": "https://other-writer.example"\n}\n');
+    await writing;
+    assert.deepEqual(JSON.parse(await readFile(file, 'utf8')), { server: 'https://other-writer.example', profiles: { work: { apiKey: 'pc_new' } } });
+  });
+
+  it('says which file it gave up on when another writer changes it on every try', async () => {
+    await writeFile(file, '{}');
+    let n = 0;
+    const keepChanging = setInterval(() => void writeFile(file, `{"n": ${++n}}`), 2);
+    try {
+      const outcome = await writeCliProfileKey(file, 'work', { apiKey: 'pc_new' }).then(() => 'saved', (e: unknown) => e);
+      if (outcome !== 'saved') {
+        assert.ok(outcome instanceof AuthError);
+        assert.ok(outcome.message.includes(file));
+        assert.match(outcome.message, /kept changing|not valid JSON|not changed/);
+      }
+    } finally {
+      clearInterval(keepChanging);
+    }
+  });
+
   it('refuses an empty profile name', async () => {
     const error = await rejectsWith(writeCliProfileKey(file, ' ', { apiKey: 'pc_x' }), 'bad-input', /profile name/);
     assert.equal(error.field, 'profileName');
@@ -298,6 +339,49 @@ describe('writeCliProfileKey', () => {
         { numRuns: 150 },
       );
     });
+  });
+});
+
+describe('replaceCliKey', () => {
+  let dir: string;
+  let file: string;
+  beforeEach(async () => {
+    dir = await tempDir();
+    file = join(dir, 'config.json');
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('replaces the key wherever the file holds exactly that value, and nothing else', async () => {
+    const before = '{\n  "apiKey": "pc_old",\n  "profiles": {\n    "a": {"apiKey": "pc_old", "server": "https://a"},\n    "b": {"apiKey": "pc_old2"},\n    "c": {"apiKey": "pc_old"}\n  }\n}\n';
+    await writeFile(file, before);
+    assert.deepEqual(await replaceCliKey(file, 'pc_old', 'pc_new'), { base: true, profiles: ['a', 'c'] });
+    assert.equal(await readFile(file, 'utf8'), before.replace(/"pc_old"/g, '"pc_new"'));
+  });
+
+  it('does not write a file that does not hold the key, nor create a missing one', async () => {
+    await writeFile(file, '{"apiKey": "pc_other"}');
+    const mtime = (await stat(file)).mtimeMs;
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(await replaceCliKey(file, 'pc_old', 'pc_new'), { base: false, profiles: [] });
+    assert.equal((await stat(file)).mtimeMs, mtime);
+    assert.deepEqual(await replaceCliKey(join(dir, 'none.json'), 'pc_old', 'pc_new'), { base: false, profiles: [] });
+    assert.deepEqual(await readdir(dir), ['config.json']);
+  });
+
+  it('fails with the file named when the file holds the key but cannot be written', async function () {
+    if (process.platform === 'win32') this.skip();
+    await writeFile(file, '{"apiKey": "pc_old"}');
+    const undo = makeUnwritable(file);
+    try {
+      const error = await rejectsWith(replaceCliKey(file, 'pc_old', 'pc_new'), 'bad-input', /could not be written .*it was not changed/);
+      assert.ok(error.message.includes(file));
+    } finally {
+      undo();
+    }
+    assert.equal(await readFile(file, 'utf8'), '{"apiKey": "pc_old"}');
+    assert.deepEqual(await readdir(dir), ['config.json'], 'no temporary file left');
   });
 });
 
