@@ -5,10 +5,12 @@ import { AuthError } from './auth/errors';
 import type { Credential } from './auth/resolve';
 import { ProfileStore } from './profiles/store';
 import { CredentialService } from './session/credentials';
+import { publicCredential, type PublicCredential } from './session/publicCredential';
 import { SignInService } from './session/signIn';
 import { CoderFlowAuthenticationProvider, AUTH_PROVIDER_ID } from './ui/authProvider';
 import { ProfileManagerBackendImpl } from './ui/backend';
 import { registerCommands, signIn, signOut } from './ui/commands';
+import { keyActionsFor, type KeyActions } from './ui/keys';
 import { createLog } from './ui/log';
 import type { ProfileManagerViewProvider } from './ui/profileManagerView';
 import { describe } from './ui/prompts';
@@ -21,12 +23,17 @@ const PROFILE_MANAGER_VIEW = 'profoundCoder.profileManager';
 
 /** What other extensions get from `vscode.extensions.getExtension('profoundlogic.coderflow-vscode').exports`. */
 export interface CoderFlowApi {
-  /** The credential in use (server URL, key, where it came from), or undefined when not signed in. */
-  getCredential(): Promise<Credential | undefined>;
-  readonly onDidChangeCredential: vscode.Event<Credential | undefined>;
+  /**
+   * The credential in use (server URL, where it came from, user, key id, masked key), or undefined
+   * when not signed in. Never the key: an extension that needs it asks VS Code for the session,
+   * `vscode.authentication.getSession('coderflow', [])`, and VS Code asks the person first.
+   */
+  getCredential(): Promise<PublicCredential | undefined>;
+  readonly onDidChangeCredential: vscode.Event<PublicCredential | undefined>;
   /**
    * Calls a CoderFlow endpoint (a path relative to the server URL, e.g. "/auth/me") with the
-   * credential in use, through the shared client. Rejects with an AuthError ({ kind, message, fix }).
+   * credential in use, through the shared client, acting as the person without revealing the key.
+   * Rejects with an AuthError ({ kind, message, fix }).
    */
   request(path: string, init?: { method?: Method; body?: unknown; signal?: AbortSignal }): Promise<unknown>;
   /** Only when the extension runs under test (ExtensionMode.Test): what the tests inspect. */
@@ -48,6 +55,12 @@ export interface TestingHooks {
   certificatePins: CertificatePinStore;
   /** The clients every part of the extension uses, with the TLS settings and pins as they are now. */
   makeClient: Services['makeClient'];
+  /** The credential in use with its key, which the public API never gives. */
+  credential(): Promise<Credential | undefined>;
+  /** The key lifecycle's actions, with the confirmations that the commands always ask (`confirmed`, `replace`). */
+  keyActions: KeyActions;
+  /** Signs a profile out, revoking its key or not, without asking. */
+  signOut(profileId: string, revoke: boolean): Promise<boolean>;
 }
 
 // Wiring only: builds the objects, registers them, returns the public API. Nothing here touches
@@ -127,12 +140,23 @@ export function activate(context: vscode.ExtensionContext): CoderFlowApi {
     },
   );
 
+  const profileOf = (credential: Credential | undefined) => {
+    const id = credential?.source === 'profile' ? store.selectedId() : undefined;
+    return id ? store.get(id) : undefined;
+  };
+  const publicChanged = new vscode.EventEmitter<PublicCredential | undefined>();
+  context.subscriptions.push(publicChanged, credentials.onDidChangeCredential((c) => publicChanged.fire(publicCredential(c, profileOf(c)))));
+  const currentCredential = async () => {
+    await ready;
+    return (await credentials.refresh()).credential;
+  };
+
   return {
     async getCredential() {
-      await ready;
-      return (await credentials.refresh()).credential;
+      const credential = await currentCredential();
+      return publicCredential(credential, profileOf(credential));
     },
-    onDidChangeCredential: credentials.onDidChangeCredential,
+    onDidChangeCredential: publicChanged.event,
     async request(path, init) {
       await ready;
       const current = services.currentClient();
@@ -147,7 +171,7 @@ export function activate(context: vscode.ExtensionContext): CoderFlowApi {
       }
     },
     ...(testMode
-      ? { testing: { secrets: context.secrets, globalState: context.globalState, workspaceState: context.workspaceState, store, authProvider, logLines, environmentVariableCollection: context.environmentVariableCollection, certificatePins, makeClient } }
+      ? { testing: { secrets: context.secrets, globalState: context.globalState, workspaceState: context.workspaceState, store, authProvider, logLines, environmentVariableCollection: context.environmentVariableCollection, certificatePins, makeClient, credential: currentCredential, keyActions: keyActionsFor(services), signOut: (profileId: string, revoke: boolean) => signOut(services, profileId, revoke) } }
       : {}),
   };
 }

@@ -21,6 +21,7 @@ import {
 } from './protocol';
 import { sleep } from './sleep';
 import { isUntrustedCertificate, tlsAgentOptions, type TlsOptions } from './tls';
+import { redactSecrets } from '../shared/secretShapes';
 
 // node-fetch (with the Node modules it pulls in) loads on the first request, not when the
 // extension activates: most windows never make one before the person does something.
@@ -56,6 +57,8 @@ const MAX_REDIRECTS = 5;
 /** A Retry-After up to this long is waited out once; a longer one is reported. */
 const MAX_RETRY_WAIT_SECONDS = 10;
 const DEFAULT_USER_AGENT = 'coderflow-vscode';
+/** Only this much of an answer is ever read for an excerpt or a message. */
+const EXCERPT_INPUT_CHARS = 8 * 1024;
 
 // ---------------------------------------------------------------------------------------------
 // Server URLs
@@ -134,6 +137,8 @@ interface RawResponse {
   statusText: string;
   headers: Headers;
   text: string;
+  /** The secrets the request carried, masked wherever the answer is quoted. */
+  secrets: ReadonlyArray<string | undefined>;
 }
 
 /** What a 401 and a 403 mean depends on the request: a password check or a key check. */
@@ -142,27 +147,57 @@ interface StatusMeaning {
   onNotFound?: () => AuthError;
 }
 
-function redact(text: string, secrets: Array<string | undefined>): string {
-  // Exact secrets first: the pattern would mask only the part of an odd key that looks like one.
-  let out = text;
-  for (const secret of secrets) if (secret) out = out.split(secret).join('…');
-  return out.replace(/pc_[A-Za-z0-9_-]{4,}/g, 'pc_…');
+/** Elements whose content is not text a person reads. */
+const SKIPPED_ELEMENTS = new Set(['head', 'script', 'style']);
+
+/**
+ * A short, readable excerpt of a body that is not JSON, e.g. a reverse proxy's HTML page. Reads
+ * the first 8 KiB only, in one pass with indexOf (no regular expression sees the server's markup,
+ * so no answer can make this slow).
+ */
+function excerpt(body: string): string {
+  const text = body.slice(0, EXCERPT_INPUT_CHARS);
+  const lower = text.toLowerCase();
+  let title: string | undefined;
+  const titleAt = lower.indexOf('<title');
+  const titleOpen = titleAt >= 0 ? lower.indexOf('>', titleAt) : -1;
+  const titleClose = titleOpen >= 0 ? lower.indexOf('</title', titleOpen) : -1;
+  if (titleClose >= 0) title = collapseSpace(text.slice(titleOpen + 1, titleClose));
+  let plain = '';
+  for (let i = 0; i < text.length; ) {
+    if (text[i] !== '<') {
+      const next = text.indexOf('<', i);
+      const until = next < 0 ? text.length : next;
+      plain += text.slice(i, until);
+      i = until;
+      continue;
+    }
+    const end = text.indexOf('>', i);
+    if (end < 0) break;
+    let nameEnd = i + 1;
+    while (nameEnd < end && /[a-z0-9]/.test(lower[nameEnd]!)) nameEnd++;
+    const name = lower.slice(i + 1, nameEnd);
+    plain += ' ';
+    i = end + 1;
+    if (SKIPPED_ELEMENTS.has(name)) {
+      const close = lower.indexOf(`</${name}`, i);
+      if (close < 0) break;
+      const closeEnd = lower.indexOf('>', close);
+      if (closeEnd < 0) break;
+      i = closeEnd + 1;
+    }
+  }
+  const clean = collapseSpace(plain);
+  const result = title && !clean.startsWith(title) ? `${title}: ${clean}` : clean;
+  return result.length > 200 ? `${result.slice(0, 199)}…` : result;
 }
 
-/** A short, readable excerpt of a body that is not JSON, e.g. a reverse proxy's HTML page. */
-function excerpt(text: string): string {
-  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
-  const plain = text
-    .replace(/<(head|script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  const body = title && !plain.startsWith(title) ? `${title}: ${plain}` : plain;
-  return body.length > 200 ? `${body.slice(0, 199)}…` : body;
+function collapseSpace(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 function looksLikeHtml(response: RawResponse): boolean {
-  return /html/i.test(response.headers.get('content-type') ?? '') || /^\s*</.test(response.text);
+  return /html/i.test(response.headers.get('content-type') ?? '') || response.text.trimStart().startsWith('<');
 }
 
 function parseJsonBody(text: string): { ok: true; value: unknown } | { ok: false } {
@@ -191,8 +226,8 @@ interface SendOptions {
   body?: unknown;
   /** Sends the API key. */
   auth?: boolean;
-  /** A secret other than the key that the exchange carries, e.g. "your password". */
-  secret?: string;
+  /** A secret other than the key that the exchange carries: what to call it, and its value. */
+  secret?: { label: string; value?: string };
   signal?: AbortSignal | undefined;
 }
 
@@ -240,7 +275,7 @@ export class CoderFlowClient {
 
   /** `POST /auth/cli-login`: checks a username and password, and creates a key named keyName. */
   async cliLogin(username: string, password: string, keyName: string, signal?: AbortSignal): Promise<LoginResult> {
-    const response = await this.send('POST', PATHS.cliLogin, { body: { username, password, keyName }, secret: 'your password', signal });
+    const response = await this.send('POST', PATHS.cliLogin, { body: { username, password, keyName }, secret: { label: 'your password', value: password }, signal });
     return this.parse(response, LoginResult, {
       on401: () => new AuthError('invalid-credentials', MESSAGES.invalidCredentials, { fix: MESSAGES.invalidCredentialsFix, field: 'password', status: 401 }),
     });
@@ -248,7 +283,7 @@ export class CoderFlowClient {
 
   /** `POST /auth/sso/device`: starts a device authorization (RFC 8628 §3.1). */
   async startDevice(keyName: string, signal?: AbortSignal): Promise<DeviceAuthorization> {
-    const response = await this.send('POST', PATHS.ssoDevice, { body: { keyName }, secret: 'a sign-in code', signal });
+    const response = await this.send('POST', PATHS.ssoDevice, { body: { keyName }, secret: { label: 'a sign-in code' }, signal });
     return this.parse(response, DeviceAuthorization, { onNotFound: ssoDisabled });
   }
 
@@ -257,7 +292,7 @@ export class CoderFlowClient {
     deviceCode: string,
     signal?: AbortSignal,
   ): Promise<{ status: 'pending' | 'slow_down' } | { status: 'approved'; result: LoginResult }> {
-    const response = await this.send('POST', PATHS.ssoToken, { body: { deviceCode }, secret: 'a sign-in code', signal });
+    const response = await this.send('POST', PATHS.ssoToken, { body: { deviceCode }, secret: { label: 'a sign-in code', value: deviceCode }, signal });
     if (response.status === 400) {
       const parsed = parseJsonBody(response.text);
       const body = parsed.ok ? ErrorBody.safeParse(parsed.value) : undefined;
@@ -306,9 +341,6 @@ export class CoderFlowClient {
    * other status is the same AuthError as everywhere else.
    */
   async request(path: string, init: { method?: Method; body?: unknown; signal?: AbortSignal } = {}): Promise<unknown> {
-    if (!path.startsWith('/') || path.startsWith('//')) {
-      throw new AuthError('bad-input', `A request path starts with a single "/", relative to the server URL (got "${path.slice(0, 80)}").`);
-    }
     const response = await this.send(init.method ?? 'GET', path, { auth: true, body: init.body, signal: init.signal });
     if (!this.isSuccess(response)) throw this.errorFor(response);
     if (response.text.trim() === '') return undefined;
@@ -316,7 +348,7 @@ export class CoderFlowClient {
     if (!parsed.ok) {
       throw new AuthError('unexpected-response', `The server answered ${path} with something that is not JSON.`, {
         status: response.status,
-        detail: this.safeExcerpt(response.text),
+        detail: this.safeExcerpt(response),
       });
     }
     return parsed.value;
@@ -338,7 +370,7 @@ export class CoderFlowClient {
           fix: 'Check the server URL, including any path prefix (for example https://host/coderflow).',
           field: 'serverUrl',
           status: response.status,
-          detail: this.safeExcerpt(response.text),
+          detail: this.safeExcerpt(response),
         },
       );
     }
@@ -354,8 +386,18 @@ export class CoderFlowClient {
     return result.data;
   }
 
-  private safeExcerpt(text: string): string {
-    return redact(excerpt(text), [this.apiKey]);
+  private safeExcerpt(response: RawResponse): string {
+    return this.redact(excerpt(response.text), response.secrets);
+  }
+
+  private redact(text: string, secrets: ReadonlyArray<string | undefined>): string {
+    return redactSecrets(text, [this.apiKey, ...secrets]);
+  }
+
+  /** The server's own error text, short and without any secret the request carried. */
+  private serverMessage(message: string, response: RawResponse): string {
+    const text = collapseSpace(this.redact(message.slice(0, EXCERPT_INPUT_CHARS), response.secrets));
+    return text.length > 300 ? `${text.slice(0, 299)}…` : text;
   }
 
   /** The AuthError for a response that is not a success. */
@@ -364,8 +406,8 @@ export class CoderFlowClient {
     const parsed = parseJsonBody(response.text);
     const body = parsed.ok ? ErrorBody.safeParse(parsed.value) : undefined;
     const code = body?.success ? body.data.error : undefined;
-    const serverMessage = body?.success && body.data.message ? redact(body.data.message, [this.apiKey]) : undefined;
-    const detail = serverMessage ?? (parsed.ok ? code : this.safeExcerpt(response.text)) ?? undefined;
+    const serverMessage = body?.success && body.data.message ? this.serverMessage(body.data.message, response) : undefined;
+    const detail = serverMessage ?? (parsed.ok ? code?.slice(0, 200) : this.safeExcerpt(response)) ?? undefined;
     const withDetail = detail ? { detail } : {};
 
     if (code === ERROR_CODES.passwordLoginDisabled) {
@@ -400,7 +442,7 @@ export class CoderFlowClient {
     if (status >= 500) {
       const statusLine = `${status}${response.statusText ? ` ${response.statusText}` : ''}`;
       // A reverse proxy's page ("502 Bad Gateway … nginx") tells the person who failed: quote a short part.
-      const page = !parsed.ok && response.text.trim() !== '' ? ` and answered: "${this.safeExcerpt(response.text)}"` : '';
+      const page = !parsed.ok && response.text.trim() !== '' ? ` and answered: "${this.safeExcerpt(response)}"` : '';
       return new AuthError('server-error', `The server had a problem (${statusLine})${serverMessage ? `: ${serverMessage}` : `${page}.`}`, {
         fix: 'Try again later. If it keeps happening, tell the server\'s administrator.',
         status,
@@ -451,9 +493,9 @@ export class CoderFlowClient {
     if (options.auth && this.apiKey === undefined) {
       throw new AuthError('bad-input', 'No API key to send: sign in first.', { field: 'apiKey' });
     }
-    const first = new URL(this.serverUrl + path);
+    const first = this.resolvePath(path);
     if (options.auth) refuseSecretOverHttp(first, 'your API key');
-    if (options.secret) refuseSecretOverHttp(first, options.secret);
+    if (options.secret) refuseSecretOverHttp(first, options.secret.label);
 
     for (let attempt = 0; ; attempt++) {
       const response = await this.withPinning(first.origin, () => this.sendFollowingRedirects(method, first, options));
@@ -462,6 +504,37 @@ export class CoderFlowClient {
       if (wait === undefined || wait > MAX_RETRY_WAIT_SECONDS) return response;
       await sleep(wait * 1000, signal);
     }
+  }
+
+  /**
+   * The URL of a path relative to the server URL, which must stay on the server's origin and under
+   * its path prefix. Anything that a URL parser or a server could read as leaving the prefix is
+   * refused before anything is sent: dot segments (also percent-encoded), encoded slashes and
+   * backslashes (which some servers decode into separators).
+   */
+  private resolvePath(path: string): URL {
+    const refuse = (why: string) =>
+      new AuthError('bad-input', `CoderFlow refused the request path "${redactSecrets(String(path).slice(0, 80))}": ${why}`, {
+        fix: 'Use a path relative to the server URL, such as /auth/me.',
+      });
+    if (typeof path !== 'string' || !path.startsWith('/') || path.startsWith('//')) throw refuse('a path starts with a single "/", relative to the server URL.');
+    const pathPart = path.split(/[?#]/, 1)[0]!;
+    if (/\\|%2f|%5c/i.test(pathPart)) throw refuse('it holds a backslash or an encoded slash.');
+    if (/[\u0000-\u001f\u007f]/.test(path)) throw refuse('it holds a control character.');
+    for (const segment of pathPart.split('/')) {
+      const decoded = segment.replace(/%2e/gi, '.');
+      if (decoded === '.' || decoded === '..') throw refuse('it holds a "." or ".." segment, which could leave the server URL\'s path.');
+    }
+    const url = new URL(this.serverUrl + path);
+    if (!this.isUnderServerUrl(url)) throw refuse('it leads outside the server URL.');
+    return url;
+  }
+
+  /** Same origin as the server URL, and a path under its prefix. */
+  private isUnderServerUrl(url: URL): boolean {
+    const base = new URL(this.serverUrl);
+    const prefix = base.pathname.replace(/\/+$/, '');
+    return url.origin === base.origin && (prefix === '' || url.pathname === prefix || url.pathname.startsWith(`${prefix}/`));
   }
 
   private async sendFollowingRedirects(method: Method, first: URL, options: SendOptions): Promise<RawResponse> {
@@ -474,6 +547,7 @@ export class CoderFlowClient {
       if (![301, 302, 303, 307, 308].includes(response.status) || !location) return response;
       const target = new URL(location, url);
       if (target.origin !== first.origin) throw this.crossOriginRedirect(first, target);
+      if (!this.isUnderServerUrl(target)) throw this.redirectOutsidePrefix(target);
       // Fetch's rules: 303, and 301/302 after a POST, continue as a GET without a body.
       if (response.status === 303 || ((response.status === 301 || response.status === 302) && currentMethod === 'POST')) {
         currentMethod = 'GET';
@@ -485,6 +559,14 @@ export class CoderFlowClient {
       fix: 'Check the server URL; a proxy or sign-in page may be redirecting in a loop.',
       field: 'serverUrl',
     });
+  }
+
+  private redirectOutsidePrefix(target: URL): AuthError {
+    return new AuthError(
+      'unexpected-response',
+      `The server at ${this.serverUrl} redirected to ${target.pathname.slice(0, 120)}, outside its path. CoderFlow does not follow it, so your key is not sent there.`,
+      { fix: 'Check the server URL, including its path prefix.', field: 'serverUrl' },
+    );
   }
 
   private crossOriginRedirect(from: URL, target: URL): AuthError {
@@ -532,7 +614,7 @@ export class CoderFlowClient {
       const length = Number(response.headers.get('content-length') ?? '0');
       if (length > MAX_BODY_BYTES) throw tooLarge();
       const text = await response.text();
-      return { url, status: response.status, statusText: response.statusText, headers: response.headers, text };
+      return { url, status: response.status, statusText: response.statusText, headers: response.headers, text, secrets: [options.secret?.value] };
     } catch (e) {
       if (e instanceof AuthError) throw e;
       if (signal?.aborted) throw new AuthError('cancelled', MESSAGES.cancelled, { cause: e });
@@ -543,19 +625,19 @@ export class CoderFlowClient {
         });
       }
       if ((e as { type?: unknown }).type === 'max-size') throw tooLarge(e);
-      throw this.transportError(e, url);
+      throw this.transportError(e, url, options);
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
     }
   }
 
-  private transportError(e: unknown, url: URL): AuthError {
+  private transportError(e: unknown, url: URL, options: SendOptions): AuthError {
     const code = (e as { code?: unknown }).code;
     const mapped = fromNodeErrorCode(typeof code === 'string' ? code : undefined, url.host, e);
     if (mapped) return mapped;
     // Node's own messages may quote a header value, which can be the key.
-    const reason = redact(e instanceof Error ? e.message.replace(/^request to \S+ failed, reason: /, '') : String(e), [this.apiKey]);
+    const reason = this.redact(e instanceof Error ? e.message.replace(/^request to \S+ failed, reason: /, '').slice(0, 500) : String(e), [options.secret?.value]);
     return new AuthError('network', `Could not reach ${url.host}: ${reason}`, {
       fix: 'Check the server URL and your network, VPN or proxy.',
       ...(typeof code === 'string' ? { detail: code } : {}),

@@ -1,7 +1,8 @@
 // Whether new integrated terminals get the key in use as CODER_API_KEY, the variable the coder
 // CLI reads (PROTOCOL.md §6). The CLI takes the server from its own config, and no variable for
 // the server is documented: the key is given only when the CLI would send it to the server it
-// belongs to. A pure decision, so each case is a row in a test.
+// belongs to, as the file that CLI reads says (CODERFLOW_CONFIG, else ~/.coderflow/config.json: a
+// terminal does not see profoundCoder.cliConfigPath). A pure decision, so each case is a row in a test.
 import type { CliConfigState } from '../auth/cliConfig';
 import { CLI_API_KEY_ENV } from '../auth/protocol';
 import type { Credential } from '../auth/resolve';
@@ -14,7 +15,7 @@ export interface TerminalKeyInputs {
   enabled: boolean;
   workspaceTrusted: boolean;
   credential: Credential | undefined;
-  /** The CLI config as the extension read it. */
+  /** The CLI config that the coder CLI in a new terminal reads, as just read. */
   cli: CliConfigState | undefined;
   /** The name of the profile in use, for the collection's description. */
   profileName?: string;
@@ -44,6 +45,15 @@ export function decideTerminalKey(inputs: TerminalKeyInputs): TerminalKeyDecisio
   }
   if (!inputs.workspaceTrusted) {
     return { inject: false, reason: 'This workspace is not trusted: its scripts and tasks could read the key from a terminal.', notify: false };
+  }
+  if (inputs.cli === undefined || inputs.cli.state !== 'ok') {
+    // Without the CLI's own config, nothing says where the CLI would send the key.
+    const why = inputs.cli === undefined ? 'has not been read yet' : inputs.cli.state === 'missing' ? `does not exist (${inputs.cli.path})` : `cannot be read (${inputs.cli.path})`;
+    return {
+      inject: false,
+      reason: `The coder CLI's config ${why}, so the server the CLI would send the key to is unknown. Use Save to CLI profile in the Profile Manager, then coder profile switch <name>.`,
+      notify: inputs.cli !== undefined,
+    };
   }
   const cliServer = cliServerOf(inputs.cli);
   if (cliServer !== undefined && !sameServer(cliServer, credential.serverUrl)) {

@@ -37,7 +37,7 @@ export interface RawSettings {
  */
 export function pickSettings(raw: RawSettings, trusted: boolean): SettingsSnapshot {
   const ignored: string[] = [];
-  const usable = (name: string, inspected: Inspected | undefined): Partial<Record<Scope, string>> => {
+  const usable = (name: string, inspected: Inspected | undefined, userOnly = false): Partial<Record<Scope, string>> => {
     const result: Partial<Record<Scope, string>> = {};
     for (const [scope, label] of SCOPES) {
       const v = settingText(inspected?.[scope]);
@@ -46,13 +46,19 @@ export function pickSettings(raw: RawSettings, trusted: boolean): SettingsSnapsh
         ignored.push(`profoundCoder.${name} in ${label} is ignored: this workspace is not trusted.`);
         continue;
       }
+      if (userOnly && WORKSPACE_SCOPES.has(scope)) {
+        ignored.push(`profoundCoder.${name} in ${label} is ignored: it is read from your User settings only.`);
+        continue;
+      }
       result[scope] = v;
     }
     return result;
   };
   const apiKeys = usable('apiKey', raw.apiKey);
   const serverUrls = usable('serverUrl', raw.serverUrl);
-  const cliPaths = usable('cliConfigPath', raw.cliConfigPath);
+  // The CLI config decides where CODER_API_KEY goes and where Save to CLI profile writes: a
+  // workspace, trusted or not, cannot choose it.
+  const cliPaths = usable('cliConfigPath', raw.cliConfigPath, true);
 
   const snapshot: SettingsSnapshot = { ignored };
   const keyScope = SCOPES.find(([scope]) => apiKeys[scope] !== undefined);

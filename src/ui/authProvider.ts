@@ -1,66 +1,105 @@
 import * as vscode from 'vscode';
+import type { Credential, CredentialSource } from '../auth/resolve';
 import type { ProfileMeta } from '../profiles/profile';
 import type { Services } from './services';
 
 export const AUTH_PROVIDER_ID = 'coderflow';
 
+/** How the Accounts menu and VS Code's consent dialog name where the credential comes from. */
+const SOURCE_LABEL: Record<CredentialSource, string> = {
+  profile: 'Profile Manager',
+  'cli-env': 'CODER_API_KEY',
+  'cli-profile': 'CoderFlow CLI profile',
+  'cli-base': 'CoderFlow CLI config',
+  setting: 'settings',
+};
+
+/** Where a credential that is not a Profile Manager profile lives, and how to stop using it. */
+const REMOVE_HINT: Record<Exclude<CredentialSource, 'profile'>, string> = {
+  'cli-env': 'Unset CODER_API_KEY in the environment VS Code was started from, then restart VS Code.',
+  'cli-profile': 'Remove the key from that CLI profile (for example with the coder CLI), or choose another CLI profile.',
+  'cli-base': 'Remove the base apiKey from the CLI config (for example with the coder CLI).',
+  setting: 'Remove profoundCoder.apiKey from your settings.',
+};
+
 /**
  * Lets other extensions borrow the sign-in: `vscode.authentication.getSession('coderflow', [],
- * { createIfNone: true })`. The session is the profile in use, so it is also what the Accounts
- * menu shows; signing out there signs the profile out.
+ * { createIfNone: true })`, after VS Code has asked the person. The session is the credential in
+ * use, whatever its source (a profile, the CLI config, the settings), labelled with that source;
+ * signing out of a profile's session in the Accounts menu signs the profile out, and for any
+ * other source says where that credential lives.
  */
 export class CoderFlowAuthenticationProvider implements vscode.AuthenticationProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
   readonly onDidChangeSessions = this.changed.event;
   private last: vscode.AuthenticationSession | undefined;
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
 
   constructor(
     private readonly services: Services,
     private readonly signInInteractively: () => Promise<ProfileMeta | undefined>,
     private readonly signOut: (profileId: string) => Promise<boolean>,
   ) {
-    this.subscription = services.store.onDidChange(() => void this.announce());
+    this.subscriptions = [
+      // A profile's name or user can change while its key stays the same.
+      services.store.onDidChange(() => this.announce()),
+      services.credentials.onDidChangeCredential(() => this.announce()),
+    ];
   }
 
   async getSessions(): Promise<vscode.AuthenticationSession[]> {
-    const session = await this.activeSession();
+    await this.services.credentials.refresh();
+    const session = this.activeSession();
     return session ? [session] : [];
   }
 
   async createSession(): Promise<vscode.AuthenticationSession> {
     const profile = await this.signInInteractively();
-    const session = profile ? await this.activeSession() : undefined;
+    if (profile) await this.services.credentials.refresh();
+    const session = profile ? this.activeSession() : undefined;
     if (!session) throw new Error('Signing in to CoderFlow was cancelled.');
     return session;
   }
 
   async removeSession(sessionId: string): Promise<void> {
-    await this.signOut(sessionId);
+    if (this.services.store.get(sessionId)) {
+      await this.signOut(sessionId);
+      return;
+    }
+    const credential = this.services.credentials.credential;
+    const source = credential && sessionIdOf(credential, undefined) === sessionId ? credential.source : undefined;
+    const hint = source && source !== 'profile' ? ` ${REMOVE_HINT[source]}` : '';
+    void vscode.window.showInformationMessage(
+      `CoderFlow cannot sign this session out: its key is not a Profile Manager profile${credential && hint ? ` but comes from ${credential.detail}` : ''}.${hint}`,
+    );
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const subscription of this.subscriptions) subscription.dispose();
     this.changed.dispose();
   }
 
-  private async activeSession(): Promise<vscode.AuthenticationSession | undefined> {
-    const { store } = this.services;
-    const id = store.selectedId();
-    const profile = id ? store.get(id) : undefined;
-    if (!profile) return undefined;
-    const key = await store.getKey(profile.id).catch(() => undefined);
-    if (!key) return undefined;
+  /** The session of the credential as last resolved; the credential service announces every change. */
+  private activeSession(): vscode.AuthenticationSession | undefined {
+    const { store, credentials } = this.services;
+    const credential = credentials.credential;
+    if (!credential) return undefined;
+    const selected = store.selectedId();
+    const profile = credential.source === 'profile' && selected ? store.get(selected) : undefined;
+    const who = profile ? (profile.username ?? profile.name) : credential.detail;
     return {
-      id: profile.id,
-      accessToken: key,
-      account: { id: `${profile.serverUrl}#${profile.username ?? profile.id}`, label: `${profile.username ?? profile.name} (${new URL(profile.serverUrl).host})` },
+      id: sessionIdOf(credential, profile),
+      accessToken: credential.apiKey,
+      account: {
+        id: `${credential.serverUrl}#${profile ? (profile.username ?? profile.id) : credential.source}`,
+        label: `${who} (${new URL(credential.serverUrl).host}) · ${SOURCE_LABEL[credential.source]}`,
+      },
       scopes: [],
     };
   }
 
-  private async announce(): Promise<void> {
-    const next = await this.activeSession();
+  private announce(): void {
+    const next = this.activeSession();
     const before = this.last;
     this.last = next;
     if (before?.id === next?.id && before?.accessToken === next?.accessToken && before?.account.label === next?.account.label) return;
@@ -69,4 +108,9 @@ export class CoderFlowAuthenticationProvider implements vscode.AuthenticationPro
     const changed = next && before?.id === next.id ? [next] : [];
     this.changed.fire({ added, removed, changed });
   }
+}
+
+/** A profile's session has the profile's id; any other the source and the server. */
+function sessionIdOf(credential: Credential, profile: ProfileMeta | undefined): string {
+  return profile ? profile.id : `${credential.source}:${credential.serverUrl}`;
 }

@@ -43,7 +43,8 @@ export function registerCommands(services: Services, host: CommandHost): vscode.
     register('profoundCoder.signInWithSso', (args?: SignInArgs) => signIn(services, 'sso', args)),
     register('profoundCoder.signInWithApiKey', (args?: SignInArgs) => signIn(services, 'apiKey', args)),
     register('profoundCoder.switchProfile', (args?: { profileId?: string; scope?: 'global' | 'workspace' }) => switchProfile(services, args?.profileId, args?.scope)),
-    register('profoundCoder.signOut', (args?: { profileId?: string; revoke?: boolean }) => signOut(services, args?.profileId, args?.revoke)),
+    // Whether to revoke is always asked: no argument lets another extension skip that question.
+    register('profoundCoder.signOut', (args?: { profileId?: string }) => signOut(services, args?.profileId)),
     register('profoundCoder.showCredentialSource', (args?: { quiet?: boolean }) => showCredentialSource(services, args?.quiet === true)),
     register('profoundCoder.testConnection', (args?: { profileId?: string; quiet?: boolean }) => testConnection(services, args?.profileId, args?.quiet === true)),
     ...registerKeyCommands(services),

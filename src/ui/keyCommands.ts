@@ -11,11 +11,16 @@ import type { Services } from './services';
 export function registerKeyCommands(services: Services): vscode.Disposable[] {
   const actions = keyActionsFor(services);
   return [
-    vscode.commands.registerCommand('profoundCoder.manageApiKeys', (args?: ManageArgs) => actions.manage(args)),
+    // Only the fields of the argument types are passed on: no argument skips a confirmation.
+    vscode.commands.registerCommand('profoundCoder.manageApiKeys', (args?: ManageArgs) =>
+      actions.manage(args && { profileId: args.profileId, quiet: args.quiet, revoke: args.revoke, revokeStale: args.revokeStale }),
+    ),
     vscode.commands.registerCommand('profoundCoder.rotateApiKey', (args?: { profileId?: string; quiet?: boolean }) =>
       actions.rotate(args?.profileId, { quiet: args?.quiet === true }),
     ),
-    vscode.commands.registerCommand('profoundCoder.saveToCliProfile', (args?: SaveToCliArgs) => actions.saveToCli(args)),
+    vscode.commands.registerCommand('profoundCoder.saveToCliProfile', (args?: SaveToCliArgs) =>
+      actions.saveToCli(args && { profileId: args.profileId, cliProfile: args.cliProfile }),
+    ),
     vscode.commands.registerCommand('profoundCoder.importFromCli', (args: ImportFromCliArgs) => actions.importFromCli(args)),
   ];
 }

@@ -6,6 +6,7 @@ import type { ProfileMeta } from '../profiles/profile';
 import { expiryText, expiryWarningDue, isStale, localDay, staleKeys, STALE_AFTER_DAYS } from '../session/keys';
 import { checkCliProfileName, checkImportName, cliSaveEffect, importCliProfile, saveToCliProfile, suggestCliProfileName } from '../session/keysCli';
 import { KeyService, revokeKeys, type KeyListing, type RevokeOutcome, type RotationOutcome } from '../session/keysService';
+import { folderHolding } from '../session/workspacePaths';
 import type { ApiKeyView } from '../webviewProtocol';
 import { describe } from './prompts';
 import type { Services } from './services';
@@ -17,11 +18,10 @@ export interface ManageArgs {
   profileId?: string;
   /** List only: no Quick Pick. */
   quiet?: boolean;
-  /** Revoke these key ids, after the confirmation unless `confirmed`. */
+  /** Revoke these key ids, after the person confirmed. */
   revoke?: string[];
-  /** Revoke the stale keys, after the confirmation unless `confirmed`. */
+  /** Revoke the stale keys, after the person confirmed. */
   revokeStale?: boolean;
-  confirmed?: boolean;
 }
 
 /** What `profoundCoder.manageApiKeys` answers: views of the keys, never a secret. */
@@ -36,8 +36,6 @@ export interface SaveToCliArgs {
   profileId?: string;
   /** The CLI profile to write; asked for when absent. */
   cliProfile?: string;
-  /** Replace a CLI profile that holds another key or server without asking. */
-  replace?: boolean;
 }
 
 export interface ImportFromCliArgs {
@@ -126,7 +124,7 @@ export class KeyActions implements vscode.Disposable {
   }
 
   /** `profoundCoder.manageApiKeys`: the Quick Pick of keys, or with arguments the same actions without it. */
-  async manage(args: ManageArgs = {}): Promise<ManageResult | undefined> {
+  async manage(args: ManageArgs = {}, options: { confirmed?: boolean } = {}): Promise<ManageResult | undefined> {
     // A sign-in or switch just before this call may not have been resolved yet.
     await this.services.credentials.refresh();
     const target = this.target(args.profileId);
@@ -152,7 +150,7 @@ export class KeyActions implements vscode.Disposable {
       const chosen = args.revokeStale ? staleKeys(listing.keys, listing.ownKeyId, Date.now()) : listing.keys.filter((k) => args.revoke?.includes(k.id));
       const missing = (args.revoke ?? []).filter((id) => !listing.keys.some((k) => k.id === id));
       if (missing.length > 0) throw new AuthError('bad-input', 'That key is not listed any more: it may have been revoked already.');
-      const outcome = await this.revokeChosen(target, chosen, listing.ownKeyId, { confirmed: args.confirmed === true, stale: args.revokeStale === true });
+      const outcome = await this.revokeChosen(target, chosen, listing.ownKeyId, { confirmed: options.confirmed === true, stale: args.revokeStale === true });
       const after = outcome ? await this.listTarget(target, true).catch(() => undefined) : undefined;
       return result(after?.keys ?? listing.keys, outcome);
     }
@@ -374,13 +372,19 @@ export class KeyActions implements vscode.Disposable {
    * profile's name). A CLI profile holding another key is replaced only when the person agrees.
    * Resolves with what was done, or undefined when the person stopped.
    */
-  async saveToCli(args: SaveToCliArgs = {}): Promise<{ file: string; cliProfile: string; message: string } | undefined> {
+  async saveToCli(args: SaveToCliArgs = {}, options: { replace?: boolean } = {}): Promise<{ file: string; cliProfile: string; message: string } | undefined> {
     if (args.profileId === undefined) await this.services.credentials.refresh();
     const id = args.profileId ?? this.activeProfileId() ?? this.services.store.selectedId();
     const profile = id ? this.services.store.get(id) : undefined;
     const apiKey = profile ? await this.services.store.getKey(profile.id) : undefined;
     if (!profile || !apiKey) throw new AuthError('bad-input', 'Save to CLI profile works on a signed-in Profile Manager profile.');
     const file = this.cliConfigPath();
+    const folder = folderHolding(file, (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
+    if (folder) {
+      throw new AuthError('bad-input', `CoderFlow does not save a key into ${file}: it is inside the workspace folder ${folder}, where the repository and its code can reach it.`, {
+        fix: 'Point profoundCoder.cliConfigPath in your User settings (or CODERFLOW_CONFIG) at a file outside the workspace.',
+      });
+    }
     // A file that does not parse is refused before any question: nothing would be written anyway.
     const state = await readCliConfig(file);
     if (state.state === 'error') throw state.error;
@@ -404,7 +408,7 @@ export class KeyActions implements vscode.Disposable {
     if (!checked.ok) throw new AuthError('bad-input', checked.message);
     const name = checked.name;
     const effect = cliSaveEffect(config, name, { serverUrl: profile.serverUrl, apiKey });
-    if (effect.kind === 'replaces' && !args.replace) {
+    if (effect.kind === 'replaces' && !options.replace) {
       const replace = 'Replace';
       const choice = await vscode.window.showWarningMessage(
         `The CLI profile '${name}' exists already${effect.server ? ` (${effect.server})` : ''}. Replace its server and key?`,

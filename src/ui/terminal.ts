@@ -1,4 +1,6 @@
+import { homedir } from 'node:os';
 import * as vscode from 'vscode';
+import { findCliConfigPath, readCliConfig, watchCliConfig, type CliConfigState } from '../auth/cliConfig';
 import { decideTerminalKey, TERMINAL_KEY_VARIABLE, type TerminalKeyDecision } from '../session/keysTerminal';
 import type { Services } from './services';
 
@@ -6,14 +8,18 @@ export const INJECT_SETTING = 'terminal.injectApiKey';
 
 /**
  * With `profoundCoder.terminal.injectApiKey` on, new integrated terminals get the key in use as
- * CODER_API_KEY, so `coder` there acts as the same user; it follows profile switches and sign-out,
- * and is cleared when the setting is turned off. The collection is not persistent: VS Code would
- * otherwise keep the key in its own storage, outside SecretStorage, across restarts.
+ * CODER_API_KEY, so `coder` there acts as the same user; it follows profile switches, sign-out and
+ * every change of the CLI config that the coder CLI in those terminals reads, and is cleared when
+ * the setting is turned off. The collection is not persistent: VS Code would otherwise keep the key
+ * in its own storage, outside SecretStorage, across restarts.
  */
 export class TerminalKeyInjector implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   private last: string | undefined;
   private readonly told = new Set<string>();
+  private watched: { path: string; handle: { dispose(): void } } | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private disposed = false;
 
   constructor(
     private readonly services: Services,
@@ -21,18 +27,28 @@ export class TerminalKeyInjector implements vscode.Disposable {
   ) {
     collection.persistent = false;
     this.subscriptions.push(
-      services.credentials.onDidChangeCredential(() => this.update()),
-      services.store.onDidChange(() => this.update()),
+      services.credentials.onDidChangeCredential(() => void this.update()),
+      services.store.onDidChange(() => void this.update()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`profoundCoder.${INJECT_SETTING}`)) this.update();
+        if (e.affectsConfiguration(`profoundCoder.${INJECT_SETTING}`)) void this.update();
       }),
-      vscode.workspace.onDidGrantWorkspaceTrust(() => this.update()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.update()),
     );
-    this.update();
+    void this.update();
   }
 
-  /** Puts the variable in or takes it out, as the setting, the credential and the CLI config say now. */
-  update(): TerminalKeyDecision {
+  /**
+   * Puts the variable in or takes it out, as the setting, the credential and the CLI's own config
+   * (read again now) say. Calls run one after the other.
+   */
+  update(): Promise<TerminalKeyDecision> {
+    const run = this.queue.then(() => this.decide());
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async decide(): Promise<TerminalKeyDecision> {
+    const cli = await this.readCliFile();
     const { credentials, store } = this.services;
     const state = credentials.current();
     const selected = store.selectedId();
@@ -41,9 +57,10 @@ export class TerminalKeyInjector implements vscode.Disposable {
       enabled: vscode.workspace.getConfiguration('profoundCoder').get<boolean>(INJECT_SETTING) === true,
       workspaceTrusted: vscode.workspace.isTrusted,
       credential: state.credential,
-      cli: state.cliState,
+      cli,
       ...(profileName ? { profileName } : {}),
     });
+    if (this.disposed) return decision;
     if (decision.inject) {
       this.collection.replace(TERMINAL_KEY_VARIABLE, decision.apiKey);
       this.collection.description = decision.description;
@@ -64,7 +81,25 @@ export class TerminalKeyInjector implements vscode.Disposable {
     return decision;
   }
 
+  /**
+   * The config the coder CLI in a new terminal reads: CODERFLOW_CONFIG of the environment
+   * terminals inherit, else ~/.coderflow/config.json (profoundCoder.cliConfigPath is the
+   * extension's own setting, which the CLI does not see). Watched, so that `coder profile
+   * switch` re-decides at once.
+   */
+  private async readCliFile(): Promise<CliConfigState> {
+    const { path } = findCliConfigPath({ env: process.env, homedir: homedir() });
+    const state = await readCliConfig(path);
+    if (!this.disposed && this.watched?.path !== path) {
+      this.watched?.handle.dispose();
+      this.watched = { path, handle: watchCliConfig(path, () => void this.update(), { initial: state }) };
+    }
+    return state;
+  }
+
   dispose(): void {
+    this.disposed = true;
+    this.watched?.handle.dispose();
     for (const subscription of this.subscriptions) subscription.dispose();
     this.collection.clear();
   }

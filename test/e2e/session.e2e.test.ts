@@ -43,6 +43,6 @@ describe('Another extension borrowing the CoderFlow session (VS Code in Chromium
     const question = await workbench.answerDialog('Allow');
     assert.match(question, /CoderFlow Session Consumer \(test fixture\)' wants to sign in using CoderFlow/);
     const said = await workbench.waitForNotification('Consumer got the CoderFlow session');
-    assert.match(said, /session of alice \(127\.0\.0\.\d+:\d+\); token is the key in use: true/);
+    assert.match(said, /session of alice \(127\.0\.0\.\d+:\d+\) · Profile Manager; token is the key in use: true/);
   });
 });

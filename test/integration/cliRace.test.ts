@@ -43,7 +43,7 @@ describe('Save to CLI profile while another process rewrites the CLI config (ext
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const save = () => vscode.commands.executeCommand('profoundCoder.saveToCliProfile', { profileId: profile.id, cliProfile: CLI_PROFILE, replace: true });
+  const save = async () => (await api()).testing.keyActions.saveToCli({ profileId: profile.id, cliProfile: CLI_PROFILE }, { replace: true });
   const mode = () => statSync(file).mode & 0o777;
   const read = (): CliFile => JSON.parse(readFileSync(file, 'utf8')) as CliFile;
   const leftovers = () => readdirSync(dir).filter((name) => name !== 'config.json');

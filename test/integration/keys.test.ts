@@ -82,15 +82,16 @@ describe('API keys: manage, revoke, rotate, share with the CLI and the terminal 
   it('revokes a key, which the server then refuses with 401', async () => {
     const other = await issueKey('alice', 'IT to revoke');
     assert.equal(await meStatus(other.key), 200);
-    const result = await vscode.commands.executeCommand<ManageResult>('profoundCoder.manageApiKeys', { revoke: [other.id], confirmed: true });
+    const result = await (await api()).testing.keyActions.manage({ revoke: [other.id] }, { confirmed: true });
+    assert.ok(result);
     assert.deepEqual(result.revoke, { revoked: [{ id: other.id, name: 'IT to revoke' }], failed: [], signedOut: false });
     assert.equal(await meStatus(other.key), 401);
     assert.ok(!result.keys.some((k) => k.id === other.id), 'the list no longer has it');
-    assert.ok((await (await api()).getCredential())?.apiKey, 'the profile is still signed in');
+    assert.ok((await (await api()).testing.credential())?.apiKey, 'the profile is still signed in');
   });
 
   it('rotates the profile’s key: the old key gets 401, the new one 200, and the profile holds the new one', async () => {
-    const { testing, getCredential } = await api();
+    const { testing } = await api();
     const oldKey = await testing.store.getKey(profile.id);
     assert.ok(oldKey);
     const outcome = await vscode.commands.executeCommand<RotationOutcome>('profoundCoder.rotateApiKey', { quiet: true });
@@ -100,7 +101,7 @@ describe('API keys: manage, revoke, rotate, share with the CLI and the terminal 
     assert.ok(newKey && newKey !== oldKey);
     assert.equal(await meStatus(oldKey), 401);
     assert.equal(await meStatus(newKey), 200);
-    assert.equal((await getCredential())?.apiKey, newKey, 'the credential in use is the new key');
+    assert.equal((await testing.credential())?.apiKey, newKey, 'the credential in use is the new key');
     const name = `${deviceKeyName()} (rotated ${localDay(new Date())})`;
     assert.equal(testing.store.get(profile.id)?.keyName, name);
     assert.equal(outcome.message, `The key of 'IT keys' was rotated: it now holds "${name}", and "${deviceKeyName()}" is revoked.`);
@@ -159,7 +160,7 @@ describe('API keys: manage, revoke, rotate, share with the CLI and the terminal 
   });
 
   it('imports a CLI profile as a profile once the server confirmed its key', async () => {
-    const { testing, getCredential } = await api();
+    const { testing } = await api();
     const issued = await issueKey('bob', 'IT CLI key');
     writeFileSync(cliFile, JSON.stringify({ profiles: { 'it-import': { server: serverUrl(), apiKey: issued.key } } }, null, 2), { mode: 0o600 });
     const imported = await vscode.commands.executeCommand<ProfileMeta>('profoundCoder.importFromCli', { cliProfile: 'it-import' });
@@ -167,7 +168,7 @@ describe('API keys: manage, revoke, rotate, share with the CLI and the terminal 
     assert.equal(imported.name, 'it-import');
     assert.equal(imported.username, 'bob');
     assert.equal(await testing.store.getKey(imported.id), issued.key);
-    const credential = await getCredential();
+    const credential = await testing.credential();
     assert.equal(credential?.source, 'profile');
     assert.equal(credential?.apiKey, issued.key);
 
@@ -178,14 +179,16 @@ describe('API keys: manage, revoke, rotate, share with the CLI and the terminal 
   });
 
   it('puts CODER_API_KEY into new terminals only while the setting is on and a profile is signed in', async () => {
-    const { testing, getCredential } = await api();
+    const { testing } = await api();
     const collection = testing.environmentVariableCollection;
     const variable = () => collection.get('CODER_API_KEY')?.value;
-    // The CLI config names no server, so the CLI would send the key where it belongs.
+    // The coder CLI in a terminal reads CODERFLOW_CONFIG (terminals inherit the extension host's
+    // environment); that config names no server, so the CLI would send the key where it belongs.
+    process.env.CODERFLOW_CONFIG = cliFile;
     writeFileSync(cliFile, '{}\n', { mode: 0o600 });
     await vscode.commands.executeCommand('profoundCoder.switchProfile', { profileId: profile.id });
     const key = await testing.store.getKey(profile.id);
-    assert.equal((await getCredential())?.apiKey, key);
+    assert.equal((await testing.credential())?.apiKey, key);
 
     assert.equal(settings().get('terminal.injectApiKey'), false, 'off by default');
     assert.equal(variable(), undefined, 'nothing while the setting is off');
@@ -205,8 +208,9 @@ describe('API keys: manage, revoke, rotate, share with the CLI and the terminal 
     await settings().update('terminal.injectApiKey', true, vscode.ConfigurationTarget.Global);
     await until('the variable is back', () => (variable() === otherKey ? true : undefined), 5000);
 
-    assert.equal(await vscode.commands.executeCommand<boolean>('profoundCoder.signOut', { profileId: other.id, revoke: true }), true);
+    assert.equal(await testing.signOut(other.id, true), true);
     await until('the variable is gone after signing out', () => (variable() === undefined ? true : undefined), 5000);
+    delete process.env.CODERFLOW_CONFIG;
   });
 
   it('warns a week before the profile’s key expires and offers to rotate it', async () => {

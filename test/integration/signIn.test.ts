@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { TestingHooks } from '../../src/extension';
-import type { Credential } from '../../src/auth/resolve';
+import type { PublicCredential } from '../../src/session/publicCredential';
 import type { ProfileMeta } from '../../src/profiles/profile';
 import { completeSsoLogin } from '../server/browserless';
 import { api, issueKey as issue, meStatus, serverUrl, until } from './support';
@@ -38,12 +38,12 @@ describe('Signing in from the command palette (extension host)', function () {
   });
 
   it('signs in with a username and password and keeps the key only in SecretStorage', async () => {
-    const { testing, getCredential } = await api();
+    const { testing } = await api();
     const profile = await vscode.commands.executeCommand<ProfileMeta>('profoundCoder.signIn', {
       method: 'password', serverUrl: serverUrl(), username: 'alice', password: 'alice-password', profileName: 'IT password',
     });
     assert.equal(profile.username, 'alice');
-    const credential = await getCredential();
+    const credential = await testing.credential();
     assert.equal(credential?.source, 'profile');
     assert.ok(credential && (await meStatus(credential.apiKey)) === 200);
     const stored = await testing.secrets.get(`profoundCoder.profile/${profile.id}`);
@@ -54,14 +54,14 @@ describe('Signing in from the command palette (extension host)', function () {
   });
 
   it('signs in with a pasted key, and switching profiles changes the credential and fires the event', async () => {
-    const { getCredential, onDidChangeCredential } = await api();
+    const { testing, onDidChangeCredential } = await api();
     const key = await issueKey('bob', 'IT pasted');
     const pasted = await vscode.commands.executeCommand<ProfileMeta>('profoundCoder.signInWithApiKey', { serverUrl: serverUrl(), apiKey: key, profileName: 'IT key' });
     assert.equal(pasted.method, 'apiKey');
-    assert.equal((await getCredential())?.apiKey, key);
+    assert.equal((await testing.credential())?.apiKey, key);
     const other = (await api()).testing.store.list().find((p) => p.name === 'IT password');
     assert.ok(other);
-    const fired = new Promise<Credential | undefined>((resolve) => {
+    const fired = new Promise<PublicCredential | undefined>((resolve) => {
       const d = onDidChangeCredential((c) => {
         d.dispose();
         resolve(c);
@@ -70,25 +70,28 @@ describe('Signing in from the command palette (extension host)', function () {
     await vscode.commands.executeCommand('profoundCoder.switchProfile', { profileId: other.id });
     const next = await fired;
     assert.equal(next?.source, 'profile');
-    assert.notEqual(next?.apiKey, key);
-    assert.equal((await getCredential())?.apiKey, next?.apiKey);
+    assert.ok(next && !Object.values(next).some((value) => String(value).includes(key)), 'the event carries no key');
+    const otherKey = await testing.store.getKey(other.id);
+    assert.ok(otherKey);
+    assert.equal(next.maskedKey, `pc_…${otherKey.slice(-4)}`);
+    assert.equal((await testing.credential())?.apiKey, otherKey);
   });
 
   it('lets a workspace use its own profile while other windows keep the global one', async () => {
-    const { testing, getCredential } = await api();
+    const { testing } = await api();
     const [first, second] = testing.store.list();
     assert.ok(first && second);
     await vscode.commands.executeCommand('profoundCoder.switchProfile', { profileId: first.id });
     await vscode.commands.executeCommand('profoundCoder.switchProfile', { profileId: second.id, scope: 'workspace' });
     assert.equal(testing.store.selectedId(), second.id);
-    assert.equal((await getCredential())?.apiKey, await testing.store.getKey(second.id));
+    assert.equal((await testing.credential())?.apiKey, await testing.store.getKey(second.id));
     assert.equal(testing.globalState.get('profoundCoder.selectedProfile'), first.id, 'the global choice is unchanged');
     await testing.store.select(undefined, 'workspace');
     assert.equal(testing.store.selectedId(), first.id);
   });
 
   it('signs in with SSO, approving at the identity provider', async () => {
-    const { getCredential } = await api();
+    const { testing } = await api();
     const profile = await vscode.commands.executeCommand<ProfileMeta>('profoundCoder.signInWithSso', {
       serverUrl: serverUrl(),
       profileName: 'IT sso',
@@ -97,20 +100,20 @@ describe('Signing in from the command palette (extension host)', function () {
     });
     assert.equal(profile.method, 'sso');
     assert.equal(profile.username, 'bob');
-    assert.equal((await getCredential())?.source, 'profile');
+    assert.equal((await testing.credential())?.source, 'profile');
   });
 
   // VS Code hands a session to another extension only after the person allowed that extension
   // (its consent dialog), so this checks what the provider answers VS Code, and that the provider
   // is registered under the id other extensions ask for.
   it('offers the active profile as the coderflow authentication session', async () => {
-    const { testing, getCredential } = await api();
-    const credential = await getCredential();
+    const { testing } = await api();
+    const credential = await testing.credential();
     const sessions = await testing.authProvider.getSessions(undefined, {});
     assert.equal(sessions.length, 1);
     assert.equal(sessions[0]?.accessToken, credential?.apiKey);
     assert.equal(sessions[0]?.id, testing.store.selectedId());
-    assert.match(sessions[0]?.account.label ?? '', /^bob \(127\.0\.0\.1:\d+\)$/);
+    assert.match(sessions[0]?.account.label ?? '', /^bob \(127\.0\.0\.1:\d+\) · Profile Manager$/);
     // Asked silently, VS Code answers without prompting: undefined until access is allowed, never an error.
     const silent = await vscode.authentication.getSession('coderflow', [], { silent: true });
     assert.ok(silent === undefined || silent.accessToken === credential?.apiKey);
@@ -124,20 +127,20 @@ describe('Signing in from the command palette (extension host)', function () {
   });
 
   it('signs out, removes the secret and revokes the key on the server when asked', async () => {
-    const { testing, getCredential } = await api();
+    const { testing } = await api();
     const active = testing.store.selectedId();
     assert.ok(active);
-    const key = (await getCredential())?.apiKey;
+    const key = (await testing.credential())?.apiKey;
     assert.ok(key);
-    const done = await vscode.commands.executeCommand<boolean>('profoundCoder.signOut', { profileId: active, revoke: true });
+    const done = await testing.signOut(active, true);
     assert.equal(done, true);
     assert.equal(await testing.secrets.get(`profoundCoder.profile/${active}`), undefined);
     assert.equal(await meStatus(key), 401, 'the revoked key is refused');
-    assert.notEqual((await getCredential())?.apiKey, key);
+    assert.notEqual((await testing.credential())?.apiKey, key);
   });
 
   it('picks up a CLI config edited on disk within 2 s, without a reload', async () => {
-    const { testing, getCredential } = await api();
+    const { testing } = await api();
     await testing.store.select(undefined);
     const key = await issueKey('alice', 'IT cli');
     const write = (config: unknown) => {
@@ -145,10 +148,10 @@ describe('Signing in from the command palette (extension host)', function () {
       renameSync(`${cliFile}.tmp`, cliFile);
     };
     write({ activeProfile: 'work', profiles: { work: { server: serverUrl() } } });
-    await until('the CLI config without a key is read', async () => ((await getCredential())?.apiKey === undefined ? true : undefined));
+    await until('the CLI config without a key is read', async () => ((await testing.credential())?.apiKey === undefined ? true : undefined));
     write({ activeProfile: 'work', profiles: { work: { server: serverUrl(), apiKey: key } } });
     const credential = await until('the new CLI key is used', async () => {
-      const c = await getCredential();
+      const c = await testing.credential();
       return c?.apiKey === key ? c : undefined;
     });
     assert.equal(credential.source, 'cli-profile');

@@ -31,7 +31,7 @@ describe('An untrusted workspace (Restricted Mode)', () => {
 
   it('never uses the workspace key or sends anything to the workspace server', async () => {
     const api = await vscode.extensions.getExtension<CoderFlowApi>('profoundlogic.coderflow-vscode')?.activate();
-    const credential = await api?.getCredential();
+    const credential = await api?.testing?.credential();
     assert.notEqual(credential?.apiKey, RESTRICTED_WORKSPACE_SETTINGS['profoundCoder.apiKey']);
     assert.notEqual(credential?.serverUrl, RESTRICTED_WORKSPACE_SETTINGS['profoundCoder.serverUrl']);
   });

@@ -11,7 +11,7 @@ const profileCredential: Credential = { serverUrl: SERVER, apiKey: KEY, source: 
 const cli = (config: object): CliConfigState => ({ state: 'ok', path: '/home/alice/.coderflow/config.json', config, raw: JSON.stringify(config) });
 
 function decide(overrides: Partial<TerminalKeyInputs>) {
-  return decideTerminalKey({ enabled: true, workspaceTrusted: true, credential: profileCredential, cli: { state: 'missing', path: '/x' }, profileName: 'work', ...overrides });
+  return decideTerminalKey({ enabled: true, workspaceTrusted: true, credential: profileCredential, cli: cli({ server: SERVER }), profileName: 'work', ...overrides });
 }
 
 describe('CODER_API_KEY for new integrated terminals', () => {
@@ -36,6 +36,9 @@ describe('CODER_API_KEY for new integrated terminals', () => {
       /points to https:\/\/elsewhere\.example\.com, not to https:\/\/coderflow\.example\.com/,
       true,
     ],
+    ['the CLI config is missing (the CLI’s server is unknown)', { cli: { state: 'missing', path: '/home/alice/.coderflow/config.json' } }, /does not exist \(\/home\/alice\/\.coderflow\/config\.json\)/, true],
+    ['the CLI config cannot be read', { cli: { state: 'error', path: '/x', error: new AuthError('bad-input', 'not JSON') } }, /cannot be read/, true],
+    ['the CLI config has not been read yet', { cli: undefined }, /not been read yet/, false],
   ];
   for (const [when, inputs, reason, notify] of withheld) {
     it(`gives nothing when ${when}`, () => {
@@ -47,11 +50,11 @@ describe('CODER_API_KEY for new integrated terminals', () => {
     });
   }
 
-  it('gives the key when the CLI config names the same server, or none, or cannot be read', () => {
+  it('gives the key when the CLI config names the same server, or none', () => {
     assert.equal(decide({ cli: cli({ server: `${SERVER}/` }) }).inject, true);
     assert.equal(decide({ cli: cli({ server: 'https://other.example.com', activeProfile: 'p', profiles: { p: { server: SERVER } } }) }).inject, true);
     assert.equal(decide({ cli: cli({ profiles: { p: { server: 'https://other.example.com' } } }) }).inject, true, 'an inactive CLI profile does not count');
-    assert.equal(decide({ cli: { state: 'error', path: '/x', error: new AuthError('bad-input', 'not JSON') } }).inject, true);
+    assert.equal(decide({ cli: cli({}) }).inject, true);
     assert.equal(decide({ credential: { ...profileCredential, source: 'setting' }, profileName: undefined }).inject, true);
   });
 

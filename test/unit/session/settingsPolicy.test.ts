@@ -48,6 +48,16 @@ describe('settings policy', () => {
     assert.ok(!s.ignored.join('').includes(REPO_KEY), 'the ignored key itself is not repeated');
   });
 
+  it('reads profoundCoder.cliConfigPath from the User settings only, even in a trusted workspace', () => {
+    const s = pickSettings({ cliConfigPath: { globalValue: '/home/me/cf.json', workspaceValue: '/repo/cf.json', workspaceFolderValue: '/repo/x.json' } }, true);
+    assert.equal(s.cliConfigPath, '/home/me/cf.json');
+    assert.deepEqual(s.ignored, [
+      'profoundCoder.cliConfigPath in Workspace Folder settings is ignored: it is read from your User settings only.',
+      'profoundCoder.cliConfigPath in Workspace settings is ignored: it is read from your User settings only.',
+    ]);
+    assert.equal(pickSettings({ cliConfigPath: { workspaceValue: '/repo/cf.json' } }, true).cliConfigPath, undefined);
+  });
+
   it('offers the most specific usable server URL for a new sign-in', () => {
     assert.equal(pickDefaultServerUrl({ globalValue: 'https://a', workspaceValue: 'https://b' }, true), 'https://b');
     assert.equal(pickDefaultServerUrl({ globalValue: 'https://a', workspaceValue: 'https://b' }, false), 'https://a');
