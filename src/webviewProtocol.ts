@@ -5,6 +5,7 @@
 // The page is write-only for secrets: a password or an API key travels page → host inside a
 // sign-in message and never comes back. Profiles reach the page as views whose key is masked.
 import * as z from 'zod/mini';
+import { isShowableUserCode, MAX_CODE_LIFETIME_SECONDS, MAX_VERIFICATION_URI_LENGTH } from './shared/deviceCode';
 
 const text = (max: number) => z.string().check(z.maxLength(max));
 const required = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
@@ -110,6 +111,8 @@ const signInPassword = z.object({
 });
 const startSso = z.object({ type: z.literal('startSso'), profileName, serverUrl });
 const cancelSso = z.object({ type: z.literal('cancelSso') });
+/** Cancel on the page while a sign-in runs: the request in flight is aborted and nothing is saved. */
+const cancelSignIn = z.object({ type: z.literal('cancelSignIn') });
 const saveApiKey = z.object({ type: z.literal('saveApiKey'), profileName, serverUrl, apiKey: required(1024) });
 const useProfile = z.object({ type: z.literal('useProfile'), id });
 const testConnection = z.object({ type: z.literal('testConnection'), id });
@@ -136,6 +139,7 @@ export const toHost = z.discriminatedUnion('type', [
   signInPassword,
   startSso,
   cancelSso,
+  cancelSignIn,
   saveApiKey,
   useProfile,
   testConnection,
@@ -183,12 +187,13 @@ const probeResult = z.object({
 
 const ssoCode = z.object({
   type: z.literal('ssoCode'),
-  userCode: required(200),
-  verificationUri: required(4096),
-  verificationUriComplete: z.optional(required(4096)),
+  // The SSO flow refuses a code outside these bounds before polling, so every code it polls for fits.
+  userCode: z.string().check(z.refine(isShowableUserCode)),
+  verificationUri: required(MAX_VERIFICATION_URI_LENGTH),
+  verificationUriComplete: z.optional(required(MAX_VERIFICATION_URI_LENGTH)),
   // Seconds left when sent, not a deadline: in a remote window the host's clock and the page's
   // clock can differ, so the page turns this into a deadline on its own clock.
-  expiresInSeconds: z.number().check(z.gte(0), z.lte(86_400)),
+  expiresInSeconds: z.number().check(z.gte(0), z.lte(MAX_CODE_LIFETIME_SECONDS)),
 });
 
 export const operation = z.enum([

@@ -73,14 +73,15 @@ export interface ProfileManagerBackend {
   getState(): Promise<ProfileManagerState>;
   /** `GET /health` and `GET /auth/sso/config`. Unreachable servers resolve with `reachable: false`. */
   probeServer(serverUrl: string): Promise<ProbeResult>;
-  signInWithPassword(input: PasswordSignInInput): Promise<SignInOutcome>;
+  /** `signal` aborts when the person presses Cancel or closes the view: nothing is then saved. */
+  signInWithPassword(input: PasswordSignInInput, signal?: AbortSignal): Promise<SignInOutcome>;
   /**
    * Runs the device flow: calls `onCode` once the server issued a code, resolves when the person
    * approved and the key is stored. `signal` aborts when the person presses Cancel or closes the
    * view; the method should then stop polling and reject.
    */
   signInWithSso(input: SsoSignInInput, onCode: (code: SsoCode) => void, signal: AbortSignal): Promise<SignInOutcome>;
-  saveApiKey(input: ApiKeyInput): Promise<SignInOutcome>;
+  saveApiKey(input: ApiKeyInput, signal?: AbortSignal): Promise<SignInOutcome>;
   useProfile(id: string): Promise<void>;
   /** `GET /auth/me` with the profile's key; a failed check resolves with `ok: false`. */
   testConnection(id: string): Promise<Omit<TestResult, 'id'>>;

@@ -36,6 +36,8 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
   // The device flow outlives the page: hiding the view unloads the page, and the person is in
   // the browser approving the code at that moment. Only Cancel or disposal stops it.
   private sso: SsoSession | undefined;
+  // A password or key check in flight: Cancel on the page, or closing the view, aborts it.
+  private checking: AbortController | undefined;
   private pendingShowAddProfile: ToPage | undefined;
   private stateRequests = 0;
   private readonly subscriptions: vscode.Disposable[] = [];
@@ -44,21 +46,28 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
     ready: () => this.onReady(),
     probeServer: (m) => this.probeServer(m.serverUrl),
     signInPassword: (m) =>
-      this.signIn('signInPassword', () =>
-        this.backend.signInWithPassword({
-          profileName: m.profileName,
-          serverUrl: m.serverUrl,
-          username: m.username,
-          password: m.password,
-        }),
+      this.signIn('signInPassword', (signal) =>
+        this.backend.signInWithPassword(
+          {
+            profileName: m.profileName,
+            serverUrl: m.serverUrl,
+            username: m.username,
+            password: m.password,
+          },
+          signal,
+        ),
       ),
     startSso: (m) => this.startSso(m.profileName, m.serverUrl),
     cancelSso: async () => {
       this.sso?.controller.abort();
     },
+    cancelSignIn: async () => {
+      this.checking?.abort();
+      this.sso?.controller.abort();
+    },
     saveApiKey: (m) =>
-      this.signIn('saveApiKey', () =>
-        this.backend.saveApiKey({ profileName: m.profileName, serverUrl: m.serverUrl, apiKey: m.apiKey }),
+      this.signIn('saveApiKey', (signal) =>
+        this.backend.saveApiKey({ profileName: m.profileName, serverUrl: m.serverUrl, apiKey: m.apiKey }, signal),
       ),
     useProfile: (m) => this.profileOperation('useProfile', m.id, () => this.backend.useProfile(m.id)),
     testConnection: (m) => this.testConnection(m.id),
@@ -133,6 +142,7 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
   }
 
   dispose(): void {
+    this.checking?.abort();
     this.sso?.controller.abort();
     this.sso = undefined;
     for (const subscription of this.subscriptions) subscription.dispose();
@@ -205,13 +215,23 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
     }
   }
 
-  private async signIn(op: Operation, run: () => Promise<{ profileId: string }>): Promise<void> {
+  private async signIn(op: Operation, run: (signal: AbortSignal) => Promise<{ profileId: string }>): Promise<void> {
+    this.checking?.abort();
+    const controller = new AbortController();
+    this.checking = controller;
     try {
-      const outcome = await run();
+      const outcome = await run(controller.signal);
       this.post({ type: 'operationResult', op, ok: true, id: outcome.profileId });
     } catch (error) {
+      if (controller.signal.aborted) {
+        // Cancelled: nothing was saved, and there is nothing to report.
+        this.post({ type: 'operationResult', op, ok: false });
+        return;
+      }
       this.log(`Profile Manager: ${op} failed: ${errorText(error)}`);
       this.post({ type: 'operationResult', op, ok: false, error: toProblem(error) });
+    } finally {
+      if (this.checking === controller) this.checking = undefined;
     }
   }
 
@@ -222,7 +242,10 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
     const onCode = (code: SsoCode) => {
       if (this.sso !== session) return;
       session.code = code;
+      // The person asked for SSO: that is the consent to open the browser, now, once the page
+      // shows the code and the host it opens.
       this.postSsoCode(code);
+      void this.openVerificationUri(code.browserUri);
     };
     try {
       const outcome = await this.backend.signInWithSso({ profileName, serverUrl }, onCode, session.controller.signal);
@@ -315,12 +338,12 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
     this.post({ type: 'operationResult', op: 'copyText', ok: true });
   }
 
-  // Only the verification address of the running sign-in: a page that was somehow subverted must
-  // not be able to open arbitrary addresses or schemes.
+  // Only the verification address of the running sign-in, which the flow checked
+  // (checkVerificationUri): a page that was somehow subverted must not open anything else.
   private async openVerificationUri(url: string): Promise<void> {
     const code = this.sso?.code;
-    const allowed = code ? [code.verificationUriComplete, code.verificationUri] : [];
-    if (!allowed.includes(url) || !/^https?:\/\//i.test(url)) {
+    const allowed = code ? [code.browserUri, code.verificationUriComplete, code.verificationUri] : [];
+    if (!allowed.includes(url)) {
       this.log('Profile Manager: refused to open an address that is not the current verification address.');
       this.post({
         type: 'operationResult',
