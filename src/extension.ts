@@ -13,11 +13,12 @@ import { registerCommands, signIn, signOut } from './ui/commands';
 import { keyActionsFor, type KeyActions } from './ui/keys';
 import { createLog } from './ui/log';
 import type { ProfileManagerViewProvider } from './ui/profileManagerView';
-import { describe } from './ui/prompts';
+import { onDidShowInputBox } from './ui/prompts';
 import { CertificatePinStore } from './ui/certificatePins';
 import { clientFactory, HealthTracker, type Services } from './ui/services';
-import { affectsCredentialSettings, readSettings, workspaceApiKey } from './ui/settings';
+import { affectsCredentialSettings, readSettings } from './ui/settings';
 import { createStatusBar } from './ui/statusBar';
+import { offerToMoveWorkspaceKey } from './ui/workspaceKey';
 
 const PROFILE_MANAGER_VIEW = 'profoundCoder.profileManager';
 
@@ -51,6 +52,8 @@ export interface TestingHooks {
   logLines: string[];
   /** What new integrated terminals get (CODER_API_KEY with profoundCoder.terminal.injectApiKey on). */
   environmentVariableCollection: vscode.GlobalEnvironmentVariableCollection;
+  /** Each input box the palette's sign-in shows: tests type into it and accept or close it with VS Code's commands. */
+  onDidShowInputBox: vscode.Event<vscode.InputBox>;
   /** The certificates trusted per server under profoundCoder.tls.insecure; tests answer its question with `ask`. */
   certificatePins: CertificatePinStore;
   /** The clients every part of the extension uses, with the TLS settings and pins as they are now. */
@@ -129,16 +132,11 @@ export function activate(context: vscode.ExtensionContext): CoderFlowApi {
     credentials.onDidChangeCredential((c) => log.addSecret(c?.apiKey)),
   );
 
-  const ready = credentials.refresh().then(
-    (state) => {
-      void warnAboutWorkspaceKey(services);
-      return state;
-    },
-    (e: unknown) => {
-      log.error('Could not resolve the CoderFlow credential', e);
-      return undefined;
-    },
-  );
+  const ready = credentials.refresh().catch((e: unknown) => {
+    log.error('Could not resolve the CoderFlow credential', e);
+    return undefined;
+  });
+  context.subscriptions.push(offerToMoveWorkspaceKey(services, ready));
 
   const profileOf = (credential: Credential | undefined) => {
     const id = credential?.source === 'profile' ? store.selectedId() : undefined;
@@ -171,36 +169,9 @@ export function activate(context: vscode.ExtensionContext): CoderFlowApi {
       }
     },
     ...(testMode
-      ? { testing: { secrets: context.secrets, globalState: context.globalState, workspaceState: context.workspaceState, store, authProvider, logLines, environmentVariableCollection: context.environmentVariableCollection, certificatePins, makeClient, credential: currentCredential, keyActions: keyActionsFor(services), signOut: (profileId: string, revoke: boolean) => signOut(services, profileId, revoke) } }
+      ? { testing: { secrets: context.secrets, globalState: context.globalState, workspaceState: context.workspaceState, store, authProvider, logLines, environmentVariableCollection: context.environmentVariableCollection, onDidShowInputBox, certificatePins, makeClient, credential: currentCredential, keyActions: keyActionsFor(services), signOut: (profileId: string, revoke: boolean) => signOut(services, profileId, revoke) } }
       : {}),
   };
-}
-
-/**
- * A key in the workspace's .vscode/settings.json may be committed with the repository. Offer to
- * move it into secure storage: a profile is made from it and the setting removed.
- */
-async function warnAboutWorkspaceKey(services: Services): Promise<void> {
-  const found = workspaceApiKey();
-  if (!found || !vscode.workspace.isTrusted) return;
-  services.log.addSecret(found.apiKey);
-  const move = 'Move to Secure Storage';
-  const choice = await vscode.window.showWarningMessage(
-    'This workspace stores a CoderFlow API key in its settings (profoundCoder.apiKey), in plain text that may end up in source control.',
-    move,
-  );
-  if (choice !== move) return;
-  if (!found.serverUrl) {
-    void vscode.window.showErrorMessage('CoderFlow: set profoundCoder.serverUrl in the same workspace settings first, so the key is stored for its server.');
-    return;
-  }
-  try {
-    await services.signIn.apiKey({ serverUrl: found.serverUrl }, found.apiKey);
-    await vscode.workspace.getConfiguration('profoundCoder', vscode.workspace.workspaceFolders?.[0]?.uri).update('apiKey', undefined, found.target);
-    void vscode.window.showInformationMessage('CoderFlow: the key is now in secure storage and removed from the workspace settings.');
-  } catch (e) {
-    void vscode.window.showErrorMessage(`CoderFlow: the key was not moved. ${describe(e)}`);
-  }
 }
 
 export function deactivate(): void {}
