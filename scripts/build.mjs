@@ -17,8 +17,9 @@ const extension = {
   target: 'node20',
   format: 'cjs',
   // dist/profileManager.js is the Profile Manager's host, built below and required at run time
-  // when the view first opens (see src/extension.ts).
-  external: ['vscode', './profileManager.js'],
+  // when the view first opens (see src/extension.ts); dist/connectionTest.js likewise on the
+  // first Test connection (src/ui/commands.ts).
+  external: ['vscode', './profileManager.js', './connectionTest.js'],
   // See src/shims/whatwg-url.ts: keeps node-fetch's unused URL polyfill out of the bundle.
   alias: { 'whatwg-url': join(root, 'src/shims/whatwg-url.ts') },
   minify: production,
@@ -37,8 +38,17 @@ const profileManagerHost = {
   external: ['vscode'],
 };
 
+// Test connection's diagnostic: needed only when someone tests a connection.
+const connectionTest = {
+  ...extension,
+  entryPoints: [join(root, 'src/ui/connectionTest.ts')],
+  outfile: join(root, 'dist/connectionTest.js'),
+  external: ['vscode'],
+};
+
 const webview = {
-  entryPoints: { main: join(root, 'webview-ui/main.ts') },
+  // diagnostic: Test connection's view, loaded by the page on the first result (diagnosticLoader.ts).
+  entryPoints: { main: join(root, 'webview-ui/main.ts'), diagnostic: join(root, 'webview-ui/connectionDiagnostic.ts') },
   outdir: join(root, 'dist/webview'),
   bundle: true,
   platform: 'browser',
@@ -84,7 +94,7 @@ function copyCodicons() {
 // A production build starts from an empty dist/, so no source map of an earlier build is packaged.
 if (production) rmSync(join(root, 'dist'), { recursive: true, force: true });
 
-const targets = [extension, profileManagerHost];
+const targets = [extension, profileManagerHost, connectionTest];
 if (existsSync(webview.entryPoints.main)) targets.push(webview);
 
 if (watch) {

@@ -98,6 +98,28 @@ export const fieldProblem = z.object({
 });
 export type FieldProblem = z.infer<typeof fieldProblem>;
 
+/** One step of Test connection (src/session/connectionDiagnostic.ts), redacted by the host. */
+export const diagnosticStepView = z.object({
+  id: required(40),
+  name: required(200),
+  status: z.enum(['ok', 'warn', 'fail', 'skipped']),
+  detail: text(2000),
+  fix: z.optional(text(1000)),
+  durationMs: z.number().check(z.gte(0), z.lte(3_600_000)),
+  facts: z.array(z.object({ label: required(100), value: text(2000) })).check(z.maxLength(20)),
+});
+
+/** Test connection's steps; `reportId` names the report the host keeps for Copy report. */
+export const diagnosticView = z.object({
+  reportId: required(100),
+  serverUrl,
+  /** ISO-8601. */
+  startedAt: text(64),
+  ok: z.boolean(),
+  steps: z.array(diagnosticStepView).check(z.maxLength(12)),
+});
+export type DiagnosticView = z.infer<typeof diagnosticView>;
+
 // ---- page → host ----
 
 const ready = z.object({ type: z.literal('ready') });
@@ -116,6 +138,10 @@ const cancelSignIn = z.object({ type: z.literal('cancelSignIn') });
 const saveApiKey = z.object({ type: z.literal('saveApiKey'), profileName, serverUrl, apiKey: required(1024) });
 const useProfile = z.object({ type: z.literal('useProfile'), id });
 const testConnection = z.object({ type: z.literal('testConnection'), id });
+/** Test connection for the Add profile form's server URL, before signing in: no key is sent. */
+const testServer = z.object({ type: z.literal('testServer'), serverUrl });
+/** Copies the redacted report the host made for that test; the page sends only its id. */
+const copyReport = z.object({ type: z.literal('copyReport'), reportId: required(100) });
 const signOut = z.object({ type: z.literal('signOut'), id });
 const removeProfile = z.object({ type: z.literal('removeProfile'), id });
 /** The keys of an extension profile's user; the host answers with `keys`. */
@@ -143,6 +169,8 @@ export const toHost = z.discriminatedUnion('type', [
   saveApiKey,
   useProfile,
   testConnection,
+  testServer,
+  copyReport,
   signOut,
   removeProfile,
   listKeys,
@@ -209,6 +237,7 @@ export const operation = z.enum([
   'saveToCli',
   'importFromCli',
   'copyText',
+  'copyReport',
   'openExternal',
 ]);
 export type Operation = z.infer<typeof operation>;
@@ -216,7 +245,7 @@ export type Operation = z.infer<typeof operation>;
 const operationResult = z.object({
   type: z.literal('operationResult'),
   op: operation,
-  /** The profile the operation concerned or created. */
+  /** The profile the operation concerned or created; for copyReport, the report. */
   id: z.optional(id),
   /** revokeKey: the key it concerned. */
   keyId: z.optional(id),
@@ -235,6 +264,17 @@ const testResult = z.object({
   message: required(1000),
   fix: z.optional(text(1000)),
   user: z.optional(text(200)),
+  diagnostic: z.optional(diagnosticView),
+});
+
+/** The answer to `testServer`. */
+const serverTestResult = z.object({
+  type: z.literal('serverTestResult'),
+  /** Exactly as the page sent it. */
+  serverUrl,
+  diagnostic: z.optional(diagnosticView),
+  /** The test could not run (a malformed URL). */
+  error: z.optional(problem),
 });
 
 /** The answer to `listKeys`, and sent again after a revocation or rotation changed the list. */
@@ -255,6 +295,7 @@ export const toPage = z.discriminatedUnion('type', [
   ssoCode,
   operationResult,
   testResult,
+  serverTestResult,
   keys,
   showAddProfile,
 ]);

@@ -45,6 +45,8 @@ export class AddProfileForm {
   private readonly signInButton: HTMLButtonElement;
   private readonly ssoButton: HTMLButtonElement;
   private readonly saveKeyButton: HTMLButtonElement;
+  /** Shown while the server checks a password or a key: aborts that check on the host. */
+  private readonly cancelCheckButtons: Record<'signInPassword' | 'saveApiKey', HTMLButtonElement>;
   private readonly sso: SsoPanel;
   private readonly foldToggle: HTMLButtonElement;
   private readonly headingText: HTMLSpanElement;
@@ -89,6 +91,10 @@ export class AddProfileForm {
     this.signInButton = h('button', { type: 'button', class: 'button' }, 'Sign in');
     this.ssoButton = h('button', { type: 'button', class: 'button' }, 'Sign in with SSO');
     this.saveKeyButton = h('button', { type: 'button', class: 'button' }, 'Save key');
+    this.cancelCheckButtons = {
+      signInPassword: h('button', { type: 'button', class: 'button secondary', hidden: true }, 'Cancel'),
+      saveApiKey: h('button', { type: 'button', class: 'button secondary', hidden: true }, 'Cancel'),
+    };
 
     this.sso = new SsoPanel({
       copy: (code) => this.host.post({ type: 'copyText', text: code }),
@@ -104,9 +110,9 @@ export class AddProfileForm {
       h('div', { class: 'actions' }, this.ssoButton),
     );
 
-    const passwordPanel = h('div', { class: 'panel' }, this.fields.username.element, this.fields.password.element, h('div', { class: 'actions' }, this.signInButton));
+    const passwordPanel = h('div', { class: 'panel' }, this.fields.username.element, this.fields.password.element, h('div', { class: 'actions' }, this.signInButton, this.cancelCheckButtons.signInPassword));
     const ssoPanel = h('div', { class: 'panel' }, this.ssoIntro, this.sso.element);
-    const apiKeyPanel = h('div', { class: 'panel' }, this.fields.apiKey.element, h('div', { class: 'actions' }, this.saveKeyButton));
+    const apiKeyPanel = h('div', { class: 'panel' }, this.fields.apiKey.element, h('div', { class: 'actions' }, this.saveKeyButton, this.cancelCheckButtons.saveApiKey));
     this.tabs = new Tabs<SignInMethod>(
       'Sign-in method',
       [
@@ -165,6 +171,7 @@ export class AddProfileForm {
     this.signInButton.addEventListener('click', () => this.submit('password'));
     this.ssoButton.addEventListener('click', () => this.submit('sso'));
     this.saveKeyButton.addEventListener('click', () => this.submit('apiKey'));
+    for (const button of Object.values(this.cancelCheckButtons)) button.addEventListener('click', () => this.cancelCheck());
 
     const serverUrl = this.fields.serverUrl.input;
     serverUrl.addEventListener('blur', () => this.probeServer());
@@ -360,6 +367,16 @@ export class AddProfileForm {
     this.renderBusy();
   }
 
+  private cancelCheck(): void {
+    const op = this.pending?.op;
+    if (op !== 'signInPassword' && op !== 'saveApiKey') return;
+    this.host.post({ type: 'cancelSignIn' });
+    this.pending = undefined;
+    this.renderBusy();
+    this.host.announce('Sign-in cancelled. Nothing was saved.');
+    (op === 'signInPassword' ? this.signInButton : this.saveKeyButton).focus();
+  }
+
   private cancelSso(): void {
     this.host.post({ type: 'cancelSso' });
     this.pending = undefined;
@@ -534,6 +551,7 @@ export class AddProfileForm {
     for (const button of [this.signInButton, this.ssoButton, this.saveKeyButton]) {
       button.classList.toggle('running', button === running);
     }
+    for (const [op, button] of Object.entries(this.cancelCheckButtons)) button.hidden = this.pending?.op !== op;
   }
 
   get isBusy(): boolean {

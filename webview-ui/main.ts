@@ -2,6 +2,8 @@ import './main.css';
 import { Announcer } from './announcer';
 import { AddProfileForm } from './addProfileForm';
 import { ProfileList } from './profileList';
+import { onReportCopied } from './serverTest';
+import { loadDiagnostic } from './diagnosticLoader';
 import { KeysSection } from './keysSection';
 import { h, icon } from './dom';
 import { connectToHost } from './vscodeApi';
@@ -90,10 +92,16 @@ function receive(message: ToPage): void {
       form.onSsoCode(message);
       return;
     case 'operationResult':
+      if (message.op === 'copyReport') return onReportCopied(message, announce);
       if (!form.onOperationResult(message) && !list.onOperationResult(message)) keys.onOperationResult(message);
       return;
+    case 'serverTestResult':
+      form.serverTest.onResult(message);
+      return;
     case 'testResult':
-      list.onTestResult(message);
+      // The steps' view loads on the first result; the outcome shows without it if it cannot.
+      if (message.diagnostic) void loadDiagnostic().catch(() => undefined).then(() => list.onTestResult(message));
+      else list.onTestResult(message);
       return;
     case 'keys':
       keys.onKeys(message);

@@ -1,4 +1,5 @@
 import { h, icon, setBusy } from './dom';
+import { loadedDiagnostic } from './diagnosticLoader';
 import { expiryText, expiryWarningDue } from '../src/session/keys';
 import type {
   CredentialSourceKind,
@@ -108,7 +109,9 @@ export class ProfileList {
     this.tests.set(message.id, message);
     this.paint();
     const name = this.nameOf(message.id);
-    this.host.announce(`${name ? `${name}: ` : ''}${message.message}${message.fix ? ` ${message.fix}` : ''}`);
+    const view = loadedDiagnostic();
+    const outcome = message.diagnostic && view ? view.diagnosticSummary(message.diagnostic) : `${message.message}${message.fix ? ` ${message.fix}` : ''}`;
+    this.host.announce(`${name ? `${name}: ` : ''}${outcome}`);
   }
 
   /** Returns false when the result is not about a profile. */
@@ -199,6 +202,7 @@ export class ProfileList {
           h('span', {}, `Key ${expiry}.${expiryAdvice(profile.keyExpiresAt, expiring)}`),
         ),
       this.statusLine(profile),
+      this.diagnostic(profile.id),
       this.noticeLine(profile.id),
       this.errorLine(profile.id),
       this.actions(profile, signedOut, busy),
@@ -226,6 +230,13 @@ export class ProfileList {
       status.icon(),
       h('span', {}, when ? `${status.text.slice(0, -1)} ${when}.` : status.text),
     );
+  }
+
+  /** The last Test connection's steps, under the profile it tested (main.ts loads their view first). */
+  private diagnostic(id: string): HTMLElement | undefined {
+    const diagnostic = this.tests.get(id)?.diagnostic;
+    const view = loadedDiagnostic();
+    return diagnostic && view?.diagnosticSection(diagnostic, (message) => this.host.post(message));
   }
 
   private noticeLine(id: string): HTMLElement | undefined {

@@ -131,14 +131,14 @@ export async function runConnectionDiagnostic(input: DiagnosticInput): Promise<C
     durationMs: 0,
     facts: [
       { label: 'Proxy', value: input.proxy.shown ?? 'none (direct)' },
-      { label: 'Determined from', value: 'http.proxySupport, http.noProxy, http.proxy, then HTTPS_PROXY / HTTP_PROXY / NO_PROXY, in VS Code\'s order' },
+      { label: 'Determined from', value: 'http.proxySupport, http.noProxy, http.proxy, HTTPS_PROXY, HTTP_PROXY and NO_PROXY, in the order VS Code reads them' },
     ],
   });
 
   // 3. The connection, through the proxy's tunnel when there is one.
   let socket: Socket | undefined;
   if (!resolved && !input.proxy.url) {
-    steps.push(skipped('connection', 'Skipped: the name could not be looked up.'));
+    steps.push(skipped('connection', 'Not tried: the name could not be looked up.'));
   } else {
     steps.push(
       await timed('connection', async () => {
@@ -177,7 +177,7 @@ export async function runConnectionDiagnostic(input: DiagnosticInput): Promise<C
         : { ...skipped('tls', 'No TLS: plain http. CoderFlow refuses to send a key or a password over it to another computer.'), status: 'fail' },
     );
   } else if (!socket) {
-    steps.push(skipped('tls', 'Skipped: there is no connection.'));
+    steps.push(skipped('tls', 'Not tried: there is no connection.'));
   } else {
     const open = socket;
     tlsStepIndex = steps.length;
@@ -205,16 +205,16 @@ export async function runConnectionDiagnostic(input: DiagnosticInput): Promise<C
         if (shake.authorized) {
           const trust = shake.certificate ? trustApplied(shake.certificate.chain, { ...(caPem ? { caPem } : {}), ...(pinned ? { pinned } : {}) }) : { source: 'none' as const };
           facts.push({ label: 'Trusted by', value: trustedBy(trust, input.tls) });
-          return { status: 'ok', detail: `${shake.protocol}; the certificate is valid for ${hostname} and trusted by ${TRUST_SHORT[trust.source]}.`, facts };
+          return { status: 'ok', detail: `The certificate is valid for ${hostname} and trusted by ${TRUST_SHORT[trust.source]} (${shake.protocol}).`, facts };
         }
         refusedCode = shake.refusal;
         const reason = fromNodeErrorCode(shake.refusal, `${hostname}:${port}`);
         const why = reason?.message ?? `The certificate was refused (${shake.refusal ?? 'no reason given'}).`;
         facts.push({ label: 'Refused because', value: shake.refusal ? `${why} (${shake.refusal})` : why });
         if (pinned) {
-          return fail('tls', { status: 'fail', detail: `${shake.protocol}; the server no longer presents the certificate pinned for it (${pinned.fingerprint256}).`, fix: 'If the server\'s certificate was replaced on purpose, confirm the new one when asked; otherwise do not: someone may be in between.', facts });
+          return fail('tls', { status: 'fail', detail: `The server no longer presents the certificate pinned for it (${pinned.fingerprint256}).`, fix: 'If the server\'s certificate was replaced on purpose, confirm the new one when asked; otherwise do not: someone may be in between.', facts });
         }
-        return fail('tls', { status: 'fail', detail: `${shake.protocol}; ${why}`, ...(reason?.fix ? { fix: reason.fix } : {}), facts });
+        return fail('tls', { status: 'fail', detail: why, ...(reason?.fix ? { fix: reason.fix } : {}), facts });
       }),
     );
   }
@@ -248,7 +248,7 @@ export async function runConnectionDiagnostic(input: DiagnosticInput): Promise<C
   }
 
   if (!healthy) {
-    steps.push(skipped('sso', 'Skipped: the server did not answer /health.'), skipped('key', 'Skipped: the server did not answer /health.'));
+    steps.push(skipped('sso', 'Not asked: the server did not answer /health.'), skipped('key', 'Not checked: the server did not answer /health.'));
   } else {
     steps.push(
       await timed('sso', async () => {

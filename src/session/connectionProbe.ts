@@ -131,7 +131,7 @@ function names(entity: Record<string, string | string[] | undefined> | undefined
 
 function isoDate(text: string): string {
   const date = new Date(text);
-  return Number.isNaN(date.getTime()) ? text : date.toISOString();
+  return Number.isNaN(date.getTime()) ? text : date.toISOString().replace(/\.000Z$/, 'Z');
 }
 
 function chainOf(peer: tls.DetailedPeerCertificate): X509Certificate[] {

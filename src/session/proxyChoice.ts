@@ -1,7 +1,8 @@
 // Which proxy VS Code's network stack sends a request through. An extension cannot ask VS Code,
 // so this reads the same inputs in the same order as VS Code's resolver (@vscode/proxy-agent,
-// createProxyResolver, as shipped with VS Code 1.100): `http.proxySupport` "off" leaves Node's
-// network stack unpatched; localhost, 127.0.0.1 and ::1 always go direct; `http.noProxy` (or,
+// createProxyResolver and createHttpPatch, as shipped with VS Code 1.100): `http.proxySupport`
+// "off" leaves Node's network stack unpatched, and "on" leaves alone a request that brings its own
+// agent, as the client's https requests do; localhost, 127.0.0.1 and ::1 always go direct; `http.noProxy` (or,
 // when that is empty, NO_PROXY); then `http.proxy`; then HTTPS_PROXY / HTTP_PROXY (either case,
 // whatever the scheme); then the operating system's proxy configuration, which only VS Code's
 // main process can read.
@@ -64,6 +65,9 @@ export function chooseProxy(target: URL, inputs: ProxyInputs): ProxyChoice {
   const support = inputs.proxySupport ?? 'override';
   if (support === 'off') {
     return { reason: 'Direct: http.proxySupport is "off", so VS Code does not route extensions\' requests through a proxy.', systemMayApply: false };
+  }
+  if (support === 'on' && target.protocol === 'https:') {
+    return { reason: 'Direct: http.proxySupport is "on", which leaves requests that bring their own TLS settings, as CoderFlow\'s do, to connect directly.', systemMayApply: false };
   }
   const hostname = target.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   if (LOOPBACK.has(hostname)) {

@@ -4,7 +4,7 @@ import { normalizeServerUrl } from '../auth/client';
 import { cliConfigServer, type CredentialSource } from '../auth/resolve';
 import { maskKey } from '../profiles/profile';
 import type { ApiKeyView, CredentialSourceView, ProbeResult, ProfileView } from '../webviewProtocol';
-import { checkConnection, revokeProfileKey, signOut } from './commands';
+import { connectionTests, revokeProfileKey, signOut } from './commands';
 import { keyActionsFor, revokeFailureText, type KeyActions } from './keys';
 import type { KeyOperationOutcome, ProfileManagerBackend, ProfileManagerState, SignInOutcome, SsoCode } from './profileManagerBackend';
 import type { Services } from './services';
@@ -146,13 +146,20 @@ export class ProfileManagerBackendImpl implements ProfileManagerBackend {
     if (id.startsWith(CLI_ID_PREFIX)) {
       return { ok: false, status: 'unreachable' as const, message: 'Use this CLI profile first, then test the connection.' };
     }
-    const report = await checkConnection(this.services, id);
+    const report = await connectionTests().checkConnection(this.services, id);
+    const diagnostic = report.view ? { diagnostic: report.view, ...(report.report ? { report: report.report } : {}) } : {};
     if (report.ok && report.user) {
-      return { ok: true, status: 'verified' as const, message: `Connected as ${report.user.username}. TLS: ${report.tls}.`, user: report.user.username };
+      return { ok: true, status: 'verified' as const, message: `Connected as ${report.user.username}.`, user: report.user.username, ...diagnostic };
     }
     const kind = report.error?.kind;
     const status = kind === 'invalid-api-key' ? (report.reachable && !this.services.store.get(id)?.keyHint ? 'signedOut' : 'invalidKey') : kind === 'forbidden' ? 'forbidden' : 'unreachable';
-    return { ok: false, status: status as 'signedOut' | 'invalidKey' | 'forbidden' | 'unreachable', message: report.error?.message ?? 'The connection failed.', ...(report.error?.fix ? { fix: report.error.fix } : {}) };
+    return { ok: false, status: status as 'signedOut' | 'invalidKey' | 'forbidden' | 'unreachable', message: report.error?.message ?? 'The connection failed.', ...(report.error?.fix ? { fix: report.error.fix } : {}), ...diagnostic };
+  }
+
+  async testServer(serverUrl: string) {
+    const report = await connectionTests().checkConnection(this.services, undefined, normalizeServerUrl(serverUrl));
+    if (!report.view || !report.report) throw new Error('The connection test did not run.');
+    return { diagnostic: report.view, report: report.report };
   }
 
   signOut(id: string): Promise<boolean> {

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { toAuthError } from '../auth/errors';
 import type { DeviceCodePrompt } from '../auth/flows/sso';
-import type { User } from '../auth/protocol';
 import type { ProfileMeta } from '../profiles/profile';
 import type { ProbeResult } from '../session/signIn';
 import { registerKeyCommands } from './keyCommands';
@@ -46,7 +45,7 @@ export function registerCommands(services: Services, host: CommandHost): vscode.
     // Whether to revoke is always asked: no argument lets another extension skip that question.
     register('profoundCoder.signOut', (args?: { profileId?: string }) => signOut(services, args?.profileId)),
     register('profoundCoder.showCredentialSource', (args?: { quiet?: boolean }) => showCredentialSource(services, args?.quiet === true)),
-    register('profoundCoder.testConnection', (args?: { profileId?: string; quiet?: boolean }) => testConnection(services, args?.profileId, args?.quiet === true)),
+    register('profoundCoder.testConnection', (args?: { profileId?: string; serverUrl?: string; quiet?: boolean }) => connectionTests().testConnectionCommand(services, args ?? {})),
     ...registerKeyCommands(services),
   ];
 }
@@ -399,70 +398,8 @@ async function showCredentialSource(services: Services, quiet: boolean) {
   return { credential: state.credential ? { source: state.credential.source, detail: state.credential.detail, serverUrl: state.credential.serverUrl } : undefined, considered: state.considered, ignoredSettings };
 }
 
-export interface ConnectionReport {
-  ok: boolean;
-  serverUrl?: string;
-  reachable: boolean;
-  tls: string;
-  user?: User;
-  error?: { kind: string; message: string; fix?: string };
-}
-
-export async function checkConnection(services: Services, profileId?: string): Promise<ConnectionReport> {
-  let serverUrl: string | undefined;
-  let key: string | undefined;
-  if (profileId) {
-    const profile = services.store.get(profileId);
-    serverUrl = profile?.serverUrl;
-    key = profile ? await services.store.getKey(profile.id) : undefined;
-  } else {
-    const credential = (await services.credentials.refresh()).credential;
-    serverUrl = credential?.serverUrl;
-    key = credential?.apiKey;
-  }
-  if (!serverUrl) return { ok: false, reachable: false, tls: 'n/a', error: { kind: 'bad-input', message: 'Not signed in to CoderFlow.', fix: 'Sign in from the Profile Manager.' } };
-  const tls = tlsDescription(serverUrl);
-  const client = services.makeClient(serverUrl, key);
-  try {
-    await client.health();
-  } catch (e) {
-    const error = toAuthError(e);
-    if (!profileId) services.health.observe(error);
-    return { ok: false, serverUrl, reachable: false, tls, error: { kind: error.kind, message: error.message, ...(error.fix ? { fix: error.fix } : {}) } };
-  }
-  if (!key) return { ok: false, serverUrl, reachable: true, tls, error: { kind: 'invalid-api-key', message: 'This profile is signed out.', fix: 'Sign in again.' } };
-  try {
-    const user = await client.me();
-    if (!profileId) services.health.observe(undefined);
-    const id = profileId ?? (services.credentials.credential?.source === 'profile' ? services.store.selectedId() : undefined);
-    if (id) await services.store.markVerified(id, { username: user.username, ...(user.displayName ? { displayName: user.displayName } : {}) });
-    return { ok: true, serverUrl, reachable: true, tls, user };
-  } catch (e) {
-    const error = toAuthError(e);
-    if (!profileId) services.health.observe(error);
-    return { ok: false, serverUrl, reachable: true, tls, error: { kind: error.kind, message: error.message, ...(error.fix ? { fix: error.fix } : {}) } };
-  }
-}
-
-function tlsDescription(serverUrl: string): string {
-  if (new URL(serverUrl).protocol === 'http:') return 'none (plain http, allowed for this machine only)';
-  const insecure = vscode.workspace.getConfiguration('profoundCoder').get<boolean>('tls.insecure') === true;
-  return insecure ? 'NOT VERIFIED (profoundCoder.tls.insecure is on)' : 'verified';
-}
-
-async function testConnection(services: Services, profileId: string | undefined, quiet: boolean): Promise<ConnectionReport> {
-  const report = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'CoderFlow: testing the connection…' },
-    () => checkConnection(services, profileId),
-  );
-  services.log.info(`Test connection: ${report.ok ? 'ok' : `failed (${report.error?.kind})`} ${report.serverUrl ?? ''}`);
-  if (!quiet) {
-    if (report.ok && report.user) {
-      const roles = report.user.roles.length ? report.user.roles.join(', ') : 'none';
-      void vscode.window.showInformationMessage(`CoderFlow: connected to ${report.serverUrl} as ${report.user.username} (roles: ${roles}). TLS: ${report.tls}.`);
-    } else {
-      void vscode.window.showErrorMessage(`CoderFlow: ${report.error?.message ?? 'The connection failed.'}${report.error?.fix ? ` ${report.error.fix}` : ''}`);
-    }
-  }
-  return report;
+/** The Test connection bundle (dist/connectionTest.js, built by scripts/build.mjs), loaded on the first test. */
+export function connectionTests(): typeof import('./connectionTest') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./connectionTest.js') as typeof import('./connectionTest');
 }

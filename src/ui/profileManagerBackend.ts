@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { ApiKeyView, ProbeResult, ProfileView, CredentialSourceView, TestResult, FormField } from '../webviewProtocol';
+import type { ApiKeyView, DiagnosticView, ProbeResult, ProfileView, CredentialSourceView, TestResult, FormField } from '../webviewProtocol';
 
 /** What the Profile Manager shows: views only, never a key (see src/webviewProtocol.ts). */
 export interface ProfileManagerState {
@@ -83,8 +83,13 @@ export interface ProfileManagerBackend {
   signInWithSso(input: SsoSignInInput, onCode: (code: SsoCode) => void, signal: AbortSignal): Promise<SignInOutcome>;
   saveApiKey(input: ApiKeyInput, signal?: AbortSignal): Promise<SignInOutcome>;
   useProfile(id: string): Promise<void>;
-  /** `GET /auth/me` with the profile's key; a failed check resolves with `ok: false`. */
-  testConnection(id: string): Promise<Omit<TestResult, 'id'>>;
+  /**
+   * Test connection, step by step, ending with `GET /auth/me` with the profile's key; a failed
+   * check resolves with `ok: false`. `report` is the redacted text for Copy report.
+   */
+  testConnection(id: string): Promise<Omit<TestResult, 'id'> & { report?: string }>;
+  /** Test connection for a server URL before signing in (no key); `report` is the redacted text for Copy report. */
+  testServer(serverUrl: string): Promise<{ diagnostic: DiagnosticView; report: string }>;
   /**
    * Forgets the key (and revokes it where possible); the profile stays, signed out. May ask the
    * person to confirm; resolves `false` when they decline.

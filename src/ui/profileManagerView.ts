@@ -17,6 +17,9 @@ import {
 import type { ProfileManagerBackend, SsoCode } from './profileManagerBackend';
 import { profileManagerHtml } from './profileManagerHtml';
 
+/** Reports kept for Copy report: one per profile in a typical list, and the form's. */
+const MAX_REPORTS = 20;
+
 type Handlers = { [T in ToHostType]: (message: ToHostOf<T>) => Promise<void> };
 
 interface SsoSession {
@@ -41,6 +44,7 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
   private pendingShowAddProfile: ToPage | undefined;
   private stateRequests = 0;
   private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly reports = new Map<string, string>();
 
   private readonly handlers: Handlers = {
     ready: () => this.onReady(),
@@ -71,6 +75,8 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
       ),
     useProfile: (m) => this.profileOperation('useProfile', m.id, () => this.backend.useProfile(m.id)),
     testConnection: (m) => this.testConnection(m.id),
+    testServer: (m) => this.testServer(m.serverUrl),
+    copyReport: (m) => this.copyReport(m.reportId),
     signOut: (m) => this.profileOperation('signOut', m.id, () => this.backend.signOut(m.id)),
     removeProfile: (m) => this.profileOperation('removeProfile', m.id, () => this.backend.removeProfile(m.id)),
     listKeys: (m) => this.postKeys(m.profileId),
@@ -311,7 +317,8 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
 
   private async testConnection(id: string): Promise<void> {
     try {
-      const result = await this.backend.testConnection(id);
+      const { report, ...result } = await this.backend.testConnection(id);
+      if (report && result.diagnostic) this.keepReport(result.diagnostic.reportId, report);
       this.post({ ...result, type: 'testResult', id });
     } catch (error) {
       this.log(`Profile Manager: testing the connection failed: ${errorText(error)}`);
@@ -325,6 +332,38 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
         ...(problem.fix ? { fix: problem.fix } : {}),
       });
     }
+  }
+
+  private async testServer(serverUrl: string): Promise<void> {
+    try {
+      const { diagnostic, report } = await this.backend.testServer(serverUrl);
+      this.keepReport(diagnostic.reportId, report);
+      this.post({ type: 'serverTestResult', serverUrl, diagnostic });
+    } catch (error) {
+      this.log(`Profile Manager: testing the server failed: ${errorText(error)}`);
+      const problem = toProblem(error);
+      this.post({ type: 'serverTestResult', serverUrl, error: problem.fix ? { message: problem.message, fix: problem.fix } : { message: problem.message } });
+    }
+  }
+
+  // The last few reports, by the id the page got with each: Copy report sends only the id, so the
+  // page cannot put anything else on the clipboard.
+  private keepReport(reportId: string, report: string): void {
+    this.reports.set(reportId, report);
+    for (const old of this.reports.keys()) {
+      if (this.reports.size <= MAX_REPORTS) break;
+      this.reports.delete(old);
+    }
+  }
+
+  private async copyReport(reportId: string): Promise<void> {
+    const report = this.reports.get(reportId);
+    if (!report) {
+      this.post({ type: 'operationResult', op: 'copyReport', id: reportId, ok: false, error: { message: 'That report is no longer available.', fix: 'Test the connection again.' } });
+      return;
+    }
+    await vscode.env.clipboard.writeText(report);
+    this.post({ type: 'operationResult', op: 'copyReport', id: reportId, ok: true, message: 'Report copied to the clipboard. It does not contain your key.' });
   }
 
   // Only the code the host itself sent: the page is not a general clipboard writer.

@@ -10,6 +10,8 @@ import { MESSAGES } from '../../../src/auth/errors';
 import { proxyAgentFromEnv } from '../../../src/auth/proxy';
 import { diagnosticReportText, runConnectionDiagnostic, type ConnectionDiagnostic, type StepId } from '../../../src/session/connectionDiagnostic';
 import { chooseProxy } from '../../../src/session/proxyChoice';
+import { diagnosticView } from '../../../src/ui/diagnosticView';
+import { parseToPage } from '../../../src/webviewProtocol';
 import { Redactor } from '../../../src/util/redact';
 import { startServer, type ReferenceServer } from '../../server';
 import { datedCertificate } from '../../server/tls';
@@ -273,6 +275,11 @@ describe('proxy choice (VS Code\'s order)', () => {
   it('http.proxySupport off: direct, whatever is set', () => {
     assert.equal(chooseProxy(url, { proxySupport: 'off', proxySetting: 'http://p:1', env: { HTTPS_PROXY: 'http://q:2' } }).url, undefined);
   });
+  it('http.proxySupport on: direct for https (the client brings its own agent), the proxy for plain http', () => {
+    assert.match(chooseProxy(url, { proxySupport: 'on', proxySetting: 'http://p:1', env: {} }).reason, /^Direct: http\.proxySupport is "on"/);
+    assert.equal(chooseProxy(new URL('http://coderflow.example.com'), { proxySupport: 'on', proxySetting: 'http://p:1', env: {} }).shown, 'http://p:1');
+    assert.equal(chooseProxy(url, { proxySupport: 'fallback', proxySetting: 'http://p:1', env: {} }).shown, 'http://p:1');
+  });
   it('localhost and 127.0.0.1 always go direct; 127.0.0.2 does not', () => {
     assert.equal(chooseProxy(new URL('https://127.0.0.1:3000'), { proxySetting: 'http://p:1', env: {} }).url, undefined);
     assert.equal(chooseProxy(new URL('https://localhost'), { proxySetting: 'http://p:1', env: {} }).url, undefined);
@@ -299,5 +306,38 @@ describe('proxy choice (VS Code\'s order)', () => {
     const choice = chooseProxy(url, { env: {} });
     assert.equal(choice.systemMayApply, true);
     assert.equal(choice.url, undefined);
+  });
+});
+
+describe('Test connection as the page is sent it', () => {
+  it('passes every text through the redactor, whatever a step quoted, and fits the page\'s schema', () => {
+    const key = 'pc_view_secret_key_abcdefgh9876';
+    const diagnostic: ConnectionDiagnostic = {
+      serverUrl: 'https://coderflow.example.com',
+      startedAt: new Date().toISOString(),
+      ok: false,
+      steps: [
+        { id: 'health', name: 'Server health (/health)', status: 'fail', detail: `A proxy page echoed Authorization: Bearer ${key}`, fix: `Do not paste ${key}`, durationMs: 12, facts: [{ label: 'Body', value: `{"apiKey":"${key}"}` }] },
+      ],
+    };
+    const redactor = new Redactor();
+    redactor.add(key);
+    const view = diagnosticView(diagnostic, redactor, 'report-1');
+    assert.ok(!JSON.stringify(view).includes(key), JSON.stringify(view));
+    assert.ok(!JSON.stringify(view).includes('abcdefgh'), 'not even a recognisable part of it');
+    assert.ok(parseToPage({ type: 'serverTestResult', serverUrl: 'https://coderflow.example.com', diagnostic: view }), 'the page accepts it');
+  });
+
+  it('keeps long texts within the page\'s limits instead of losing the message', () => {
+    const diagnostic: ConnectionDiagnostic = {
+      serverUrl: 'https://coderflow.example.com',
+      startedAt: new Date().toISOString(),
+      ok: true,
+      steps: [{ id: 'address', name: 'Address', status: 'ok', detail: 'x'.repeat(5000), durationMs: 1, facts: Array.from({ length: 30 }, (_, i) => ({ label: `L${i}`, value: 'y'.repeat(3000) })) }],
+    };
+    const view = diagnosticView(diagnostic, new Redactor(), 'report-2');
+    assert.ok(parseToPage({ type: 'serverTestResult', serverUrl: 'https://coderflow.example.com', diagnostic: view }));
+    assert.equal(view.steps[0]?.detail.length, 2000);
+    assert.equal(view.steps[0]?.facts.length, 20);
   });
 });

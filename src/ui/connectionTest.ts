@@ -1,0 +1,167 @@
+// Test connection in VS Code: runs the diagnostic of src/session/connectionDiagnostic.ts with the
+// settings VS Code applies (its proxy choice, the TLS settings and pinned certificates) and the
+// same client as every request, and turns the outcome into what the palette and the Profile
+// Manager show, and the palette's command. A bundle of its own (dist/connectionTest.js), loaded on
+// the first test.
+import * as vscode from 'vscode';
+import { normalizeServerUrl } from '../auth/client';
+import type { User } from '../auth/protocol';
+import { runConnectionDiagnostic, diagnosticReportText, type ConnectionDiagnostic, type Fact } from '../session/connectionDiagnostic';
+import { chooseProxy } from '../session/proxyChoice';
+import { Redactor } from '../util/redact';
+import type { DiagnosticView } from '../webviewProtocol';
+import { diagnosticView } from './diagnosticView';
+import { CertificatePinStore } from './certificatePins';
+import { describe } from './prompts';
+import type { Services } from './services';
+import { defaultServerUrl, tlsOptions } from './settings';
+
+export interface ConnectionTest {
+  diagnostic: ConnectionDiagnostic;
+  /** The redacted text for a support ticket. */
+  report: string;
+  /** The same, as the Profile Manager shows it: redacted, within the page's limits. */
+  view: DiagnosticView;
+}
+
+export interface ConnectionTestTarget {
+  serverUrl: string;
+  apiKey?: string;
+  /** A key was expected but there is none: why ("This profile is signed out."). */
+  noKeyReason?: string;
+}
+
+let nextReport = 0;
+
+export async function runConnectionTest(services: Services, target: ConnectionTestTarget): Promise<ConnectionTest> {
+  const http = vscode.workspace.getConfiguration('http');
+  const proxy = chooseProxy(new URL(target.serverUrl), {
+    proxySupport: http.get<string>('proxySupport'),
+    proxySetting: http.get<string>('proxy'),
+    noProxySetting: http.get<string[]>('noProxy'),
+    env: process.env,
+  });
+  const diagnostic = await runConnectionDiagnostic({
+    serverUrl: target.serverUrl,
+    client: services.makeClient(target.serverUrl, target.apiKey),
+    // Reads the certificates pinned under profoundCoder.tls.insecure, to name the pin that trusted
+    // a server; the client's own pins are the ones that ask the person.
+    tls: tlsOptions(new CertificatePinStore(services.context.globalState)),
+    proxy,
+    ...(target.noKeyReason ? { noKeyReason: target.noKeyReason } : {}),
+  });
+  const redactor = new Redactor();
+  redactor.add(target.apiKey);
+  if (proxy.url?.password) redactor.add(decodeURIComponent(proxy.url.password));
+  const context: Fact[] = [
+    { label: 'Extension', value: `${services.context.extension.id} ${String(services.context.extension.packageJSON.version ?? '')}`.trim() },
+    { label: 'VS Code', value: `${vscode.version}${vscode.env.remoteName ? ` (remote: ${vscode.env.remoteName})` : ''}` },
+  ];
+  const report = diagnosticReportText(diagnostic, redactor, context);
+  return { diagnostic, report, view: diagnosticView(diagnostic, redactor, `report-${++nextReport}`) };
+}
+
+export interface ConnectionReport {
+  ok: boolean;
+  serverUrl?: string;
+  /** The server answered /health. */
+  reachable: boolean;
+  user?: User;
+  error?: { kind: string; message: string; fix?: string };
+  /** Every step with its status, detail and duration (src/session/connectionDiagnostic.ts). */
+  diagnostic?: ConnectionDiagnostic;
+  /** The redacted text Copy report puts on the clipboard. */
+  report?: string;
+  /** The same steps as the Profile Manager shows them. */
+  view?: DiagnosticView;
+}
+
+/** Test connection for a profile, or for the credential in use; `serverUrl` alone tests a server before signing in. */
+export async function checkConnection(services: Services, profileId?: string, serverUrl?: string): Promise<ConnectionReport> {
+  let key: string | undefined;
+  let noKeyReason: string | undefined;
+  if (profileId) {
+    const profile = services.store.get(profileId);
+    serverUrl = profile?.serverUrl;
+    key = profile ? await services.store.getKey(profile.id) : undefined;
+    if (!key) noKeyReason = 'This profile is signed out.';
+  } else if (!serverUrl) {
+    const credential = (await services.credentials.refresh()).credential;
+    serverUrl = credential?.serverUrl;
+    key = credential?.apiKey;
+  }
+  if (!serverUrl) return { ok: false, reachable: false, error: { kind: 'bad-input', message: 'Not signed in to CoderFlow.', fix: 'Sign in from the Profile Manager.' } };
+  const { diagnostic, report, view } = await runConnectionTest(services, { serverUrl, ...(key ? { apiKey: key } : {}), ...(noKeyReason ? { noKeyReason } : {}) });
+  const reachable = diagnostic.steps.some((step) => step.id === 'health' && step.status === 'ok');
+  const failure = diagnostic.failure;
+  const error = failure ? { kind: failure.kind === 'signed-out' ? 'invalid-api-key' : failure.kind, message: failure.message, ...(failure.fix ? { fix: failure.fix } : {}) } : undefined;
+  const tested = key !== undefined;
+  if (tested && !profileId) services.health.observe(diagnostic.user ? undefined : failure ? { kind: failure.kind } : undefined);
+  if (diagnostic.user) {
+    const id = profileId ?? (services.credentials.credential?.source === 'profile' ? services.store.selectedId() : undefined);
+    if (id) await services.store.markVerified(id, { username: diagnostic.user.username, ...(diagnostic.user.displayName ? { displayName: diagnostic.user.displayName } : {}) });
+  }
+  return {
+    ok: diagnostic.ok,
+    serverUrl,
+    reachable,
+    ...(diagnostic.user ? { user: diagnostic.user } : {}),
+    ...(error ? { error } : {}),
+    diagnostic,
+    report,
+    view,
+  };
+}
+
+/** The palette's Test Connection: asks for a server when not signed in, then shows every step in a modal. */
+export async function testConnectionCommand(services: Services, args: { profileId?: string; serverUrl?: string; quiet?: boolean }): Promise<ConnectionReport | undefined> {
+  let serverUrl = args.serverUrl;
+  if (!args.profileId && !serverUrl && !args.quiet && !(await services.credentials.refresh()).credential) {
+    // Not signed in: test a server before signing in, as the Profile Manager's form does.
+    serverUrl = await vscode.window.showInputBox({
+      title: 'CoderFlow: Test Connection',
+      prompt: 'Not signed in. Test the connection to which CoderFlow server?',
+      value: defaultServerUrl() ?? '',
+      ignoreFocusOut: true,
+      validateInput: (value) => {
+        try {
+          normalizeServerUrl(value);
+          return undefined;
+        } catch (e) {
+          return describe(e);
+        }
+      },
+    });
+    if (serverUrl === undefined) return undefined;
+    serverUrl = normalizeServerUrl(serverUrl);
+  }
+  const report = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'CoderFlow: testing the connection…' },
+    () => checkConnection(services, args.profileId, serverUrl),
+  );
+  services.log.info(report.report ?? `Test connection: ${report.error?.message ?? 'failed'}`);
+  if (!args.quiet) void showReport(services, report);
+  return report;
+}
+
+/**
+ * A modal: VS Code's own dialog, themed, read by screen readers and used from the keyboard, with
+ * every step in its detail and Copy Report, which puts the redacted report on the clipboard.
+ */
+async function showReport(services: Services, report: ConnectionReport): Promise<void> {
+  const roles = report.user ? (report.user.roles.length ? report.user.roles.join(', ') : 'none') : '';
+  const summary = report.ok
+    ? report.user
+      ? `CoderFlow: connected to ${report.serverUrl} as ${report.user.username} (roles: ${roles}).`
+      : `CoderFlow: ${report.serverUrl} answers; every check passed.`
+    : `CoderFlow: ${report.error?.message ?? 'The connection failed.'}`;
+  const copy = 'Copy Report';
+  const detail = report.report?.split('\n').slice(1).join('\n');
+  const show = report.ok ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
+  const choice = await show(summary, { modal: true, ...(detail ? { detail } : {}) }, ...(report.report ? [copy] : []));
+  if (choice === copy && report.report) {
+    await vscode.env.clipboard.writeText(report.report);
+    services.log.info('Test connection: the report was copied to the clipboard.');
+    void vscode.window.showInformationMessage('CoderFlow: the connection report is on the clipboard (your key is not in it).');
+  }
+}

@@ -1,0 +1,36 @@
+import type { DiagnosticModule } from './connectionDiagnostic';
+
+// Loads the Test connection view (dist/webview/diagnostic.js and .css, next to this page's own
+// script) on first use. The script carries this page's nonce, which the Content Security Policy
+// asks of every script; the stylesheet comes from the same origin as the page's own.
+const page = document.currentScript as HTMLScriptElement | null;
+let loading: Promise<DiagnosticModule> | undefined;
+let loaded: DiagnosticModule | undefined;
+
+/** The view once loadDiagnostic resolved, for code that paints synchronously. */
+export function loadedDiagnostic(): DiagnosticModule | undefined {
+  return loaded;
+}
+
+export function loadDiagnostic(): Promise<DiagnosticModule> {
+  loading ??= new Promise<DiagnosticModule>((resolve, reject) => {
+    if (!page?.src) return reject(new Error('The page script’s address is unknown.'));
+    const style = document.createElement('link');
+    style.rel = 'stylesheet';
+    style.href = new URL('diagnostic.css', page.src).toString();
+    const script = document.createElement('script');
+    script.nonce = page.nonce;
+    script.src = new URL('diagnostic.js', page.src).toString();
+    script.addEventListener('load', () => {
+      loaded = (window as unknown as { coderflowDiagnostic?: DiagnosticModule }).coderflowDiagnostic;
+      if (loaded) resolve(loaded);
+      else reject(new Error('The connection test view did not load.'));
+    });
+    script.addEventListener('error', () => reject(new Error('The connection test view did not load.')));
+    document.head.append(style, script);
+  }).catch((error: unknown) => {
+    loading = undefined;
+    throw error;
+  });
+  return loading;
+}

@@ -1,0 +1,74 @@
+import { h, icon, isBusy, replaceChildren, setBusy } from './dom';
+import { loadDiagnostic } from './diagnosticLoader';
+import type { ToHost, ToPageOf } from '../src/webviewProtocol';
+
+/** Copy report's outcome, shown next to its button and read out. */
+export function onReportCopied(message: ToPageOf<'operationResult'>, announce: (text: string) => void): void {
+  const text = message.ok ? (message.message ?? 'Report copied.') : (message.error?.message ?? 'The report was not copied.');
+  for (const status of document.querySelectorAll<HTMLElement>('[data-report-status]')) {
+    status.textContent = status.dataset.reportStatus === message.id ? text : '';
+  }
+  announce(text);
+}
+
+/**
+ * Test connection for the Add profile form's Server URL, before signing in: no key is involved.
+ * A button under the field, and the steps below it when the host answers.
+ */
+export class ServerTest {
+  readonly element: HTMLDivElement;
+  private readonly button: HTMLButtonElement;
+  private readonly result: HTMLDivElement;
+  private testing: string | undefined;
+
+  constructor(
+    private readonly host: { post(message: ToHost): void; announce(text: string): void },
+    private readonly serverUrl: () => string | { problem: string },
+  ) {
+    this.button = h('button', { type: 'button', class: 'button secondary small', 'data-action': 'testServer' }, 'Test connection');
+    this.button.addEventListener('click', () => this.run());
+    this.result = h('div', { class: 'server-test-result' });
+    this.element = h('div', { class: 'server-test' }, h('div', { class: 'actions' }, this.button), this.result);
+  }
+
+  onResult(message: ToPageOf<'serverTestResult'>): void {
+    if (message.serverUrl !== this.testing) return;
+    this.testing = undefined;
+    replaceChildren(this.button, 'Test connection');
+    setBusy(this.button, false);
+    const diagnostic = message.diagnostic;
+    if (diagnostic) {
+      void loadDiagnostic().then(
+        (view) => {
+          replaceChildren(this.result, view.diagnosticSection(diagnostic, (m) => this.host.post(m)));
+          this.host.announce(view.diagnosticSummary(diagnostic));
+        },
+        () => this.showProblem({ message: 'The connection test’s result could not be shown.', fix: 'Reload the view and test again.' }),
+      );
+    } else {
+      this.showProblem(message.error ?? { message: 'The connection test did not run.' });
+    }
+  }
+
+  private showProblem(problem: { message: string; fix?: string }): void {
+    replaceChildren(this.result, h('p', { class: 'profile-status error' }, icon('error'), h('span', {}, problem.message, problem.fix ? ` ${problem.fix}` : '')));
+    this.host.announce(problem.message);
+  }
+
+  /** The field changed: an earlier result is about another address. */
+  clear(): void {
+    if (this.testing === undefined) this.result.replaceChildren();
+  }
+
+  private run(): void {
+    if (isBusy(this.button)) return;
+    const url = this.serverUrl();
+    if (typeof url !== 'string') return this.showProblem({ message: url.problem });
+    this.testing = url;
+    this.result.replaceChildren();
+    replaceChildren(this.button, icon('loading', 'codicon-modifier-spin'), 'Testing…');
+    setBusy(this.button, true);
+    this.host.announce(`Testing the connection to ${url}…`);
+    this.host.post({ type: 'testServer', serverUrl: url });
+  }
+}
