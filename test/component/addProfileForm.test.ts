@@ -261,6 +261,34 @@ describe('Profile Manager page: adding a profile', function () {
     assert.equal((await host.waitFor('signInPassword', 2)).username, 'alice');
   });
 
+  it('Cancel while the server checks the password asks the host to abort, and a late answer changes nothing', async () => {
+    await enterServer();
+    assert.equal(await button('Cancel').count(), 0, 'no Cancel before a check runs');
+    await textbox('Username').fill('alice');
+    await secret('Password').fill('correct horse');
+    await button('Sign in').click();
+    await host.waitFor('signInPassword');
+    await button('Cancel').click();
+    assert.deepEqual(await host.waitFor('cancelSignIn'), { type: 'cancelSignIn' });
+    await eventually(async () => assert.equal(await announced(), 'Sign-in cancelled. Nothing was saved.'));
+    assert.equal(await button('Sign in').isDisabled(), false);
+    assert.equal(await button('Cancel').count(), 0);
+    assert.equal(await focusedName(), 'Sign in');
+    // The host's answer to the aborted check arrives after the cancel: the form stays as it is.
+    await host.send({ type: 'operationResult', op: 'signInPassword', ok: false });
+    await host.page.waitForTimeout(100);
+    assert.equal(await host.page.getByRole('alert').count(), 0);
+    assert.equal(await textbox('Profile name').inputValue(), 'production');
+
+    await tab('API key').click();
+    await secret('API key').fill('pc_0123456789abcdef');
+    await button('Save key').click();
+    await host.waitFor('saveApiKey');
+    await button('Cancel').click();
+    await host.waitFor('cancelSignIn', 2);
+    assert.equal(await button('Save key').isDisabled(), false);
+  });
+
   it('shows an error that concerns no single field as an alert by the form', async () => {
     await enterServer();
     await textbox('Username').fill('alice');
