@@ -21,7 +21,9 @@ const extension = {
   // first Test connection (src/ui/commands.ts).
   external: ['vscode', './profileManager.js', './connectionTest.js'],
   // See src/shims/whatwg-url.ts: keeps node-fetch's unused URL polyfill out of the bundle.
-  alias: { 'whatwg-url': join(root, 'src/shims/whatwg-url.ts') },
+  // jsonc-parser's `main` is a UMD build whose require() calls esbuild cannot follow (the bundle
+  // then fails at run time with "Cannot find module './impl/format'"): its ES module build instead.
+  alias: { 'whatwg-url': join(root, 'src/shims/whatwg-url.ts'), 'jsonc-parser': join(root, 'node_modules/jsonc-parser/lib/esm/main.js') },
   minify: production,
   sourcemap: !production,
   legalComments: 'none',
