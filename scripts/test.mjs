@@ -38,6 +38,13 @@ const stages = [
   { name: 'unit', title: 'unit tests (mocha)', command: [bin('mocha')], mocha: true, needs: ['compile'] },
   { name: 'faults', title: 'fault matrix and bad input (npm run test:faults)', command: [node, 'scripts/faults.mjs'], mocha: true, needs: ['compile'] },
   {
+    name: 'attacks',
+    title: 'attack suite: hostile servers, workspaces, extensions and networks, in Node and the extension host (npm run test:attacks)',
+    command: [node, 'scripts/attacks.mjs'],
+    mocha: true,
+    needs: ['install', 'build', 'compile'],
+  },
+  {
     name: 'component',
     title: 'component tests (mocha, Chromium)',
     command: [bin('mocha'), '--no-config', '--timeout', '60000', '--exit', 'out/test/component/**/*.test.js'],

@@ -200,7 +200,34 @@ function looksLikeHtml(response: RawResponse): boolean {
   return /html/i.test(response.headers.get('content-type') ?? '') || response.text.trimStart().startsWith('<');
 }
 
+/** CoderFlow's answers nest a few levels; far deeper is no CoderFlow answer. */
+const MAX_JSON_DEPTH = 64;
+
+/**
+ * Whether JSON text nests deeper than `limit`, in one pass: JSON.parse takes about a tenth of a
+ * second, blocking, for 1 MiB of "[[[[…".
+ */
+function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+  }
+  return false;
+}
+
 function parseJsonBody(text: string): { ok: true; value: unknown } | { ok: false } {
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) return { ok: false };
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch {

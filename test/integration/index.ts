@@ -1,8 +1,9 @@
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import type Mocha from 'mocha';
 import * as vscode from 'vscode';
-import { appendResult, RESULTS_ENV, resultsReporter, TEST_MODE_ENV } from '../support/results';
+import { mochaHooks } from '../support/attackTable';
+import { appendResult, RESULTS_ENV, resultsReporter, TEST_MODE_ENV, TEST_SUITE_ENV } from '../support/results';
 
 // The extension-test entry point (extensionTestsPath): VS Code loads this module in the real
 // extension host and awaits run(). Both runners load it: runBrowser (VS Code's server in
@@ -64,8 +65,11 @@ function runMocha(resultsFile: string | undefined, restricted: boolean): Promise
       : { reporter: 'spec' }),
   });
   // The restricted pass runs only the tests written for an untrusted folder, and the trusted pass
-  // only the others.
-  for (const file of testFiles(__dirname).filter((f) => f.endsWith('.restricted.test.js') === restricted)) mocha.addFile(file);
+  // only the others. The attack suite's host part (attacks/) runs only when asked for, alone.
+  const attacks = process.env[TEST_SUITE_ENV] === 'attacks';
+  if (attacks) mocha.rootHooks(mochaHooks);
+  const inAttacks = (file: string) => file.startsWith(join(__dirname, 'attacks') + sep);
+  for (const file of testFiles(__dirname).filter((f) => f.endsWith('.restricted.test.js') === restricted && inAttacks(f) === attacks)) mocha.addFile(file);
   return new Promise((resolve, reject) => {
     try {
       mocha.run(resolve);

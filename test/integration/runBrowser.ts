@@ -1,10 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { startServer } from '../server/index';
 import { launchChromium, Workbench } from '../support/browser';
 import { delay, interruptedBy, removeOnExit } from '../support/processes';
-import { RESULTS_ENV, SpecPrinter, TEST_MODE_ENV, type ResultRecord } from '../support/results';
+import { ATTACK_TABLE_ENV } from '../support/attackTable';
+import { RESULTS_ENV, SpecPrinter, TEST_MODE_ENV, TEST_SUITE_ENV, type ResultRecord } from '../support/results';
 import { TEST_SERVER_URL_ENV } from '../support/session';
 import { RESTRICTED_WORKSPACE_SETTINGS } from './restrictedSettings';
 import { createWorkspace, freshRunDir, repoRoot, startVscodeServer, type VscodeServer } from '../support/vscodeServer';
@@ -14,7 +17,13 @@ import { createWorkspace, freshRunDir, repoRoot, startVscodeServer, type VscodeS
 // for sign-ins. Prints mocha's spec output; the exit code is the number of failures (at least 1
 // when the run crashed or timed out).
 //
-//   node out/test/integration/runBrowser.js [--grep TEXT] [--timeout SECONDS] [--echo]
+//   node out/test/integration/runBrowser.js [--grep TEXT] [--timeout SECONDS] [--echo] [--attacks]
+//
+// --attacks runs the attack suite's host part instead (attacks/*.test.js, which the normal run
+// leaves out): one trusted pass, the reference server on 127.0.0.2 under a path prefix (VS Code
+// leaves Node's network stack alone only for localhost and 127.0.0.1), the malicious-neighbour
+// fixture extension installed, and every modal dialog declined as a careful person would, its
+// text appended to the file named by DECLINED_DIALOGS_ENV.
 
 const args = process.argv.slice(2);
 const option = (name: string) => {
@@ -24,14 +33,19 @@ const option = (name: string) => {
 const timeoutMs = Number(option('--timeout') ?? 600) * 1000;
 const grep = option('--grep');
 const echo = args.includes('--echo');
+const attacks = args.includes('--attacks');
 const START_TIMEOUT_MS = 120_000;
+/** In --attacks: the file that gets the text of each modal dialog declined, one JSON string a line. */
+export const DECLINED_DIALOGS_ENV = 'CODERFLOW_DECLINED_DIALOGS';
+const ATTACK_HOST = '127.0.0.2';
+const ATTACK_PREFIX_PATH = '/cf';
 
 async function main(): Promise<number> {
   const started = Date.now();
   // First the suite in a trusted folder, then the *.restricted.test.js files in a folder left
   // untrusted (Restricted Mode), whose .vscode/settings.json carries the restricted settings.
   const trusted = await runPass({ restricted: false, remainingMs: timeoutMs });
-  if (interruptedBy()) return Math.min(trusted, 255);
+  if (interruptedBy() || attacks) return Math.min(trusted, 255);
   const restricted = await runPass({ restricted: true, remainingMs: timeoutMs - (Date.now() - started) });
   log(`done in ${seconds(started)}`);
   return Math.min(trusted + restricted, 255);
@@ -39,7 +53,7 @@ async function main(): Promise<number> {
 
 async function runPass(pass: { restricted: boolean; remainingMs: number }): Promise<number> {
   const started = Date.now();
-  const name = pass.restricted ? 'restricted' : 'integration';
+  const name = pass.restricted ? 'restricted' : attacks ? 'attacks' : 'integration';
   const runDir = freshRunDir(name);
   const resultsFile = join(runDir, 'results.jsonl');
   const stops: (() => Promise<void> | void)[] = [removeOnExit(runDir)];
@@ -48,8 +62,11 @@ async function runPass(pass: { restricted: boolean; remainingMs: number }): Prom
   // VS Code's logs (extension host output included) stay on disk after a failed run.
   const keepLogs = () => (!outcome.finished || outcome.failures > 0) && !interruptedBy();
   try {
-    const server = await startServer({ testControl: true, pollIntervalSeconds: 1 });
+    const server = await startServer({ testControl: true, pollIntervalSeconds: 1, ...(attacks ? { host: ATTACK_HOST, prefix: ATTACK_PREFIX_PATH } : {}) });
     stops.push(() => server.stop());
+    const declinedFile = join(runDir, 'declined-dialogs.jsonl');
+    const neighbour = attacks ? packageNeighbour() : undefined;
+    if (neighbour) stops.push(neighbour.remove);
     const workspace = createWorkspace(pass.restricted ? RESTRICTED_WORKSPACE_SETTINGS : undefined);
     stops.push(() => workspace.remove());
     vscode = await startVscodeServer({
@@ -60,7 +77,10 @@ async function runPass(pass: { restricted: boolean; remainingMs: number }): Prom
         [TEST_SERVER_URL_ENV]: server.url,
         [TEST_MODE_ENV]: pass.restricted ? 'restricted' : 'trusted',
         ...(grep ? { CODERFLOW_TEST_GREP: grep } : {}),
+        ...(attacks ? { [TEST_SUITE_ENV]: 'attacks', [DECLINED_DIALOGS_ENV]: declinedFile } : {}),
+        ...(attacks && process.env[ATTACK_TABLE_ENV] ? { [ATTACK_TABLE_ENV]: process.env[ATTACK_TABLE_ENV] } : {}),
       },
+      ...(neighbour ? { installExtensions: [neighbour.vsix] } : {}),
     });
     const served = vscode;
     stops.push(() => served.stop({ keepData: keepLogs() }));
@@ -78,6 +98,7 @@ async function runPass(pass: { restricted: boolean; remainingMs: number }): Prom
       await workbench.trustFromTrustEditor();
       log(`${name}: workbench loaded, folder trusted from the Workspace Trust editor (${seconds(started)})`);
     }
+    if (attacks) stops.push(declineDialogs(workbench, declinedFile));
     outcome = await followResults(resultsFile, vscode, pass.remainingMs - (Date.now() - started));
   } catch (error) {
     outcome = { failures: 1, finished: false, reason: (error as Error).stack ?? String(error) };
@@ -137,6 +158,45 @@ async function followResults(file: string, vscode: VscodeServer, remainingMs: nu
     }
     await delay(250);
   }
+}
+
+/** The malicious-neighbour fixture (test/fixtures/malicious-neighbour) as a VSIX, installed like any extension. */
+function packageNeighbour(): { vsix: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'coderflow-neighbour-'));
+  const vsix = join(dir, 'malicious-neighbour.vsix');
+  execFileSync(
+    join(repoRoot, 'node_modules/.bin/vsce'),
+    ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', vsix],
+    { cwd: join(repoRoot, 'test/fixtures/malicious-neighbour'), stdio: 'ignore' },
+  );
+  return { vsix, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Plays the person in front of the window during the attack suite: every modal dialog (a
+ * confirmation another extension's command brought up) is read and declined with Cancel.
+ */
+function declineDialogs(workbench: Workbench, file: string): () => void {
+  let stopped = false;
+  const dialog = workbench.page.locator('.monaco-dialog-box');
+  void (async () => {
+    while (!stopped) {
+      try {
+        if ((await dialog.count()) > 0) {
+          const text = await dialog.locator('.dialog-message-row').innerText({ timeout: 2000 });
+          await dialog.getByRole('button', { name: 'Cancel', exact: true }).click({ timeout: 2000 });
+          appendFileSync(file, `${JSON.stringify(text)}\n`);
+          log(`attacks: declined a dialog: ${text.replace(/\s+/g, ' ').slice(0, 160)}`);
+        }
+      } catch {
+        // The dialog went away by itself, or the page is closing.
+      }
+      await delay(200);
+    }
+  })();
+  return () => {
+    stopped = true;
+  };
 }
 
 function log(line: string): void {

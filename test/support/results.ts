@@ -8,6 +8,11 @@ import type Mocha from 'mocha';
 export const RESULTS_ENV = 'CODERFLOW_TEST_RESULTS';
 /** 'restricted': the extension host runs only *.restricted.test.js, in a folder left untrusted. */
 export const TEST_MODE_ENV = 'CODERFLOW_TEST_MODE';
+/**
+ * 'attacks': the extension host runs only the files under attacks/ (the attack suite's host part);
+ * otherwise it leaves them out, so that the integration stage does not run them again.
+ */
+export const TEST_SUITE_ENV = 'CODERFLOW_TEST_SUITE';
 
 export type ResultRecord =
   | { event: 'start'; total: number }
