@@ -183,8 +183,10 @@ export function listCliProfiles(config: CliConfig): CliProfileSummary[] {
 const WRITE_ATTEMPTS = 5;
 /** A file that does not parse is looked at again after this long: it may be half-way through another program's write. */
 const REREAD_DELAY_MS = 25;
-/** An empty file younger than this may be another program's write in progress. */
+/** An empty file younger than this may be another program's write in progress… */
 const EMPTY_SETTLED_MS = 2000;
+/** …unless it stays empty this long. */
+const EMPTY_WAIT_MS = 500;
 
 /** One field the write sets: a path into the document and its new text value. */
 interface FieldChange {
@@ -298,12 +300,9 @@ async function updateCliConfig(file: string, changesFor: (config: CliConfig) => 
     }
     let config: CliConfig = {};
     // An empty file is what another program's write in place looks like between truncating the
-    // file and writing it (for as long as that program is held up): one emptied moments ago is
-    // waited for, and only one that has been empty for a while counts as an empty config.
-    if (raw !== undefined && raw.trim() === '' && (await emptiedRecently(target))) {
-      await sleep(REREAD_DELAY_MS);
-      continue;
-    }
+    // file and writing it (for as long as that program is held up): one emptied moments ago
+    // counts as an empty config only once it stayed so for a while.
+    if (raw !== undefined && raw.trim() === '' && (await emptiedRecently(target)) && (await changesWithin(target, raw, EMPTY_WAIT_MS))) continue;
     if (raw !== undefined) {
       const parsed = parseCliConfig(file, raw);
       if (!parsed.ok) {
@@ -347,6 +346,15 @@ async function updateCliConfig(file: string, changesFor: (config: CliConfig) => 
   throw new AuthError('bad-input', `The CoderFlow CLI config ${file} kept changing while CoderFlow was writing to it; it was not changed.`, {
     fix: 'Another program (such as coder login) is writing it: try again in a moment.',
   });
+}
+
+/** Whether the file's content differs from `raw` at some look within `ms`. */
+async function changesWithin(file: string, raw: string, ms: number): Promise<boolean> {
+  for (let waited = 0; waited < ms; waited += REREAD_DELAY_MS) {
+    await sleep(REREAD_DELAY_MS);
+    if (safeContent(file) !== raw) return true;
+  }
+  return false;
 }
 
 async function emptiedRecently(file: string): Promise<boolean> {

@@ -58,6 +58,26 @@ export function expiryWarningDue(expiresAt: string | null | undefined, now: numb
   return at !== undefined && at - now <= EXPIRY_WARNING_DAYS * DAY_MS;
 }
 
+/** A window that stays open looks at its key's expiry again this often. */
+export const EXPIRY_RECHECK_MS = DAY_MS;
+
+/**
+ * Which profile keys had their expiry looked at, and when: a key is due when it was never looked
+ * at (a new key, or one whose id became known later) or a day ago.
+ */
+export class ExpiryChecks {
+  private readonly last = new Map<string, number>();
+
+  /** True when the key is due, and then records `now` as its check. */
+  claim(profileId: string, keyId: string, now: number): boolean {
+    const key = `${profileId}|${keyId}`;
+    const at = this.last.get(key);
+    if (at !== undefined && now - at < EXPIRY_RECHECK_MS) return false;
+    this.last.set(key, now);
+    return true;
+  }
+}
+
 /** YYYY-MM-DD in the local time zone: the day a person would write down. */
 export function localDay(date: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');

@@ -1,12 +1,13 @@
 // Sharing a key with the CoderFlow CLI, both ways: a profile's server and key saved into a CLI
 // profile (PROTOCOL.md §6 write rules, through writeCliProfileKey), and a CLI profile's key made
 // into an extension profile once the server confirmed it. No `vscode` here.
-import { readCliConfig, writeCliProfileKey } from '../auth/cliConfig';
+import { readCliConfig, replaceCliKey, writeCliProfileKey } from '../auth/cliConfig';
 import { normalizeServerUrl } from '../auth/client';
 import { AuthError } from '../auth/errors';
 import type { CliConfig } from '../auth/protocol';
 import type { ProfileMeta } from '../profiles/profile';
 import type { ProfileStore } from '../profiles/store';
+import type { KeyHolder } from './keyHolders';
 import type { SignInService } from './signIn';
 
 const MAX_CLI_PROFILE_NAME = 100;
@@ -54,6 +55,20 @@ export async function saveToCliProfile(file: string, cliProfile: string, values:
   const checked = checkCliProfileName(cliProfile);
   if (!checked.ok) throw new AuthError('bad-input', checked.message, { field: 'profileName' });
   await writeCliProfileKey(file, checked.name, { server: values.serverUrl, apiKey: values.apiKey });
+}
+
+/**
+ * The CLI config as a holder of keys: every CLI profile (and the base config) whose key is the
+ * old one, found by value in the file as it is when the key is handed over.
+ */
+export function cliConfigHolder(file: string): KeyHolder {
+  return {
+    name: `the CoderFlow CLI config ${file}`,
+    async replace(from, to) {
+      const places = await replaceCliKey(file, from, to);
+      return [...(places.base ? [`the base key of ${file}`] : []), ...places.profiles.map((name) => `CLI profile '${name}' in ${file}`)];
+    },
+  };
 }
 
 /** The server and key a CLI profile gives the CLI: its own key, its server or else the base server (§6). */

@@ -1,9 +1,10 @@
 import type { CoderFlowClient } from '../auth/client';
 import { AuthError, toAuthError } from '../auth/errors';
-import { rotateKey, type RotationStep } from '../auth/keys';
-import type { ApiKeyInfo, CreatedKey } from '../auth/protocol';
+import { rotateKey, type RotateResult, type RotationStep } from '../auth/keys';
+import type { ApiKeyInfo } from '../auth/protocol';
 import { maskKey, type ProfileMeta } from '../profiles/profile';
 import type { NewProfile, ProfileStore } from '../profiles/store';
+import { handOver, listPlaces, type Handover, type KeyRetirement } from './keyHolders';
 import { rotatedKeyName } from './keys';
 import type { ClientFactory } from './signIn';
 
@@ -31,7 +32,11 @@ export interface RotationOutcome {
   message: string;
   /** The step that failed, when one did. */
   failedStep?: RotationStep;
+  /** The person cancelled before the old key's deletion started: nothing changed. */
+  cancelled?: boolean;
   newKeyName?: string;
+  /** The places besides the profile that now hold the new key. */
+  movedTo?: string[];
 }
 
 export interface KeyServiceDeps {
@@ -41,6 +46,8 @@ export interface KeyServiceDeps {
   /** "VS Code on <hostname>", the start of every key name this device gets. */
   deviceName: string;
   now?: () => Date;
+  /** The other holders of a profile's key and the question before revoking a key one of them may still use. */
+  retirement?: KeyRetirement;
 }
 
 /**
@@ -78,40 +85,59 @@ export class KeyService {
   }
 
   /**
-   * The docs' rotation for one profile: a new key named for this device and the day, confirmed
-   * with `GET /auth/me`, stored in the profile, then the old key deleted. Resolves in every case
-   * with what happened; the profile always ends with a working key, and the message names any
-   * key that is still live besides it.
+   * The docs' rotation for one profile, in four steps: a new key named for this device and the
+   * day; every holder of the old key moved to it (the profile, and through `retirement` a CLI
+   * profile or the terminal variable holding the same key); the new key tested with
+   * `GET /auth/me`; the old key deleted. A holder that could not be moved is named in a question
+   * before the delete, and the old key is kept when the person says so. Until the delete starts
+   * the signal cancels everything (each holder gets the old key back and the new key is revoked).
+   * Resolves in every case with what happened; the message names any key still live besides the
+   * profile's.
    */
-  async rotate(profileId: string, onStep?: (step: RotationStep) => void): Promise<RotationOutcome> {
+  async rotate(profileId: string, options: { onStep?: (step: RotationStep) => void; signal?: AbortSignal } = {}): Promise<RotationOutcome> {
     const { profile, key, client } = await this.signedIn(profileId);
     const oldName = describeKey(profile);
     let step: RotationStep = 'create';
     const report = (next: RotationStep) => {
       step = next;
-      onStep?.(next);
+      options.onStep?.(next);
     };
-    let created: CreatedKey;
+    const retirement = this.deps.retirement;
+    let handover: Handover | undefined;
+    let result: RotateResult;
     try {
-      // Without oldKeyId rotateKey stops once the new key is stored: the delete is done below,
-      // where its failure can be told in this profile's words.
-      created = (
-        await rotateKey(client, {
-          newName: rotatedKeyName(this.deps.deviceName, this.now()),
-          onStep: report,
-          store: (newKey) =>
-            this.deps.store
-              .save(
-                { ...newProfileFrom(profile), keyId: newKey.id, keyName: newKey.name, createdByExtension: true, expiresAt: newKey.expiresAt ?? null },
-                newKey.key,
-              )
-              .then(() => undefined),
-        })
-      ).newKey;
+      result = await rotateKey(client, {
+        newName: rotatedKeyName(this.deps.deviceName, this.now()),
+        ...(profile.keyId ? { oldKeyId: profile.keyId } : {}),
+        onStep: report,
+        ...(options.signal ? { signal: options.signal } : {}),
+        update: async (newKey) => {
+          await this.deps.store.save(
+            { ...newProfileFrom(profile), keyId: newKey.id, keyName: newKey.name, createdByExtension: true, expiresAt: newKey.expiresAt ?? null },
+            newKey.key,
+          );
+          if ((await this.deps.store.getKey(profile.id)) !== newKey.key) {
+            throw new AuthError('bad-input', `The profile '${profile.name}' did not keep the new key (another window changed it meanwhile).`);
+          }
+          handover = await handOver(retirement?.holders() ?? [], key, newKey.key);
+        },
+        restore: async () => {
+          const others = handover ? await handover.undo() : true;
+          await this.deps.store.save(newProfileFrom(profile), key);
+          return others;
+        },
+        mayDelete: async () => {
+          if (!handover || handover.stuck.length === 0) return true;
+          return (await retirement?.confirmRevoke({ profileName: profile.name, keyName: oldName, stuck: handover.stuck })) === true;
+        },
+      });
     } catch (e) {
       const error = toAuthError(e);
       this.deps.log(`Rotating the key of profile '${profile.name}' failed at ${step}: ${error.kind}: ${error.message}`);
-      // rotateKey has put things back: the new key is deleted and the profile holds the old one.
+      if (error.kind === 'cancelled') {
+        return { rotated: false, oldKeyRevoked: false, cancelled: true, message: `The rotation of '${profile.name}' was cancelled: nothing changed, the profile keeps its key ${oldName}.` };
+      }
+      // rotateKey has put things back: the new key is deleted and every holder has the old one.
       const stillHeld = (await this.deps.store.getKey(profile.id).catch(() => undefined)) === key;
       // A 401 on create is the old key itself refused: it is held, but not live.
       const oldKeyLive = stillHeld && !(step === 'create' && error.kind === 'invalid-api-key');
@@ -123,34 +149,41 @@ export class KeyService {
       };
     }
 
+    const created = result.newKey;
+    const moved = (handover as Handover | undefined)?.moved ?? [];
+    const stuck = (handover as Handover | undefined)?.stuck ?? [];
     const newName = `"${created.name}"`;
-    const rotated = { rotated: true, newKeyName: created.name };
-    if (!profile.keyId) {
+    const also = moved.length > 0 ? `, as ${listPlaces(moved)} do` : '';
+    const rotated = { rotated: true, newKeyName: created.name, movedTo: moved };
+    if (result.kept === 'unknown-id') {
       this.deps.log(`Rotated the key of profile '${profile.name}' (new key id ${created.id}); the pasted key it replaced is still live.`);
       return {
         ...rotated,
         oldKeyRevoked: false,
-        message: `The key of '${profile.name}' was rotated to ${newName}, but the old key ${oldName} is still live: CoderFlow does not know which of your keys it is. Revoke it under API keys in the Profile Manager.`,
+        message: `The key of '${profile.name}' was rotated to ${newName}${also}, but the old key ${oldName} is still live: CoderFlow does not know which of your keys it is. Revoke it under API keys in the Profile Manager.`,
       };
     }
-    report('delete');
-    try {
-      await client.withApiKey(created.key).deleteKey(profile.keyId);
-    } catch (e) {
-      const error = toAuthError(e);
-      // Gone already is what deleting wanted.
-      if (error.status !== 404) {
-        this.deps.log(`Rotated the key of profile '${profile.name}' (new key id ${created.id}); revoking the old key id ${profile.keyId} failed: ${error.kind}: ${error.message}`);
-        return {
-          ...rotated,
-          oldKeyRevoked: false,
-          failedStep: 'delete',
-          message: `The key of '${profile.name}' was rotated to ${newName}, but the old key ${oldName} could not be revoked and is still live: ${sentence(e)} Revoke it under API keys in the Profile Manager.`,
-        };
-      }
+    if (result.kept === 'chosen') {
+      this.deps.log(`Rotated the key of profile '${profile.name}' (new key id ${created.id}); the old key id ${profile.keyId ?? ''} is kept, as ${stuck.map((h) => h.name).join(', ')} may still use it.`);
+      return {
+        ...rotated,
+        oldKeyRevoked: false,
+        message: `The key of '${profile.name}' was rotated to ${newName}${also}. The old key ${oldName} is kept live because ${listPlaces(stuck.map((h) => h.name))} could not be updated and may still use it: update ${stuck.length === 1 ? 'it' : 'them'}, then revoke the old key under API keys.`,
+      };
     }
-    this.deps.log(`Rotated the key of profile '${profile.name}': new key id ${created.id}, old key id ${profile.keyId} revoked.`);
-    return { ...rotated, oldKeyRevoked: true, message: `The key of '${profile.name}' was rotated: it now holds ${newName}, and ${oldName} is revoked.` };
+    if (result.kept === 'delete-failed') {
+      const error = result.deleteError ?? new AuthError('unexpected-response', 'The server did not delete the key.');
+      this.deps.log(`Rotated the key of profile '${profile.name}' (new key id ${created.id}); revoking the old key id ${profile.keyId ?? ''} failed: ${error.kind}: ${error.message}`);
+      return {
+        ...rotated,
+        oldKeyRevoked: false,
+        failedStep: 'delete',
+        message: `The key of '${profile.name}' was rotated to ${newName}${also}, but the old key ${oldName} could not be revoked and is still live: ${sentence(error)} Revoke it under API keys in the Profile Manager.`,
+      };
+    }
+    this.deps.log(`Rotated the key of profile '${profile.name}': new key id ${created.id}, old key id ${profile.keyId ?? ''} revoked${moved.length > 0 ? `; also moved: ${moved.join(', ')}` : ''}.`);
+    const stuckNote = stuck.length > 0 ? ` You chose to revoke it although ${listPlaces(stuck.map((h) => h.name))} could not be updated.` : '';
+    return { ...rotated, oldKeyRevoked: true, message: `The key of '${profile.name}' was rotated: it now holds ${newName}${also}, and ${oldName} is revoked.${stuckNote}` };
   }
 
   private async signedIn(profileId: string): Promise<{ profile: ProfileMeta; key: string; client: CoderFlowClient }> {
@@ -197,8 +230,8 @@ export async function revokeKeys(
 
 const STEP_TEXT: Record<RotationStep, string> = {
   create: 'while creating the new key',
-  verify: 'while testing the new key with /auth/me',
-  store: 'while storing the new key',
+  update: 'while switching to the new key',
+  test: 'while testing the new key with /auth/me',
   delete: 'while revoking the old key',
 };
 

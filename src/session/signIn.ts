@@ -4,8 +4,12 @@ import { apiKeyFlow } from '../auth/flows/apiKey';
 import { passwordFlow } from '../auth/flows/password';
 import { ssoFlow, type SsoInput } from '../auth/flows/sso';
 import { deviceKeyName, type SignInFlow, type SignInResult } from '../auth/flows/types';
+import type { ApiKeyInfo } from '../auth/protocol';
 import type { ProfileMeta } from '../profiles/profile';
 import type { ProfileStore } from '../profiles/store';
+import { handOver, listPlaces, type KeyRetirement } from './keyHolders';
+import { sameServer } from './keysCli';
+import { identifyKey } from './pastedKey';
 
 /** Makes a client for a server, with the TLS (and later proxy) options of the settings. */
 export type ClientFactory = (serverUrl: string, apiKey?: string) => CoderFlowClient;
@@ -27,6 +31,26 @@ export interface ProbeResult {
 
 const MAX_PROFILE_NAME = 60;
 
+/** A sign-in under the name of a profile of another server or user. */
+export interface NameTakenQuestion {
+  name: string;
+  existing: ProfileMeta;
+  serverUrl: string;
+  username: string;
+}
+
+/** Replace that profile (revoking its key, or keeping it live on purpose), or use another name. */
+export type NameTakenAnswer = { replace: true; revokeOldKey: boolean } | { rename: string };
+
+/** What sign-in asks the person, given by the vscode layer. */
+export interface SignInChoices {
+  /** Undefined stops the sign-in: nothing is saved, and a key it made is revoked. */
+  nameTaken(question: NameTakenQuestion): Promise<NameTakenAnswer | undefined>;
+  /** Several of the person's keys were used just now: which one was pasted? Undefined: none of these. */
+  whichKey(candidates: ApiKeyInfo[]): Promise<string | undefined>;
+  retirement: KeyRetirement;
+}
+
 /**
  * Every way in ends here: the Profile Manager and the command palette both call these methods,
  * which run a flow of src/auth, store the confirmed key in a profile and choose that profile.
@@ -38,7 +62,13 @@ export class SignInService {
     private readonly log: (line: string) => void,
     /** "VS Code on <hostname>": the name of the keys this device gets (docs: one key per device). */
     readonly deviceName: string = deviceKeyName(),
+    private choices?: SignInChoices,
   ) {}
+
+  /** The questions to ask from now on (the vscode layer is built after this service). */
+  setChoices(choices: SignInChoices): void {
+    this.choices = choices;
+  }
 
   /** `GET /health` and `GET /auth/sso/config`: is the server there, and which ways in does it offer. */
   async probe(serverUrl: string, signal?: AbortSignal): Promise<ProbeResult> {
@@ -100,12 +130,24 @@ export class SignInService {
       this.log(`Sign-in to ${client.serverUrl} (${flow.id}) was cancelled.`);
       throw new AuthError('cancelled', MESSAGES.cancelled);
     }
-    return this.keep(result, name ?? `${result.user.username}@${new URL(result.serverUrl).host}`, client);
+    return this.keep(result, name ?? `${result.user.username}@${new URL(result.serverUrl).host}`, client, signal);
   }
 
-  private async keep(result: SignInResult, name: string, client: CoderFlowClient): Promise<ProfileMeta> {
-    const replaced = this.store.findByName(name);
-    const retire = replaced?.createdByExtension && replaced.serverUrl === result.serverUrl ? replaced.keyId : undefined;
+  private async keep(found: SignInResult, name: string, client: CoderFlowClient, signal: AbortSignal | undefined): Promise<ProfileMeta> {
+    const made = found.method !== 'apiKey' && found.keyId ? found.keyId : undefined;
+    // The server made a key that nothing holds: take it back rather than leave it live.
+    const takeBack = () => (made ? client.withApiKey(found.apiKey).deleteKey(made).then(() => undefined, () => undefined) : Promise.resolve());
+    let result: SignInResult & { expiresAt?: string | null } = found;
+    let replaced: ProfileMeta | undefined;
+    let revokeOther = false;
+    try {
+      if (result.method === 'apiKey' && !result.keyId) result = await this.learnKeyId(result, client, signal);
+      ({ name, replaced, revokeOther } = await this.settleName(name, result));
+    } catch (e) {
+      await takeBack();
+      throw e;
+    }
+    const oldKey = replaced ? await this.store.getKey(replaced.id).catch(() => undefined) : undefined;
     let saved: ProfileMeta;
     try {
       saved = await this.store.save(
@@ -119,28 +161,94 @@ export class SignInService {
           ...(result.keyId ? { keyId: result.keyId } : {}),
           ...(result.keyName ? { keyName: result.keyName } : {}),
           createdByExtension: result.method !== 'apiKey',
+          ...(result.expiresAt !== undefined ? { expiresAt: result.expiresAt } : {}),
         },
         result.apiKey,
       );
     } catch (e) {
-      // The server made a key that nothing holds now: take it back rather than leave it live.
-      if (result.method !== 'apiKey' && result.keyId) {
-        await client.withApiKey(result.apiKey).deleteKey(result.keyId).catch(() => undefined);
-      }
+      await takeBack();
       throw e;
     }
     await this.store.select(saved.id);
     this.log(`Signed in to ${saved.serverUrl} as ${saved.username ?? 'unknown'}; profile '${saved.name}'.`);
-    // Signing a profile in again replaces its key; the one it made before is retired, one key per device.
-    if (retire && retire !== saved.keyId) {
-      await client
-        .withApiKey(result.apiKey)
-        .deleteKey(retire)
-        .then(() => this.log(`Revoked the profile's previous key (id ${retire}).`))
-        .catch((e: unknown) => this.log(`Could not revoke the profile's previous key (id ${retire}): ${toAuthError(e).message}`));
+    if (replaced && oldKey && oldKey !== result.apiKey) {
+      if (sameAccount(replaced, result)) await this.retire(replaced, oldKey, result);
+      else await this.revokeOtherAccountKey(replaced, oldKey, revokeOther);
     }
     return saved;
   }
+
+  /** A pasted key's id (and so its name and expiry), from the key list's last-used times. */
+  private async learnKeyId(result: SignInResult & { expiresAt?: string | null }, client: CoderFlowClient, signal: AbortSignal | undefined): Promise<SignInResult & { expiresAt?: string | null }> {
+    const key = await identifyKey(client.withApiKey(result.apiKey), this.choices && ((candidates) => this.choices!.whichKey(candidates)), this.log, signal);
+    if (!key) return result;
+    this.log(`The pasted key is "${key.name}" (id ${key.id}).`);
+    return { ...result, keyId: key.id, keyName: key.name, ...(key.expiresAt !== undefined ? { expiresAt: key.expiresAt } : {}) };
+  }
+
+  /**
+   * The name the profile is saved under and the profile it replaces. A profile of the same server
+   * and user is signed in again; one of another server or user is replaced only when the person
+   * says so, else another name is asked for.
+   */
+  private async settleName(name: string, result: SignInResult): Promise<{ name: string; replaced: ProfileMeta | undefined; revokeOther: boolean }> {
+    for (;;) {
+      const existing = this.store.findByName(name);
+      if (!existing || sameAccount(existing, result)) return { name, replaced: existing, revokeOther: false };
+      if (!this.choices) {
+        throw new AuthError('bad-input', `A profile named '${name}' exists already for ${existing.username ?? 'another user'} on ${existing.serverUrl}. Choose another name.`, { field: 'profileName' });
+      }
+      const answer = await this.choices.nameTaken({ name, existing, serverUrl: result.serverUrl, username: result.user.username });
+      if (!answer) throw new AuthError('cancelled', MESSAGES.cancelled);
+      if ('replace' in answer) return { name, replaced: existing, revokeOther: answer.revokeOldKey };
+      name = checkProfileName(answer.rename) ?? name;
+    }
+  }
+
+  /**
+   * Signing a profile in again replaces its key the way a rotation does: every other holder of
+   * the old key (a CLI profile, the terminal variable) is moved to the new one first, and a holder
+   * that could not be is named before the old key is revoked, or it is kept live.
+   */
+  private async retire(replaced: ProfileMeta, oldKey: string, result: SignInResult): Promise<void> {
+    const handover = await handOver(this.choices?.retirement.holders() ?? [], oldKey, result.apiKey);
+    if (handover.moved.length > 0) this.log(`Moved to the new key: ${handover.moved.join(', ')}.`);
+    const oldId = replaced.keyId;
+    if (!oldId) {
+      this.log(`The profile's previous key is kept: CoderFlow does not know which of your keys it is.`);
+      return;
+    }
+    if (handover.stuck.length > 0) {
+      const keyName = replaced.keyName ? `"${replaced.keyName}"` : 'its previous key';
+      const revoke = (await this.choices?.retirement.confirmRevoke({ profileName: replaced.name, keyName, stuck: handover.stuck })) === true;
+      if (!revoke) {
+        this.log(`The profile's previous key (id ${oldId}) is kept live: ${listPlaces(handover.stuck.map((h) => h.name))} may still use it.`);
+        return;
+      }
+    }
+    await this.makeClient(result.serverUrl, result.apiKey)
+      .deleteKey(oldId)
+      .then(() => this.log(`Revoked the profile's previous key (id ${oldId}).`))
+      .catch((e: unknown) => this.log(`Could not revoke the profile's previous key (id ${oldId}): ${toAuthError(e).message}`));
+  }
+
+  /** The key of a replaced profile of another server or user: revoked with itself, or kept as the person chose. */
+  private async revokeOtherAccountKey(replaced: ProfileMeta, oldKey: string, revoke: boolean): Promise<void> {
+    const id = replaced.keyId;
+    if (!revoke || !id) {
+      this.log(`The replaced profile's key (${id ? `id ${id}` : 'id unknown'}) on ${replaced.serverUrl} is kept live${revoke ? ': CoderFlow does not know which key it is' : ', as chosen'}.`);
+      return;
+    }
+    await this.makeClient(replaced.serverUrl, oldKey)
+      .deleteKey(id)
+      .then(() => this.log(`Revoked the replaced profile's key (id ${id}) on ${replaced.serverUrl}.`))
+      .catch((e: unknown) => this.log(`Could not revoke the replaced profile's key (id ${id}) on ${replaced.serverUrl}: ${toAuthError(e).message}`));
+  }
+}
+
+/** The same server and user: signing in again, not replacing someone else's profile. */
+function sameAccount(profile: ProfileMeta, result: SignInResult): boolean {
+  return sameServer(profile.serverUrl, result.serverUrl) && (profile.username === undefined || profile.username === result.user.username);
 }
 
 function checkProfileName(name: string | undefined): string | undefined {

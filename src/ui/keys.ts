@@ -3,9 +3,15 @@ import { readCliConfig } from '../auth/cliConfig';
 import { AuthError, toAuthError } from '../auth/errors';
 import type { ApiKeyInfo } from '../auth/protocol';
 import type { ProfileMeta } from '../profiles/profile';
-import { expiryText, expiryWarningDue, isStale, localDay, staleKeys, STALE_AFTER_DAYS } from '../session/keys';
-import { checkCliProfileName, checkImportName, cliSaveEffect, importCliProfile, saveToCliProfile, suggestCliProfileName } from '../session/keysCli';
-import { KeyService, revokeKeys, type KeyListing, type RevokeOutcome, type RotationOutcome } from '../session/keysService';
+import { homedir } from 'node:os';
+import { findCliConfigPath } from '../auth/cliConfig';
+import { CLI_API_KEY_ENV } from '../auth/protocol';
+import { listPlaces, type KeyHolder, type KeyRetirement, type RevokeQuestion } from '../session/keyHolders';
+import { ExpiryChecks, expiryText, expiryWarningDue, isStale, localDay, staleKeys, STALE_AFTER_DAYS } from '../session/keys';
+import { checkCliProfileName, checkImportName, cliConfigHolder, cliSaveEffect, importCliProfile, saveToCliProfile, suggestCliProfileName } from '../session/keysCli';
+import { describeKey, KeyService, revokeKeys, type KeyListing, type RevokeOutcome, type RotationOutcome } from '../session/keysService';
+import type { NameTakenAnswer, NameTakenQuestion } from '../session/signIn';
+import type { RotationStep } from '../auth/keys';
 import { folderHolding } from '../session/workspacePaths';
 import type { ApiKeyView } from '../webviewProtocol';
 import { describe } from './prompts';
@@ -73,24 +79,65 @@ export class KeyActions implements vscode.Disposable {
   readonly keys: KeyService;
   readonly terminal: TerminalKeyInjector;
   private readonly warned = new Set<string>();
-  private readonly checked = new Set<string>();
+  private readonly checked = new ExpiryChecks();
   private readonly subscriptions: vscode.Disposable[] = [];
   private expiryTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly expiryRecheck: ReturnType<typeof setInterval>;
 
   constructor(private readonly services: Services) {
+    const retirement = this.retirement();
     this.keys = new KeyService({
       store: services.store,
       makeClient: services.makeClient,
       log: (line) => services.log.info(line),
       deviceName: services.signIn.deviceName,
+      retirement,
     });
+    services.signIn.setChoices({ retirement, nameTaken: (q) => askNameTaken(services, q), whichKey: (keys) => askWhichKey(keys) });
     this.terminal = new TerminalKeyInjector(services);
-    this.subscriptions.push(this.terminal, services.credentials.onDidChangeCredential(() => this.scheduleExpiryCheck()));
+    this.subscriptions.push(
+      this.terminal,
+      services.credentials.onDidChangeCredential(() => this.scheduleExpiryCheck()),
+      // A key whose id (and so expiry) became known later, here or in another window.
+      services.store.onDidChange(() => this.scheduleExpiryCheck()),
+    );
     this.scheduleExpiryCheck();
+    // A window left open for days looks again once a day (ExpiryChecks decides what is due).
+    this.expiryRecheck = setInterval(() => this.scheduleExpiryCheck(), EXPIRY_POLL_MS);
+    this.expiryRecheck.unref?.();
+  }
+
+  /**
+   * Every place besides a profile that the extension knows may hold its key: the CLI config it
+   * reads (and the one the coder CLI in a terminal reads, when that is another file), and the
+   * terminal variable. Each is matched by value when a key is handed over.
+   */
+  private retirement(): KeyRetirement {
+    const collection = this.services.context.environmentVariableCollection;
+    const terminal: KeyHolder = {
+      name: `${CLI_API_KEY_ENV} of new terminals`,
+      replace: async (from, to) => {
+        if (collection.get(CLI_API_KEY_ENV)?.value !== from) return [];
+        collection.replace(CLI_API_KEY_ENV, to);
+        const open = vscode.window.terminals.length;
+        return [`${CLI_API_KEY_ENV} of new terminals${open > 0 ? ` (the ${open} open now keep the old key until reopened)` : ''}`];
+      },
+    };
+    return {
+      holders: () => {
+        const files = new Set<string>();
+        const configured = this.services.credentials.current().cliConfig?.path;
+        if (configured) files.add(configured);
+        files.add(findCliConfigPath({ env: process.env, homedir: homedir() }).path);
+        return [...[...files].map(cliConfigHolder), terminal];
+      },
+      confirmRevoke: (question) => confirmRevokeHeldKey(question),
+    };
   }
 
   dispose(): void {
     clearTimeout(this.expiryTimer);
+    clearInterval(this.expiryRecheck);
     for (const subscription of this.subscriptions) subscription.dispose();
   }
 
@@ -294,12 +341,16 @@ export class KeyActions implements vscode.Disposable {
       if (!options.quiet) void vscode.window.showInformationMessage('Rotate works on a signed-in Profile Manager profile. Sign in first.');
       return undefined;
     }
+    // The docs' four steps, each shown; Cancel works until the old key's deletion starts.
     const outcome = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `CoderFlow: rotating the key of '${profile.name}'` },
-      (progress) =>
-        this.keys.rotate(profile.id, (step) =>
-          progress.report({ message: { create: 'creating a new key…', verify: 'testing it…', store: 'storing it…', delete: 'revoking the old key…' }[step] }),
-        ),
+      { location: vscode.ProgressLocation.Notification, title: `CoderFlow: rotating the key of '${profile.name}'`, cancellable: true },
+      (progress, token) => {
+        const cancel = new AbortController();
+        const subscription = token.onCancellationRequested(() => cancel.abort());
+        return this.keys
+          .rotate(profile.id, { signal: cancel.signal, onStep: (step) => progress.report({ message: ROTATION_STEPS[step] }) })
+          .finally(() => subscription.dispose());
+      },
     );
     await this.services.credentials.refresh();
     if (!options.quiet) {
@@ -326,9 +377,7 @@ export class KeyActions implements vscode.Disposable {
     const id = this.activeProfileId();
     const profile = id ? this.services.store.get(id) : undefined;
     if (!profile?.keyId || !profile.keyHint) return;
-    const once = `${profile.id}|${profile.keyId}`;
-    if (this.checked.has(once)) return;
-    this.checked.add(once);
+    if (!this.checked.claim(profile.id, profile.keyId, Date.now())) return;
     try {
       await this.listProfile(profile.id);
     } catch (e) {
@@ -341,12 +390,13 @@ export class KeyActions implements vscode.Disposable {
     const expiresAt = own?.expiresAt;
     const profile = this.services.store.get(profileId);
     if (!own || !expiresAt || !profile || !expiryWarningDue(expiresAt, Date.now())) return;
-    const once = `${profileId}|${own.id}|${expiresAt}`;
+    const expired = Date.parse(expiresAt) <= Date.now();
+    // Once per key and expiry, and once more when it has expired.
+    const once = `${profileId}|${own.id}|${expiresAt}|${expired}`;
     if (this.warned.has(once)) return;
     this.warned.add(once);
     const when = expiryText(expiresAt, Date.now()) ?? `expires on ${expiresAt}`;
     const rotate = 'Rotate Key';
-    const expired = Date.parse(expiresAt) <= Date.now();
     this.services.log.info(`The key of profile '${profile.name}' ${when}.`);
     if (expired) {
       void vscode.window.showWarningMessage(`CoderFlow: the API key of profile '${profile.name}' ${when}. Sign in again to get a new one.`);
@@ -455,6 +505,94 @@ export class KeyActions implements vscode.Disposable {
     );
     await this.services.credentials.refresh();
     return profile;
+  }
+}
+
+/** How often a window looks whether its key's daily expiry check is due. */
+const EXPIRY_POLL_MS = 3_600_000;
+
+const ROTATION_STEPS: Record<RotationStep, string> = {
+  create: '1 of 4: creating a new key…',
+  update: '2 of 4: switching every place that uses the old key…',
+  test: '3 of 4: testing the new key…',
+  delete: '4 of 4: revoking the old key (no longer cancellable)…',
+};
+
+/**
+ * Asked before revoking a key that a holder could not be moved off: the holders are named, and
+ * keeping the old key is a choice (closing the dialog keeps it too).
+ */
+async function confirmRevokeHeldKey(question: RevokeQuestion): Promise<boolean> {
+  const revoke = 'Revoke Old Key';
+  const keep = 'Keep Old Key';
+  const names = listPlaces(question.stuck.map((h) => h.name));
+  const choice = await vscode.window.showWarningMessage(
+    `${names} could not be updated to the new key of '${question.profileName}' and may still use the old key ${question.keyName}. Revoke the old key anyway?`,
+    { modal: true, detail: `${question.stuck.map((h) => `${h.name}: ${h.reason}`).join('\n')}\n\nRevoking stops whatever still uses it at once. Keeping it leaves it live until you revoke it under API keys.` },
+    revoke,
+    keep,
+  );
+  return choice === revoke;
+}
+
+/** A sign-in under the name of another server's or user's profile: replace it, or another name. */
+async function askNameTaken(services: Services, question: NameTakenQuestion): Promise<NameTakenAnswer | undefined> {
+  const { existing } = question;
+  const revokable = existing.keyId !== undefined && existing.keyHint !== undefined;
+  const replaceRevoke = 'Replace and Revoke Its Key';
+  const replaceKeep = existing.keyHint ? 'Replace, Keep Its Key' : 'Replace';
+  const rename = 'Use Another Name';
+  const choice = await vscode.window.showWarningMessage(
+    `A profile named '${question.name}' exists already for ${existing.username ?? 'another user'} on ${existing.serverUrl}. Replace it with ${question.username} on ${question.serverUrl}?`,
+    {
+      modal: true,
+      detail: existing.keyHint
+        ? revokable
+          ? `Its key ${describeKey(existing)} is revoked, or kept live if other programs use it.`
+          : `Its key ${describeKey(existing)} stays live: CoderFlow does not know which of your keys it is. Revoke it on its server if nothing uses it.`
+        : undefined,
+    },
+    ...(revokable ? [replaceRevoke] : []),
+    replaceKeep,
+    rename,
+  );
+  if (choice === replaceRevoke) return { replace: true, revokeOldKey: true };
+  if (choice === replaceKeep) return { replace: true, revokeOldKey: false };
+  if (choice !== rename) return undefined;
+  const name = await vscode.window.showInputBox({
+    title: 'CoderFlow: a name for the new profile',
+    value: `${question.username}@${hostOf(question.serverUrl)}`,
+    ignoreFocusOut: true,
+    validateInput: (value) => {
+      const trimmed = value.trim();
+      if (trimmed === '') return 'Enter a name.';
+      const taken = services.store.findByName(trimmed);
+      return taken ? `A profile named '${trimmed}' exists already.` : undefined;
+    },
+  });
+  return name === undefined ? undefined : { rename: name };
+}
+
+/** Several of the person's keys were used just now: which one did they paste? Asked once. */
+async function askWhichKey(keys: ApiKeyInfo[]): Promise<string | undefined> {
+  type Item = vscode.QuickPickItem & { id?: string };
+  const items: Item[] = [
+    ...keys.map((key): Item => ({ id: key.id, label: key.name, detail: `Created ${day(key.createdAt)} · last used ${key.lastUsedAt ? new Date(key.lastUsedAt).toLocaleString() : 'never'}` })),
+    { label: 'None of these / not sure', detail: 'The profile works without knowing; expiry, rotation and revoking its key then need you.' },
+  ];
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'CoderFlow: which of your keys did you paste?',
+    placeHolder: 'Several of your keys were used just now. Knowing which one lets CoderFlow show its expiry and rotate or revoke it.',
+    ignoreFocusOut: true,
+  });
+  return picked?.id;
+}
+
+function hostOf(serverUrl: string): string {
+  try {
+    return new URL(serverUrl).host;
+  } catch {
+    return serverUrl;
   }
 }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { daysUntil, expiryText, expiryWarningDue, isStale, localDay, rotatedKeyName, staleKeys } from '../../../src/session/keys';
+import { daysUntil, ExpiryChecks, expiryText, expiryWarningDue, isStale, localDay, rotatedKeyName, staleKeys } from '../../../src/session/keys';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-06-15T12:00:00.000Z');
@@ -71,5 +71,20 @@ describe('Key lifecycle dates', () => {
   it('names a rotated key for the device and the local day: "VS Code on <host> (rotated YYYY-MM-DD)"', () => {
     const when = new Date(2026, 0, 5, 23, 59);
     assert.equal(rotatedKeyName('VS Code on build-01', when), 'VS Code on build-01 (rotated 2026-01-05)');
+  });
+});
+
+describe('ExpiryChecks', () => {
+  it('makes a key due when never looked at, then again only a day later', () => {
+    const checks = new ExpiryChecks();
+    assert.equal(checks.claim('p', 'k1', NOW), true);
+    assert.equal(checks.claim('p', 'k1', NOW + DAY - 1), false);
+    assert.equal(checks.claim('p', 'k1', NOW + DAY), true, 'a window open for a day looks again');
+  });
+  it('makes a key whose id became known later due at once', () => {
+    const checks = new ExpiryChecks();
+    assert.equal(checks.claim('p', 'k1', NOW), true);
+    assert.equal(checks.claim('p', 'k2', NOW + 1), true);
+    assert.equal(checks.claim('q', 'k1', NOW + 1), true);
   });
 });

@@ -1,10 +1,16 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CoderFlowClient } from '../../../src/auth/client';
 import { ProfileStore } from '../../../src/profiles/store';
+import type { KeyHolder, RevokeQuestion } from '../../../src/session/keyHolders';
 import { localDay } from '../../../src/session/keys';
+import { cliConfigHolder } from '../../../src/session/keysCli';
 import { KeyService } from '../../../src/session/keysService';
 import { SignInService } from '../../../src/session/signIn';
 import { startServer, type ReferenceServer } from '../../server';
+import { makeUnwritable } from '../../support/unwritable';
 import { MemoryMemento, MemorySecrets } from '../profiles/memoryStorage';
 
 const DEVICE = 'VS Code on testhost';
@@ -79,9 +85,9 @@ describe('KeyService against the reference server', () => {
   it('rotates: a new key named for the device and the day in the profile, the old key refused', async () => {
     const { keys, profile, store, key: oldKey } = await setup();
     const steps: string[] = [];
-    const outcome = await keys.rotate(profile.id, (step) => steps.push(step));
+    const outcome = await keys.rotate(profile.id, { onStep: (step) => steps.push(step) });
     const name = `${DEVICE} (rotated ${localDay(new Date())})`;
-    assert.deepEqual(steps, ['create', 'verify', 'store', 'delete']);
+    assert.deepEqual(steps, ['create', 'update', 'test', 'delete']);
     assert.equal(outcome.rotated, true);
     assert.equal(outcome.oldKeyRevoked, true);
     assert.equal(outcome.message, `The key of 'work' was rotated: it now holds "${name}", and "${DEVICE}" is revoked.`);
@@ -102,7 +108,7 @@ describe('KeyService against the reference server', () => {
     const outcome = await keys.rotate(profile.id);
     server.faults.clear();
     assert.equal(outcome.rotated, false);
-    assert.equal(outcome.failedStep, 'verify');
+    assert.equal(outcome.failedStep, 'test');
     assert.equal(
       outcome.message,
       `Rotating the key of 'work' failed while testing the new key with /auth/me: The server had a problem (503 Service Unavailable): maintenance. Try again later. If it keeps happening, tell the server's administrator. The profile still holds its key "${DEVICE}", which is still live.`,
@@ -131,13 +137,17 @@ describe('KeyService against the reference server', () => {
     assert.equal(await meStatus(oldKey), 200, 'the old key is live, as the message says');
   });
 
-  it('rotates a pasted key but leaves it live, as it is not known which key it is', async () => {
+  it('rotates a pasted key whose id could not be learned but leaves it live, as it is not known which key it is', async () => {
     const store = new ProfileStore(new MemoryMemento(), new MemorySecrets(), new MemoryMemento());
     const makeClient = (serverUrl: string, apiKey?: string) => new CoderFlowClient({ serverUrl, ...(apiKey ? { apiKey } : {}) });
     const signIn = new SignInService(store, makeClient, () => undefined, DEVICE);
     const keys = new KeyService({ store, makeClient, log: () => undefined, deviceName: DEVICE });
     const pasted = await server.issueKey('bob', 'From a script');
+    // Another of bob's keys used at the same moment: which one was pasted cannot be told, and nobody is asked.
+    const twin = await server.issueKey('bob', 'Twin');
+    await meStatus(twin.key);
     const profile = await signIn.apiKey({ serverUrl: server.url, profileName: 'pasted' }, pasted.key);
+    assert.equal(profile.keyId, undefined);
     const outcome = await keys.rotate(profile.id);
     assert.equal(outcome.rotated, true);
     assert.equal(outcome.oldKeyRevoked, false);
@@ -151,5 +161,128 @@ describe('KeyService against the reference server', () => {
     const text = lines.join('\n');
     assert.ok(!text.includes(key));
     assert.ok(!/pc_[0-9a-f]{16,}/.test(text));
+  });
+
+  describe('every holder of the old key moves before it is revoked', () => {
+    let dir: string;
+    let file: string;
+    beforeEach(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'coderflow-rotate-'));
+      file = join(dir, 'config.json');
+    });
+    afterEach(() => rm(dir, { recursive: true, force: true }));
+
+    /** A holder like the terminal variable: one value in memory. */
+    function memoryHolder(value: string) {
+      const state = { value };
+      const holder: KeyHolder = {
+        name: 'CODER_API_KEY of new terminals',
+        replace: async (from, to) => {
+          if (state.value !== from) return [];
+          state.value = to;
+          return ['CODER_API_KEY of new terminals'];
+        },
+      };
+      return { state, holder };
+    }
+
+    async function withHolders(holders: KeyHolder[], confirm: (q: RevokeQuestion) => Promise<boolean> = async () => assert.fail('nothing to ask')) {
+      const base = await setup();
+      const asked: RevokeQuestion[] = [];
+      const keys = new KeyService({
+        store: base.store,
+        makeClient: (serverUrl, apiKey) => new CoderFlowClient({ serverUrl, ...(apiKey ? { apiKey } : {}) }),
+        log: () => undefined,
+        deviceName: DEVICE,
+        retirement: {
+          holders: () => holders,
+          confirmRevoke: (q) => {
+            asked.push(q);
+            return confirm(q);
+          },
+        },
+      });
+      return { ...base, keys, asked };
+    }
+
+    it('moves a CLI profile holding the same key (found by value) and the terminal variable, then revokes the old key', async () => {
+      const terminal = memoryHolder('');
+      const ctx = await withHolders([cliConfigHolder(file), terminal.holder]);
+      terminal.state.value = ctx.key;
+      const other = await server.issueKey('alice', 'CLI on another machine');
+      await writeFile(file, JSON.stringify({ profiles: { work: { server: server.url, apiKey: ctx.key }, other: { server: server.url, apiKey: other.key } } }, null, 2));
+      const outcome = await ctx.keys.rotate(ctx.profile.id);
+      const cli = JSON.parse(await readFile(file, 'utf8'));
+      const newKey = await ctx.store.getKey(ctx.profile.id);
+      assert.ok(newKey && newKey !== ctx.key);
+      assert.equal(cli.profiles.work.apiKey, newKey, 'the CLI profile holds the new key');
+      assert.equal(cli.profiles.other.apiKey, other.key, 'a CLI profile with another key is left alone');
+      assert.equal(terminal.state.value, newKey);
+      assert.equal(await meStatus(cli.profiles.work.apiKey), 200, 'the server accepts what the CLI now holds');
+      assert.equal(await meStatus(ctx.key), 401);
+      assert.equal(outcome.oldKeyRevoked, true);
+      assert.deepEqual(outcome.movedTo, [`CLI profile 'work' in ${file}`, 'CODER_API_KEY of new terminals']);
+      assert.match(outcome.message, /as CLI profile 'work' in .* and CODER_API_KEY of new terminals do/);
+      assert.deepEqual(ctx.asked, [], 'nothing to ask when every holder moved');
+    });
+
+    it('names a CLI config it cannot write before revoking, and keeps the old key when the person says so', async function () {
+      if (process.platform === 'win32') this.skip();
+      const ctx = await withHolders([cliConfigHolder(file)], async () => false);
+      await writeFile(file, JSON.stringify({ profiles: { work: { server: server.url, apiKey: ctx.key } } }));
+      const undo = makeUnwritable(file);
+      let outcome;
+      try {
+        outcome = await ctx.keys.rotate(ctx.profile.id);
+      } finally {
+        undo();
+      }
+      assert.equal(ctx.asked.length, 1);
+      assert.equal(ctx.asked[0]?.stuck[0]?.name, `the CoderFlow CLI config ${file}`);
+      assert.match(ctx.asked[0]?.stuck[0]?.reason ?? '', /could not be written/);
+      assert.equal(outcome.rotated, true);
+      assert.equal(outcome.oldKeyRevoked, false);
+      assert.match(outcome.message, /The old key "VS Code on testhost" is kept live because the CoderFlow CLI config .* could not be updated/);
+      assert.equal(await meStatus(ctx.key), 200, 'the CLI still works with the old key');
+      assert.equal(JSON.parse(await readFile(file, 'utf8')).profiles.work.apiKey, ctx.key);
+      const newKey = await ctx.store.getKey(ctx.profile.id);
+      assert.ok(newKey && newKey !== ctx.key && (await meStatus(newKey)) === 200, 'the profile holds the new key');
+    });
+
+    it('revokes the old key anyway when the person says so', async function () {
+      if (process.platform === 'win32') this.skip();
+      const ctx = await withHolders([cliConfigHolder(file)], async () => true);
+      await writeFile(file, JSON.stringify({ apiKey: ctx.key }));
+      const undo = makeUnwritable(file);
+      let outcome;
+      try {
+        outcome = await ctx.keys.rotate(ctx.profile.id);
+      } finally {
+        undo();
+      }
+      assert.equal(ctx.asked.length, 1);
+      assert.equal(outcome.oldKeyRevoked, true);
+      assert.match(outcome.message, /You chose to revoke it although the CoderFlow CLI config .* could not be updated/);
+      assert.equal(await meStatus(ctx.key), 401);
+    });
+
+    it('a cancel before the delete leaves every holder with the old key and revokes the new one', async () => {
+      const terminal = memoryHolder('');
+      const ctx = await withHolders([cliConfigHolder(file), terminal.holder]);
+      terminal.state.value = ctx.key;
+      const before = '{\n  "apiKey": "' + ctx.key + '"\n}\n';
+      await writeFile(file, before);
+      const keysBefore = (await ctx.keys.list(ctx.profile.id)).keys.length;
+      const cancel = new AbortController();
+      const outcome = await ctx.keys.rotate(ctx.profile.id, { signal: cancel.signal, onStep: (step) => step === 'test' && cancel.abort() });
+      assert.equal(outcome.cancelled, true);
+      assert.equal(outcome.rotated, false);
+      assert.match(outcome.message, /was cancelled: nothing changed/);
+      assert.equal(await ctx.store.getKey(ctx.profile.id), ctx.key);
+      assert.equal(await readFile(file, 'utf8'), before, 'the CLI config is as it was, byte for byte');
+      assert.equal(terminal.state.value, ctx.key);
+      assert.equal(await meStatus(ctx.key), 200);
+      assert.equal((await ctx.keys.list(ctx.profile.id)).keys.length, keysBefore, 'the new key was revoked');
+    });
   });
 });

@@ -2,17 +2,45 @@ import assert from 'node:assert/strict';
 import { CoderFlowClient } from '../../../src/auth/client';
 import { AuthError } from '../../../src/auth/errors';
 import { ProfileStore } from '../../../src/profiles/store';
-import { SignInService } from '../../../src/session/signIn';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RevokeQuestion } from '../../../src/session/keyHolders';
+import { cliConfigHolder } from '../../../src/session/keysCli';
+import { SignInService, type NameTakenAnswer, type NameTakenQuestion, type SignInChoices } from '../../../src/session/signIn';
 import { completeSsoLogin, startServer, type ReferenceServer } from '../../server';
 import { MemoryMemento, MemorySecrets } from '../profiles/memoryStorage';
 
-function setup() {
+function setup(choices?: SignInChoices) {
   const globalState = new MemoryMemento();
   const secrets = new MemorySecrets();
   const store = new ProfileStore(globalState, secrets, new MemoryMemento());
   const lines: string[] = [];
-  const service = new SignInService(store, (serverUrl, apiKey) => new CoderFlowClient({ serverUrl, ...(apiKey ? { apiKey } : {}) }), (l) => lines.push(l), 'VS Code on testhost');
+  const service = new SignInService(store, (serverUrl, apiKey) => new CoderFlowClient({ serverUrl, ...(apiKey ? { apiKey } : {}) }), (l) => lines.push(l), 'VS Code on testhost', choices);
   return { globalState, secrets, store, service, lines };
+}
+
+/** Answers the sign-in's questions as scripted, and records them. */
+function scripted(answers: { nameTaken?: Array<NameTakenAnswer | undefined>; whichKey?: (ids: string[]) => string | undefined; revoke?: boolean; holders?: SignInChoices['retirement']['holders'] }) {
+  const asked = { nameTaken: [] as NameTakenQuestion[], whichKey: [] as string[][], revoke: [] as RevokeQuestion[] };
+  const choices: SignInChoices = {
+    nameTaken: async (q) => {
+      asked.nameTaken.push(q);
+      return answers.nameTaken?.shift();
+    },
+    whichKey: async (keys) => {
+      asked.whichKey.push(keys.map((k) => k.id));
+      return answers.whichKey?.(keys.map((k) => k.id));
+    },
+    retirement: {
+      holders: answers.holders ?? (() => []),
+      confirmRevoke: async (q) => {
+        asked.revoke.push(q);
+        return answers.revoke === true;
+      },
+    },
+  };
+  return { asked, choices };
 }
 
 async function rejectsKind(promise: Promise<unknown>, kind: string): Promise<AuthError> {
@@ -70,6 +98,149 @@ describe('SignInService against the reference server', () => {
     const secondKey = await store.getKey(second.id);
     assert.ok(secondKey && server.keyIsValid(secondKey));
     assert.ok(firstKey && !server.keyIsValid(firstKey), 'the replaced key is revoked on the server');
+  });
+
+  describe('a name that is taken, and the key it held', () => {
+    const meOk = (key: string) => server.keyIsValid(key);
+
+    it('never replaces a profile of another user silently: without a way to ask, it refuses and revokes the key it made', async () => {
+      const { store, service } = setup();
+      const alice = await service.password({ serverUrl: server.url, profileName: 'Work' }, 'alice', 'alice-password');
+      const before = server.requests.length;
+      const error = await rejectsKind(service.password({ serverUrl: server.url, profileName: 'Work' }, 'bob', 'bob-password'), 'bad-input');
+      assert.match(error.message, /A profile named 'Work' exists already for alice/);
+      assert.equal(store.get(alice.id)?.username, 'alice');
+      assert.ok(meOk((await store.getKey(alice.id))!), "alice's key is untouched");
+      assert.equal(server.requests.slice(before).filter((r) => r.method === 'DELETE').length, 1, "bob's new key was taken back");
+    });
+
+    it('asks, and with another name keeps both profiles', async () => {
+      const { asked, choices } = scripted({ nameTaken: [{ rename: 'Work (bob)' }] });
+      const { store, service } = setup(choices);
+      const alice = await service.password({ serverUrl: server.url, profileName: 'Work' }, 'alice', 'alice-password');
+      const bob = await service.password({ serverUrl: server.url, profileName: 'Work' }, 'bob', 'bob-password');
+      assert.equal(asked.nameTaken.length, 1);
+      assert.equal(asked.nameTaken[0]?.existing.id, alice.id);
+      assert.equal(asked.nameTaken[0]?.username, 'bob');
+      assert.equal(bob.name, 'Work (bob)');
+      assert.deepEqual(store.list().map((p) => p.name).sort(), ['Work', 'Work (bob)']);
+    });
+
+    it('replaces the other user’s profile when asked to, revoking its key on purpose', async () => {
+      const { choices } = scripted({ nameTaken: [{ replace: true, revokeOldKey: true }] });
+      const { store, service } = setup(choices);
+      const alice = await service.password({ serverUrl: server.url, profileName: 'Work' }, 'alice', 'alice-password');
+      const aliceKey = (await store.getKey(alice.id))!;
+      const bob = await service.password({ serverUrl: server.url, profileName: 'Work' }, 'bob', 'bob-password');
+      assert.equal(store.list().length, 1);
+      assert.equal(bob.username, 'bob');
+      assert.equal(meOk(aliceKey), false, "alice's key, now held by nothing, is revoked");
+    });
+
+    it('replaces it keeping its key live when the person chooses that', async () => {
+      const { choices } = scripted({ nameTaken: [{ replace: true, revokeOldKey: false }] });
+      const { store, service, lines } = setup(choices);
+      const alice = await service.password({ serverUrl: server.url, profileName: 'Work' }, 'alice', 'alice-password');
+      const aliceKey = (await store.getKey(alice.id))!;
+      await service.password({ serverUrl: server.url, profileName: 'Work' }, 'bob', 'bob-password');
+      assert.equal(meOk(aliceKey), true);
+      assert.match(lines.join('\n'), /replaced profile's key \(id .*\) .* is kept live, as chosen/);
+    });
+
+    it('a closed question stops the sign-in: nothing replaced, the new key taken back', async () => {
+      const { choices } = scripted({ nameTaken: [undefined] });
+      const { store, service } = setup(choices);
+      const alice = await service.password({ serverUrl: server.url, profileName: 'Work' }, 'alice', 'alice-password');
+      const before = server.requests.length;
+      await rejectsKind(service.password({ serverUrl: server.url, profileName: 'Work' }, 'bob', 'bob-password'), 'cancelled');
+      assert.equal(store.get(alice.id)?.username, 'alice');
+      assert.equal(server.requests.slice(before).filter((r) => r.method === 'DELETE').length, 1);
+    });
+  });
+
+  describe('signing a profile in again moves every holder of the key it replaces', () => {
+    let dir: string;
+    let file: string;
+    beforeEach(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'coderflow-signin-'));
+      file = join(dir, 'config.json');
+    });
+    afterEach(() => rm(dir, { recursive: true, force: true }));
+
+    it('a CLI profile holding the old key gets the new one before the old key is revoked', async () => {
+      const { asked, choices } = scripted({ holders: () => [cliConfigHolder(file)] });
+      const { store, service } = setup(choices);
+      const first = await service.password({ serverUrl: server.url, profileName: 'Work' }, 'alice', 'alice-password');
+      const firstKey = (await store.getKey(first.id))!;
+      await writeFile(file, JSON.stringify({ profiles: { work: { server: server.url, apiKey: firstKey } } }, null, 2));
+      await service.password({ serverUrl: server.url, profileName: 'Work' }, 'alice', 'alice-password');
+      const secondKey = (await store.getKey(first.id))!;
+      assert.equal(JSON.parse(await readFile(file, 'utf8')).profiles.work.apiKey, secondKey);
+      assert.ok(server.keyIsValid(secondKey));
+      assert.equal(server.keyIsValid(firstKey), false);
+      assert.deepEqual(asked.revoke, []);
+    });
+
+    it('a holder it cannot update is named before revoking, and the old key is kept when the person says so', async () => {
+      const { asked, choices } = scripted({ revoke: false, holders: () => [cliConfigHolder(file)] });
+      const { store, service } = setup(choices);
+      const first = await service.password({ serverUrl: server.url, profileName: 'Work' }, 'alice', 'alice-password');
+      const firstKey = (await store.getKey(first.id))!;
+      // A file that does not parse may hold the key: it cannot be updated, so it is named.
+      await writeFile(file, `{"apiKey": "${firstKey}",}`);
+      await service.password({ serverUrl: server.url, profileName: 'Work' }, 'alice', 'alice-password');
+      assert.equal(asked.revoke.length, 1);
+      assert.equal(asked.revoke[0]?.stuck[0]?.name, `the CoderFlow CLI config ${file}`);
+      assert.ok(server.keyIsValid(firstKey), 'kept live, as the person chose');
+    });
+  });
+
+  describe('a pasted key learns its id', () => {
+    // A server of its own: keys other tests used moments ago would count as "just used" too.
+    let fresh: ReferenceServer;
+    beforeEach(async () => {
+      fresh = await startServer({ sso: false });
+    });
+    afterEach(() => fresh.stop());
+
+    it('records the id and name of the one key just used', async () => {
+      const { service } = setup();
+      await fresh.issueKey('alice', 'Alice old script');
+      const pasted = await fresh.issueKey('alice', 'Alice CI');
+      const profile = await service.apiKey({ serverUrl: fresh.url, profileName: 'Pasted' }, pasted.key);
+      assert.equal(profile.keyId, pasted.id);
+      assert.equal(profile.keyName, 'Alice CI');
+    });
+
+    it('asks once when several keys were used just now, and records the one picked', async () => {
+      const { asked, choices } = scripted({ whichKey: (ids) => ids.find((id) => id !== twin.id) });
+      const { service } = setup(choices);
+      const pasted = await fresh.issueKey('bob', 'Bob laptop');
+      const twin = await fresh.issueKey('bob', 'Bob desktop');
+      await new CoderFlowClient({ serverUrl: fresh.url, apiKey: twin.key }).me();
+      const profile = await service.apiKey({ serverUrl: fresh.url, profileName: 'Bob pasted' }, pasted.key);
+      assert.equal(asked.whichKey.length, 1);
+      assert.deepEqual([...asked.whichKey[0]!].sort(), [pasted.id, twin.id].sort());
+      assert.equal(profile.keyId, pasted.id);
+    });
+
+    it('records nothing when the person does not know', async () => {
+      const { choices } = scripted({ whichKey: () => undefined });
+      const { service } = setup(choices);
+      const pasted = await fresh.issueKey('bob', 'Bob one');
+      const twin = await fresh.issueKey('bob', 'Bob two');
+      await new CoderFlowClient({ serverUrl: fresh.url, apiKey: twin.key }).me();
+      const profile = await service.apiKey({ serverUrl: fresh.url, profileName: 'Bob unsure' }, pasted.key);
+      assert.equal(profile.keyId, undefined);
+    });
+
+    it('signs in without the id when the user may not list keys (403)', async () => {
+      const { service, lines } = setup();
+      const pasted = await fresh.issueKey('carol', 'Carol key');
+      const profile = await service.apiKey({ serverUrl: fresh.url, profileName: 'Carol' }, pasted.key);
+      assert.equal(profile.keyId, undefined);
+      assert.match(lines.join('\n'), /Could not read the key list to learn which key was pasted/);
+    });
   });
 
   it('revokes the key the server made when the profile cannot be saved', async () => {

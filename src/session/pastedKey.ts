@@ -1,0 +1,47 @@
+// Which of the person's keys a pasted key is. The server never says a key's id from the key
+// itself (PROTOCOL.md §5 lists id, name and dates only), but every request made with a key sets
+// its last-used time: right after `GET /auth/me`, the key list shows which key was just used.
+import type { CoderFlowClient } from '../auth/client';
+import { toAuthError } from '../auth/errors';
+import type { ApiKeyInfo } from '../auth/protocol';
+
+/**
+ * Keys used within this long of the most recent use count as "just used". The server's clock is
+ * the only one compared (with itself), so a difference between clocks does not matter.
+ */
+export const JUST_USED_MS = 5_000;
+
+/** The keys whose last use is within JUST_USED_MS of the most recent one in the list. */
+export function justUsed(keys: readonly ApiKeyInfo[]): ApiKeyInfo[] {
+  const used = keys.flatMap((key) => {
+    const at = key.lastUsedAt ? Date.parse(key.lastUsedAt) : NaN;
+    return Number.isFinite(at) ? [{ key, at }] : [];
+  });
+  const latest = Math.max(...used.map((u) => u.at));
+  return used.filter((u) => latest - u.at <= JUST_USED_MS).map((u) => u.key);
+}
+
+/**
+ * The key a client's key is, from the list made with it: the one key just used, or when several
+ * were, the one `choose` picks (asked once). Undefined when it cannot be told, or the list cannot
+ * be read (a user who may not list keys): the profile then works without the id.
+ */
+export async function identifyKey(
+  client: CoderFlowClient,
+  choose: ((candidates: ApiKeyInfo[]) => Promise<string | undefined>) | undefined,
+  log: (line: string) => void,
+  signal?: AbortSignal,
+): Promise<ApiKeyInfo | undefined> {
+  let keys: ApiKeyInfo[];
+  try {
+    keys = await client.listKeys(signal);
+  } catch (e) {
+    log(`Could not read the key list to learn which key was pasted: ${toAuthError(e).message}`);
+    return undefined;
+  }
+  const candidates = justUsed(keys);
+  if (candidates.length === 1) return candidates[0];
+  if (candidates.length === 0 || !choose) return undefined;
+  const id = await choose(candidates);
+  return candidates.find((key) => key.id === id);
+}
