@@ -145,7 +145,8 @@ describe('SSO from the palette opens the browser at once (extension host)', func
     const opened = intercept(vscode.env, 'openExternal', (uri) => {
       // The "browser": approves the code the address carries, once.
       if (approvals.length === 0) {
-        const url = new URL(String(uri));
+        // toString(true): VS Code's Uri encodes the query's "=" otherwise.
+        const url = new URL((uri as vscode.Uri).toString(true));
         const code = url.searchParams.get('user_code') ?? '';
         approvals.push(completeSsoLogin(`${url.origin}${url.pathname}`, code, { username: 'bob', password: 'bob-password' }));
       }
@@ -162,7 +163,7 @@ describe('SSO from the palette opens the browser at once (extension host)', func
       await Promise.all(approvals);
       assert.equal(profile.method, 'sso');
       assert.equal(profile.username, 'bob');
-      const addresses = opened.calls.map((call) => String(call[0]));
+      const addresses = opened.calls.map((call) => (call[0] as vscode.Uri).toString(true));
       assert.equal(addresses.length, 2, 'opened once at the start, once more for Open again');
       assert.ok(addresses.every((a) => a.startsWith(`${serverUrl()}/auth/sso/verify?user_code=`)), addresses.join(', '));
       assert.ok(shown.calls.some((call) => String(call[0]).includes(`Approve it at ${new URL(serverUrl()).host}`)), 'the host is named');
