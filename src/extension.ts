@@ -11,6 +11,7 @@ import { CoderFlowAuthenticationProvider, AUTH_PROVIDER_ID } from './ui/authProv
 import { ProfileManagerBackendImpl } from './ui/backend';
 import { registerCommands, signIn, signOut } from './ui/commands';
 import { keyActionsFor, type KeyActions } from './ui/keys';
+import { contextKeysFor, type ContextKeys } from './ui/contextKeys';
 import { createLog } from './ui/log';
 import type { ProfileManagerViewProvider } from './ui/profileManagerView';
 import { onDidShowInputBox } from './ui/prompts';
@@ -52,6 +53,8 @@ export interface TestingHooks {
   logLines: string[];
   /** What new integrated terminals get (CODER_API_KEY with profoundCoder.terminal.injectApiKey on). */
   environmentVariableCollection: vscode.GlobalEnvironmentVariableCollection;
+  /** The context keys the walkthrough completes on, as last set (VS Code cannot read them back). */
+  contextKeys: ContextKeys;
   /** Each input box the palette's sign-in shows: tests type into it and accept or close it with VS Code's commands. */
   onDidShowInputBox: vscode.Event<vscode.InputBox>;
   /** The certificates trusted per server under profoundCoder.tls.insecure; tests answer its question with `ask`. */
@@ -132,6 +135,8 @@ export function activate(context: vscode.ExtensionContext): CoderFlowApi {
     credentials.onDidChangeCredential((c) => log.addSecret(c?.apiKey)),
   );
 
+  // The walkthrough's steps complete on these (package.json, contributes.walkthroughs).
+  contextKeysFor(services);
   const ready = credentials.refresh().catch((e: unknown) => {
     log.error('Could not resolve the CoderFlow credential', e);
     return undefined;
@@ -169,7 +174,7 @@ export function activate(context: vscode.ExtensionContext): CoderFlowApi {
       }
     },
     ...(testMode
-      ? { testing: { secrets: context.secrets, globalState: context.globalState, workspaceState: context.workspaceState, store, authProvider, logLines, environmentVariableCollection: context.environmentVariableCollection, onDidShowInputBox, certificatePins, makeClient, credential: currentCredential, keyActions: keyActionsFor(services), signOut: (profileId: string, revoke: boolean) => signOut(services, profileId, revoke) } }
+      ? { testing: { secrets: context.secrets, globalState: context.globalState, workspaceState: context.workspaceState, store, authProvider, logLines, environmentVariableCollection: context.environmentVariableCollection, onDidShowInputBox, certificatePins, makeClient, credential: currentCredential, keyActions: keyActionsFor(services), contextKeys: contextKeysFor(services), signOut: (profileId: string, revoke: boolean) => signOut(services, profileId, revoke) } }
       : {}),
   };
 }

@@ -39,6 +39,9 @@ export interface CredentialState extends Resolution {
 export class CredentialService implements Disposable {
   private readonly changed = new Emitter<Credential | undefined>();
   readonly onDidChangeCredential: Event<Credential | undefined> = this.changed.event;
+  private readonly refreshed = new Emitter<CredentialState>();
+  /** After every resolution, changed or not: what else was read (the CLI config) may have changed. */
+  readonly onDidRefresh: Event<CredentialState> = this.refreshed.event;
   private state: CredentialState = { considered: [], ignoredSettings: [] };
   private watcher: { path: string; handle: Disposable } | undefined;
   private cli: CliConfigState | undefined;
@@ -118,6 +121,7 @@ export class CredentialService implements Disposable {
       this.inputs.log(c ? `Credential: ${c.detail} → ${c.serverUrl}` : 'Credential: none (not signed in).');
       this.changed.fire(c);
     }
+    this.refreshed.fire(this.state);
     return this.state;
   }
 
@@ -139,6 +143,7 @@ export class CredentialService implements Disposable {
     this.watcher?.handle.dispose();
     for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
+    this.refreshed.dispose();
   }
 }
 

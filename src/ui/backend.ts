@@ -5,6 +5,7 @@ import { cliConfigServer, type CredentialSource } from '../auth/resolve';
 import { maskKey } from '../profiles/profile';
 import type { ApiKeyView, CredentialSourceView, ProbeResult, ProfileView } from '../webviewProtocol';
 import { connectionTests, revokeProfileKey, signOut } from './commands';
+import { contextKeysFor } from './contextKeys';
 import { keyActionsFor, revokeFailureText, type KeyActions } from './keys';
 import type { KeyOperationOutcome, ProfileManagerBackend, ProfileManagerState, SignInOutcome, SsoCode } from './profileManagerBackend';
 import type { Services } from './services';
@@ -186,8 +187,10 @@ export class ProfileManagerBackendImpl implements ProfileManagerBackend {
     return true;
   }
 
-  listKeys(profileId: string): Promise<ApiKeyView[]> {
-    return this.keys.list(extensionProfileId(profileId));
+  async listKeys(profileId: string): Promise<ApiKeyView[]> {
+    const keys = await this.keys.list(extensionProfileId(profileId));
+    contextKeysFor(this.services).set('keyListShown', true);
+    return keys;
   }
 
   async revokeKey(profileId: string, keyId: string): Promise<KeyOperationOutcome | false> {

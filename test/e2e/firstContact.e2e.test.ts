@@ -1,0 +1,94 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Frame } from 'playwright-core';
+import { addProfileForm } from '../support/profileManager';
+import { screenshotIfFailed, startSession, type Session } from '../support/session';
+
+// A person's first look at the Profile Manager in a real VS Code: the Server URL already holds
+// the server they work with, checked, so SSO is on offer before they type anything.
+
+const serverUrlField = (page: Frame) => page.getByRole('textbox', { name: 'Server URL', exact: true });
+
+/** A port free on `host` now, so a file can name the server before it starts. */
+async function freePort(host: string): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((done) => probe.listen(0, host, done));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((done) => probe.close(done));
+  return port;
+}
+
+async function openProfileManager(session: Session): Promise<Frame> {
+  await session.workbench.openViewContainer('CoderFlow');
+  return session.workbench.webviewFrame({ text: 'Profiles' });
+}
+
+describe('First contact: the Profile Manager starts where the person is', function () {
+  this.timeout(180_000);
+
+  describe('in the playground: the workspace sets profoundCoder.serverUrl', () => {
+    let session: Session | undefined;
+
+    before(async () => {
+      // As `npm start` runs it: the server on 127.0.0.2 with SSO, the demo workspace's setting.
+      session = await startSession({
+        server: { host: '127.0.0.2', testControl: true, sso: true, pollIntervalSeconds: 2 },
+        workspaceSettings: (serverUrl) => ({ 'profoundCoder.serverUrl': serverUrl }),
+      });
+    });
+    afterEach(async function () {
+      await screenshotIfFailed(this, session);
+    });
+    after(async () => {
+      await session?.stop();
+    });
+
+    it('opens with the server URL filled in and the SSO tab offered, without typing', async () => {
+      const page = await openProfileManager(session!);
+      await page.getByText('No profiles yet').waitFor();
+      assert.equal(await serverUrlField(page).inputValue(), session!.server.url);
+      await addProfileForm(page).getByText(/^Server reachable\. Sign in with username and password, SSO \(.+\) or an API key\.$/).waitFor();
+      const sso = page.getByRole('tab', { name: 'SSO', exact: true });
+      await sso.click();
+      await page.getByRole('button', { name: 'Sign in with SSO', exact: true }).waitFor();
+      await session!.workbench.screenshot('first-contact-sso-offered');
+    });
+  });
+
+  describe('in an untrusted workspace, with a CoderFlow CLI configuration', () => {
+    let session: Session | undefined;
+    let cliDir: string;
+
+    before(async () => {
+      cliDir = mkdtempSync(join(tmpdir(), 'coderflow-cli-'));
+      const cliConfig = join(cliDir, 'config.json');
+      // In place before VS Code starts, as a person's CLI configuration is.
+      const port = await freePort('127.0.0.2');
+      writeFileSync(cliConfig, JSON.stringify({ server: `http://127.0.0.2:${port}` }));
+      session = await startSession({
+        server: { host: '127.0.0.2', port, testControl: true, sso: true },
+        // A repository the person did not write names another server: not offered.
+        workspaceSettings: { 'profoundCoder.serverUrl': 'https://attacker.example' },
+        trust: 'restricted',
+        env: { CODERFLOW_CONFIG: cliConfig },
+      });
+    });
+    afterEach(async function () {
+      await screenshotIfFailed(this, session);
+    });
+    after(async () => {
+      await session?.stop();
+      rmSync(cliDir, { recursive: true, force: true });
+    });
+
+    it("offers the CLI configuration's server, never the untrusted workspace's", async () => {
+      const page = await openProfileManager(session!);
+      await page.getByText(/This workspace is not trusted/).waitFor();
+      assert.equal(await serverUrlField(page).inputValue(), session!.server.url);
+      await page.getByRole('tab', { name: 'SSO', exact: true }).waitFor();
+    });
+  });
+});
