@@ -34,6 +34,8 @@ export interface RotationOutcome {
   failedStep?: RotationStep;
   /** The person cancelled before the old key's deletion started: nothing changed. */
   cancelled?: boolean;
+  /** The old key is live because the person chose to keep it for a holder that still uses it. */
+  keptOnPurpose?: boolean;
   newKeyName?: string;
   /** The places besides the profile that now hold the new key. */
   movedTo?: string[];
@@ -168,6 +170,7 @@ export class KeyService {
       return {
         ...rotated,
         oldKeyRevoked: false,
+        keptOnPurpose: true,
         message: `The key of '${profile.name}' was rotated to ${newName}${also}. The old key ${oldName} is kept live because ${listPlaces(stuck.map((h) => h.name))} could not be updated and may still use it: update ${stuck.length === 1 ? 'it' : 'them'}, then revoke the old key under API keys.`,
       };
     }

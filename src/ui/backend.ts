@@ -210,10 +210,12 @@ export class ProfileManagerBackendImpl implements ProfileManagerBackend {
     return { message: `Revoked ${count} stale key${count === 1 ? '' : 's'}.` };
   }
 
-  async rotateKey(profileId: string): Promise<KeyOperationOutcome> {
+  async rotateKey(profileId: string): Promise<KeyOperationOutcome | false> {
     const outcome = await this.keys.rotate(extensionProfileId(profileId), { quiet: true });
     if (!outcome) throw new Error('This profile is signed out: sign in again, then rotate its key.');
-    if (!outcome.rotated || !outcome.oldKeyRevoked) throw new Error(outcome.message);
+    if (outcome.cancelled) return false;
+    // An old key kept live because the person chose so (a holder still uses it) is not a failure.
+    if (!outcome.rotated || (!outcome.oldKeyRevoked && !outcome.keptOnPurpose)) throw new Error(outcome.message);
     return { message: outcome.message };
   }
 

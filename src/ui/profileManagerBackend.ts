@@ -104,10 +104,11 @@ export interface ProfileManagerBackend {
   /** The keys unused for 90 days or more, never the profile's own; confirmed like revokeKey. */
   revokeStaleKeys(profileId: string): Promise<KeyOperationOutcome | false>;
   /**
-   * New key, stored, confirmed with `/auth/me`, old key revoked, with progress. Throws when any
-   * step failed, with a message that names the key still live; the profile keeps a working key.
+   * The docs' four steps with progress: new key, every holder of the old key switched to it,
+   * tested with `/auth/me`, old key revoked (or kept when the person chose so). `false` when the
+   * person cancelled; throws when a step failed, naming the key still live.
    */
-  rotateKey(profileId: string): Promise<KeyOperationOutcome>;
+  rotateKey(profileId: string): Promise<KeyOperationOutcome | false>;
   /** Asks which CLI profile (default the profile's name); `false` when the person stopped. */
   saveToCli(profileId: string): Promise<KeyOperationOutcome | false>;
   /** `id` as the state listed the CLI profile. The new profile is chosen, like any sign-in. */

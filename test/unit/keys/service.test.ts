@@ -242,6 +242,7 @@ describe('KeyService against the reference server', () => {
       assert.match(ctx.asked[0]?.stuck[0]?.reason ?? '', /could not be written/);
       assert.equal(outcome.rotated, true);
       assert.equal(outcome.oldKeyRevoked, false);
+      assert.equal(outcome.keptOnPurpose, true);
       assert.match(outcome.message, /The old key "VS Code on testhost" is kept live because the CoderFlow CLI config .* could not be updated/);
       assert.equal(await meStatus(ctx.key), 200, 'the CLI still works with the old key');
       assert.equal(JSON.parse(await readFile(file, 'utf8')).profiles.work.apiKey, ctx.key);
