@@ -54,7 +54,10 @@ describe("Signing in through VS Code's http.proxy (extension host)", function ()
     const report = await vscode.commands.executeCommand<{ ok: boolean }>('profoundCoder.testConnection', { profileId: profile.id, quiet: true });
     assert.equal(report.ok, true);
 
-    const forwarded = await forwardedToServer();
+    // Test connection also opens a CONNECT tunnel of its own through the proxy, to see the route.
+    const all = await forwardedToServer();
+    const forwarded = all.filter((r) => r.method !== 'CONNECT');
+    assert.equal(all.length - forwarded.length, 1, 'one tunnel: the connection test\'s own probe');
     const received = server.requests.map(request);
     const support = http().inspect<string>('proxySupport');
     assert.ok(received.includes('POST /auth/cli-login'), `the server saw the sign-in: ${received.join(', ')}`);
