@@ -117,7 +117,9 @@ export class KeyActions implements vscode.Disposable {
     const terminal: KeyHolder = {
       name: `${CLI_API_KEY_ENV} of new terminals`,
       replace: async (from, to) => {
-        if (collection.get(CLI_API_KEY_ENV)?.value !== from) return [];
+        const value = collection.get(CLI_API_KEY_ENV)?.value;
+        // The terminal variable follows the profile too, so it may have the new key already.
+        if (value !== from && value !== to) return [];
         collection.replace(CLI_API_KEY_ENV, to);
         const open = vscode.window.terminals.length;
         return [`${CLI_API_KEY_ENV} of new terminals${open > 0 ? ` (the ${open} open now keep the old key until reopened)` : ''}`];
