@@ -69,16 +69,26 @@ for (const part of parts) {
 }
 rmSync(dir, { recursive: true, force: true });
 
-const header = ['Where', 'Area', 'Attack', 'Expected', 'Observed', 'Result'];
-const cells = rows.map((r) => [r.where, r.area, r.attack, r.expected, r.observed, r.passed ? 'pass' : 'FAIL']);
-const clip = (text) => (text.length > 90 ? `${text.slice(0, 89)}…` : text);
-const table = [header, ...cells.map((line) => line.map((cell) => clip(String(cell).replace(/\s+/g, ' ').replace(/\|/g, '\\|'))))];
-const widths = header.map((_, i) => Math.max(...table.map((line) => line[i].length)));
-const format = (line) => `| ${line.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
-console.log(`\nAttack suite: ${rows.length} attacks tried (${seconds(Date.now() - started)})\n`);
-console.log(format(header));
-console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-for (const line of table.slice(1)) console.log(format(line));
+// One table per area, rows in the order they ran.
+const header = ['Attack', 'Expected', 'Observed', 'Result'];
+const clip = (text, max) => {
+  const flat = String(text).replace(/\s+/g, ' ').replace(/\|/g, '\\|');
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+};
+console.log(`\nAttack suite: ${rows.length} attacks tried (${seconds(Date.now() - started)})`);
+const areas = [...new Set(rows.map((r) => `${r.area}\u0000${r.where}`))];
+for (const key of areas) {
+  const [area, where] = key.split('\u0000');
+  const lines = rows
+    .filter((r) => r.area === area && r.where === where)
+    .map((r) => [clip(r.attack, 80), clip(r.expected, 70), clip(r.observed, 110), r.passed ? 'pass' : 'FAIL']);
+  const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => line[i].length)));
+  const format = (line) => `| ${line.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
+  console.log(`\n${area} (${where === 'host' ? 'VS Code extension host' : 'plain Node'})\n`);
+  console.log(format(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const line of lines) console.log(format(line));
+}
 if (crashed) console.log('\nA part of the suite did not finish: see its output above.');
 console.log(`${totals.passed} passed, ${totals.failed} failed`);
 process.exit(totals.failed > 0 ? 1 : 0);

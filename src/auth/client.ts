@@ -547,7 +547,7 @@ export class CoderFlowClient {
     if (typeof path !== 'string' || !path.startsWith('/') || path.startsWith('//')) throw refuse('a path starts with a single "/", relative to the server URL.');
     const pathPart = path.split(/[?#]/, 1)[0]!;
     if (/\\|%2f|%5c/i.test(pathPart)) throw refuse('it holds a backslash or an encoded slash.');
-    if (/[\u0000-\u001f\u007f]/.test(path)) throw refuse('it holds a control character.');
+    if (/\p{Cc}/u.test(path)) throw refuse('it holds a control character.');
     for (const segment of pathPart.split('/')) {
       const decoded = segment.replace(/%2e/gi, '.');
       if (decoded === '.' || decoded === '..') throw refuse('it holds a "." or ".." segment, which could leave the server URL\'s path.');

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -21,9 +21,8 @@ import { createWorkspace, freshRunDir, repoRoot, startVscodeServer, type VscodeS
 //
 // --attacks runs the attack suite's host part instead (attacks/*.test.js, which the normal run
 // leaves out): one trusted pass, the reference server on 127.0.0.2 under a path prefix (VS Code
-// leaves Node's network stack alone only for localhost and 127.0.0.1), the malicious-neighbour
-// fixture extension installed, and every modal dialog declined as a careful person would, its
-// text appended to the file named by DECLINED_DIALOGS_ENV.
+// leaves Node's network stack alone only for localhost and 127.0.0.1) and the malicious-neighbour
+// fixture extension installed.
 
 const args = process.argv.slice(2);
 const option = (name: string) => {
@@ -35,8 +34,6 @@ const grep = option('--grep');
 const echo = args.includes('--echo');
 const attacks = args.includes('--attacks');
 const START_TIMEOUT_MS = 120_000;
-/** In --attacks: the file that gets the text of each modal dialog declined, one JSON string a line. */
-export const DECLINED_DIALOGS_ENV = 'CODERFLOW_DECLINED_DIALOGS';
 const ATTACK_HOST = '127.0.0.2';
 const ATTACK_PREFIX_PATH = '/cf';
 
@@ -64,7 +61,6 @@ async function runPass(pass: { restricted: boolean; remainingMs: number }): Prom
   try {
     const server = await startServer({ testControl: true, pollIntervalSeconds: 1, ...(attacks ? { host: ATTACK_HOST, prefix: ATTACK_PREFIX_PATH } : {}) });
     stops.push(() => server.stop());
-    const declinedFile = join(runDir, 'declined-dialogs.jsonl');
     const neighbour = attacks ? packageNeighbour() : undefined;
     if (neighbour) stops.push(neighbour.remove);
     const workspace = createWorkspace(pass.restricted ? RESTRICTED_WORKSPACE_SETTINGS : undefined);
@@ -77,7 +73,7 @@ async function runPass(pass: { restricted: boolean; remainingMs: number }): Prom
         [TEST_SERVER_URL_ENV]: server.url,
         [TEST_MODE_ENV]: pass.restricted ? 'restricted' : 'trusted',
         ...(grep ? { CODERFLOW_TEST_GREP: grep } : {}),
-        ...(attacks ? { [TEST_SUITE_ENV]: 'attacks', [DECLINED_DIALOGS_ENV]: declinedFile } : {}),
+        ...(attacks ? { [TEST_SUITE_ENV]: 'attacks' } : {}),
         ...(attacks && process.env[ATTACK_TABLE_ENV] ? { [ATTACK_TABLE_ENV]: process.env[ATTACK_TABLE_ENV] } : {}),
       },
       ...(neighbour ? { installExtensions: [neighbour.vsix] } : {}),
@@ -98,7 +94,6 @@ async function runPass(pass: { restricted: boolean; remainingMs: number }): Prom
       await workbench.trustFromTrustEditor();
       log(`${name}: workbench loaded, folder trusted from the Workspace Trust editor (${seconds(started)})`);
     }
-    if (attacks) stops.push(declineDialogs(workbench, declinedFile));
     outcome = await followResults(resultsFile, vscode, pass.remainingMs - (Date.now() - started));
   } catch (error) {
     outcome = { failures: 1, finished: false, reason: (error as Error).stack ?? String(error) };
@@ -170,33 +165,6 @@ function packageNeighbour(): { vsix: string; remove(): void } {
     { cwd: join(repoRoot, 'test/fixtures/malicious-neighbour'), stdio: 'ignore' },
   );
   return { vsix, remove: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-/**
- * Plays the person in front of the window during the attack suite: every modal dialog (a
- * confirmation another extension's command brought up) is read and declined with Cancel.
- */
-function declineDialogs(workbench: Workbench, file: string): () => void {
-  let stopped = false;
-  const dialog = workbench.page.locator('.monaco-dialog-box');
-  void (async () => {
-    while (!stopped) {
-      try {
-        if ((await dialog.count()) > 0) {
-          const text = await dialog.locator('.dialog-message-row').innerText({ timeout: 2000 });
-          await dialog.getByRole('button', { name: 'Cancel', exact: true }).click({ timeout: 2000 });
-          appendFileSync(file, `${JSON.stringify(text)}\n`);
-          log(`attacks: declined a dialog: ${text.replace(/\s+/g, ' ').slice(0, 160)}`);
-        }
-      } catch {
-        // The dialog went away by itself, or the page is closing.
-      }
-      await delay(200);
-    }
-  })();
-  return () => {
-    stopped = true;
-  };
 }
 
 function log(line: string): void {
