@@ -190,6 +190,44 @@ describe('attack: TLS options in the extension host, direct and through http.pro
     });
   }
 
+  it('a pinned self-signed server that later presents another certificate (an interceptor on its address) → refused, asked again with the fingerprint trusted before; declining sends nothing', async () => {
+    const { testing } = await api();
+    await configure('http', 'proxy', undefined);
+    await configure('http', 'proxySupport', undefined);
+    await configure('profoundCoder', 'tls.caFile', undefined);
+    await configure('profoundCoder', 'tls.insecure', true);
+    await testing.globalState.update(PINS_KEY, undefined);
+    const genuine = await startServer({ host: '127.0.0.2', prefix: '/cf', sso: false, tls: await selfSignedFor(['IP:127.0.0.2']) });
+    const port = Number(new URL(genuine.origin).port);
+    questions = [];
+    await testing.makeClient(genuine.url).health();
+    const trusted = testing.certificatePins.get(genuine.origin)?.fingerprint256;
+    assert.ok(trusted, 'the genuine certificate was pinned after confirming');
+    await genuine.stop();
+    const interceptor = await startServer({ host: '127.0.0.2', port, prefix: '/cf', sso: false, tls: await selfSignedFor(['IP:127.0.0.2']) });
+    try {
+      testing.certificatePins.ask = async (question) => {
+        questions.push(question);
+        return false;
+      };
+      const { key } = await interceptor.issueKey('alice');
+      const error = await testing.makeClient(interceptor.url, key).me().then(() => undefined, (e: AuthError) => e);
+      observe(error ? `${error.detail ?? error.kind}; asked again with previous ${questions[1]?.previous?.fingerprint256.slice(0, 11) ?? 'none'}…` : 'accepted');
+      assert.equal(error?.detail, 'DEPTH_ZERO_SELF_SIGNED_CERT', 'the pin does not vouch for another certificate');
+      assert.equal(questions.length, 2);
+      assert.equal(questions[1]!.previous?.fingerprint256, trusted, 'the question shows the certificate trusted before');
+      assert.notEqual(questions[1]!.fingerprint256, trusted);
+      assert.equal(testing.certificatePins.get(genuine.origin)?.fingerprint256, trusted, 'declined: the pin is unchanged');
+      assert.deepEqual(interceptor.requests, [], 'the interceptor received no request, so no key');
+    } finally {
+      testing.certificatePins.ask = async (question) => {
+        questions.push(question);
+        return true;
+      };
+      await interceptor.stop();
+    }
+  });
+
   for (const cell of cells) {
     const viaProxy = cell.proxy === 'http.proxy' && cell.support === 'default';
     const expected = expectation(cell, viaProxy);
