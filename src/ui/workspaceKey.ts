@@ -10,7 +10,8 @@ const KEY_LIST = 'Open Key List';
  * A key in the workspace's .vscode/settings.json may be committed with the repository. Offers to
  * move it into secure storage (a profile is made from it and the setting removed), then to revoke
  * it from the key list, since a copy may already be in the repository's history. Asked once the
- * workspace is trusted: at activation, or when the person trusts it later.
+ * workspace is trusted and holds a key: at activation, when the person trusts it later, or when a
+ * key arrives in its settings.
  */
 export function offerToMoveWorkspaceKey(services: Services, activated: Promise<unknown>): vscode.Disposable {
   // One offer per key and window: activation and a later trust grant must not ask twice.
@@ -22,7 +23,14 @@ export function offerToMoveWorkspaceKey(services: Services, activated: Promise<u
     void moveWorkspaceKey(services, found);
   };
   void activated.then(offer);
-  return vscode.workspace.onDidGrantWorkspaceTrust(offer);
+  // VS Code applies the workspace's restricted settings after it reports the trust grant, so the
+  // key may show up in the settings only a moment later; a key pulled in later counts too.
+  return vscode.Disposable.from(
+    vscode.workspace.onDidGrantWorkspaceTrust(offer),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('profoundCoder.apiKey')) offer();
+    }),
+  );
 }
 
 async function moveWorkspaceKey(services: Services, found: NonNullable<ReturnType<typeof workspaceApiKey>>): Promise<void> {

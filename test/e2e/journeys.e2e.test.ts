@@ -82,19 +82,18 @@ describe('Profile Manager journeys', function () {
     const { workbench, server } = session!;
     await enterServer(page, BOB, server.url);
     await page.getByRole('tab', { name: 'SSO', exact: true }).click();
-    await page.getByRole('button', { name: 'Sign in with SSO', exact: true }).click();
+    const cancelSignIn = () => page.getByRole('button', { name: 'Cancel', exact: true }).click({ timeout: 5_000 }).catch(() => undefined);
+    // Asking for SSO is the consent: VS Code opens the browser by itself once the code is there.
+    const tab = await workbench.waitForExternalPage(() => page.getByRole('button', { name: 'Sign in with SSO', exact: true }).click()).catch(async (error: unknown) => {
+      // A sign-in left running keeps the form busy for the journeys after this one.
+      await cancelSignIn();
+      throw error;
+    });
     const code = page.getByRole('textbox', { name: 'Verification code', exact: true });
     await code.waitFor();
     const shownCode = await code.inputValue();
     assert.match(shownCode, /\S{4,}/, 'the page shows a verification code');
     await page.getByText(/Code expires in \d+:\d\d/).waitFor();
-
-    const cancelSignIn = () => page.getByRole('button', { name: 'Cancel', exact: true }).click({ timeout: 5_000 }).catch(() => undefined);
-    const tab = await workbench.waitForExternalPage(() => page.getByRole('button', { name: 'Open browser', exact: true }).click()).catch(async (error: unknown) => {
-      // A sign-in left running keeps the form busy for the journeys after this one.
-      await cancelSignIn();
-      throw error;
-    });
     try {
       assert.ok(tab.url().startsWith(`${server.url}/auth/sso/verify`), `VS Code opened ${tab.url()}`);
       // The person checks that the browser shows the code VS Code shows.

@@ -36,6 +36,7 @@ describe('A key in the workspace settings, trusted later', function () {
   const OFFER = /stores a CoderFlow API key in its settings/;
 
   it('offers nothing while the folder is untrusted', async () => {
+    await session!.workbench.statusBarItem(/CoderFlow: not signed in/).waitFor({ timeout: 60_000 });
     // Time for VS Code to read the new settings file and for the extension to react, if it would.
     await session!.workbench.page.waitForTimeout(3000);
     assert.equal(await toast(OFFER).count(), 0);
