@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { ProfileMeta } from '../../src/profiles/profile';
 import { startServer, type ReferenceServer } from '../server/index';
 import { startCountingProxy, type CountingProxy } from '../support/countingProxy';
+import { selfSignedFor } from '../support/privateCa';
 import { api, until } from './support';
 
 // Issue 7: a real local HTTP proxy and VS Code's own `http.proxy` setting, in the extension host.
@@ -15,6 +16,7 @@ import { api, until } from './support';
 // stands for a server on another machine.
 
 const http = () => vscode.workspace.getConfiguration('http');
+const settings = () => vscode.workspace.getConfiguration('profoundCoder');
 const request = (r: { method: string; path?: string }) => `${r.method} ${r.path ?? ''}`;
 
 describe("Signing in through VS Code's http.proxy (extension host)", function () {
@@ -25,7 +27,7 @@ describe("Signing in through VS Code's http.proxy (extension host)", function ()
   let profile: ProfileMeta | undefined;
 
   before(async () => {
-    [server, proxy] = await Promise.all([startServer({ host: '127.0.0.2', sso: false }), startCountingProxy()]);
+    [server, proxy] = await Promise.all([startServer({ host: '127.0.0.2', sso: false }), startCountingProxy({ hosts: { 'coderflow.test': '127.0.0.2' } })]);
     cliDir = mkdtempSync(join(tmpdir(), 'coderflow-proxy-'));
     // Never the real ~/.coderflow of the machine running the tests.
     await vscode.workspace.getConfiguration('profoundCoder').update('cliConfigPath', join(cliDir, 'config.json'), vscode.ConfigurationTarget.Global);
@@ -64,6 +66,38 @@ describe("Signing in through VS Code's http.proxy (extension host)", function ()
     assert.deepEqual(forwarded.map(request), received, `every request the server received came through the proxy (http.proxySupport: ${JSON.stringify(support)})`);
     assert.ok(forwarded.every((r) => r.userAgent === 'coderflow-vscode'), 'and they are the extension’s requests');
     this.test!.title += ` (${forwarded.length} requests forwarded)`;
+  });
+
+  it('signs in to a self-signed https server by name through http.proxy after the person trusts its certificate (tls.insecure); the proxy sees only a tunnel', async () => {
+    // The server's certificate names coderflow.test only; the proxy knows that name.
+    const tlsServer = await startServer({ host: '127.0.0.2', prefix: '/cf', sso: false, tls: await selfSignedFor(['DNS:coderflow.test']) });
+    const { testing } = await api();
+    const asked: string[] = [];
+    testing.certificatePins.ask = async (question) => {
+      asked.push(`${question.origin} ${question.fingerprint256}`);
+      return true;
+    };
+    const serverUrl = tlsServer.url.replace('127.0.0.2', 'coderflow.test');
+    let tlsProfile: ProfileMeta | undefined;
+    try {
+      await http().update('proxy', proxy.url, vscode.ConfigurationTarget.Global);
+      await settings().update('tls.insecure', true, vscode.ConfigurationTarget.Global);
+      await until('the extension host sees the settings', () => (http().get<string>('proxy') === proxy.url && settings().get('tls.insecure') === true ? true : undefined));
+      tlsProfile = await vscode.commands.executeCommand<ProfileMeta>('profoundCoder.signIn', {
+        method: 'password', serverUrl, username: 'alice', password: 'alice-password', profileName: 'IT proxy TLS',
+      });
+      assert.equal(tlsProfile.serverUrl, serverUrl);
+      assert.equal(asked.length, 1, 'asked once, for the whole sign-in');
+      assert.match(asked[0]!, new RegExp(`^${new URL(serverUrl).origin.replace(/\./g, '\\.')} (?:[0-9A-F]{2}:){31}[0-9A-F]{2}$`));
+      assert.ok(tlsServer.requests.some((r) => r.method === 'POST' && r.path === '/auth/cli-login'), 'the server received the sign-in');
+      const forwarded = (await proxy.forwarded()).filter((r) => r.target === new URL(serverUrl).host);
+      assert.ok(forwarded.length > 0 && forwarded.every((r) => r.method === 'CONNECT'), 'every request went through a CONNECT tunnel, which the proxy cannot read');
+    } finally {
+      await settings().update('tls.insecure', undefined, vscode.ConfigurationTarget.Global);
+      await testing.globalState.update('profoundCoder.tls.pinnedCertificates', undefined);
+      if (tlsProfile) await testing.store.remove(tlsProfile.id);
+      await tlsServer.stop();
+    }
   });
 
   it('connects directly again once http.proxy is cleared', async () => {
