@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CoderFlowClient } from '../../src/auth/client';
 import { AuthError } from '../../src/auth/errors';
 import { ssoFlow, type DeviceCodePrompt, type SsoInput } from '../../src/auth/flows/sso';
@@ -8,63 +7,47 @@ import { checkVerificationUri } from '../../src/auth/flows/verificationUri';
 import { sleep } from '../../src/auth/sleep';
 import { MAX_CODE_LIFETIME_SECONDS, MAX_POLL_INTERVAL_SECONDS } from '../../src/shared/deviceCode';
 import { parseToPage } from '../../src/webviewProtocol';
+import { observe } from '../support/attackTable';
+import { hostileServer } from './support';
 
 // SSO against a server that means harm: whatever its device authorization says, the extension
 // polls within 1–60 s for at most 30 minutes, shows only a code a person can read, and opens
-// only an http(s) address it checked. The server is made here, on loopback, and answers every
-// request from a small table; nothing it does can run for long (each test has a time bound).
+// only an http(s) address it checked. The server is made here, on loopback (test/attacks/support),
+// and answers from a small table; no flow runs longer than `run`'s time bound.
 
-interface Hostile {
+interface SsoServer {
   url: string;
-  polls: number;
+  readonly polls: number;
   close(): Promise<void>;
 }
 
-async function hostileServer(device: (url: string) => Record<string, unknown>, token: () => [number, unknown] = () => [400, { error: 'authorization_pending' }]): Promise<Hostile> {
-  const state = { polls: 0 };
+/** A hostile server (test/attacks/support.ts) that starts device flows with `device`, and answers polls with `token`. */
+async function ssoServer(device: (url: string) => Record<string, unknown>, token: () => [number, unknown] = () => [400, { error: 'authorization_pending' }]): Promise<SsoServer> {
   let url = '';
   const answer = (res: ServerResponse, status: number, body: unknown) => {
     const text = JSON.stringify(body);
     res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
     res.end(text);
   };
-  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    // Bodies are tiny JSON; anything the client sends beyond 4 KiB is not read.
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > 4096) req.destroy();
-    });
-    req.on('end', () => {
-      switch (req.url) {
-        case '/health':
-          return answer(res, 200, { ok: true });
-        case '/auth/sso/config':
-          return answer(res, 200, { enabled: true, passwordLoginEnabled: false });
-        case '/auth/sso/device':
-          return answer(res, 200, device(url));
-        case '/auth/sso/token': {
-          state.polls++;
-          const [status, body] = token();
-          return answer(res, status, body);
-        }
-        default:
-          return answer(res, 404, { error: 'not_found' });
-      }
-    });
+  const server = await hostileServer((req: IncomingMessage, res: ServerResponse) => {
+    switch (req.url) {
+      case '/auth/sso/config':
+        return answer(res, 200, { enabled: true, passwordLoginEnabled: false });
+      case '/auth/sso/device':
+        return answer(res, 200, device(url));
+      case '/auth/sso/token':
+        return answer(res, ...token());
+      default:
+        return answer(res, 404, { error: 'not_found' });
+    }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  url = server.url;
   return {
     url,
     get polls() {
-      return state.polls;
+      return server.requests.filter((r) => r.path === '/auth/sso/token').length;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => server.close(),
   };
 }
 
@@ -77,7 +60,7 @@ const goodDevice = (url: string) => ({
 });
 
 /** Runs the flow for `forMs` at most; resolves with what it showed and how it ended. */
-async function run(server: Hostile, input: Partial<SsoInput> = {}, forMs = 1500) {
+async function run(server: SsoServer, input: Partial<SsoInput> = {}, forMs = 1500) {
   const prompts: DeviceCodePrompt[] = [];
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), forMs);
@@ -97,16 +80,17 @@ async function run(server: Hostile, input: Partial<SsoInput> = {}, forMs = 1500)
 
 describe('attack: SSO against a hostile server', function () {
   this.timeout(10_000);
-  let server: Hostile | undefined;
+  let server: SsoServer | undefined;
   afterEach(async () => {
     await server?.close();
     server = undefined;
   });
 
   it('interval of 3,000,000,000 s (overflows setTimeout into 1 ms) → polled at most every 60 s, no tight loop', async () => {
-    server = await hostileServer((url) => ({ ...goodDevice(url), verificationUri: 'https://idp.example/verify', interval: 3e9 }));
+    server = await ssoServer((url) => ({ ...goodDevice(url), verificationUri: 'https://idp.example/verify', interval: 3e9 }));
     const { prompts, error } = await run(server);
     assert.equal(error?.kind, 'cancelled');
+    observe(`interval used ${prompts[0]?.interval} s; ${server.polls} polls in 1.5 s`);
     assert.equal(prompts[0]?.interval, MAX_POLL_INTERVAL_SECONDS);
     assert.equal(server.polls, 0, 'no poll in 1.5 s');
   });
@@ -118,12 +102,13 @@ describe('attack: SSO against a hostile server', function () {
     await new Promise((resolve) => setTimeout(resolve, 100));
     controller.abort();
     await waiting;
+    observe(fired ? 'fired at once' : 'still waiting after 100 ms');
     assert.equal(fired, false);
   });
 
   it('interval 0 or negative → polled at most once a second', async () => {
     for (const interval of [0, -5]) {
-      server = await hostileServer((url) => ({ ...goodDevice(url), verificationUri: 'https://idp.example/verify', interval }));
+      server = await ssoServer((url) => ({ ...goodDevice(url), verificationUri: 'https://idp.example/verify', interval }));
       const { prompts } = await run(server, {}, 1500);
       assert.equal(prompts[0]?.interval, 1);
       assert.ok(server.polls <= 1, `${server.polls} polls in 1.5 s`);
@@ -133,7 +118,7 @@ describe('attack: SSO against a hostile server', function () {
   });
 
   it('slow_down forever → the interval stops growing at 60 s', async () => {
-    server = await hostileServer((url) => ({ ...goodDevice(url), verificationUri: 'https://idp.example/verify', interval: 50 }), () => [400, { error: 'slow_down' }]);
+    server = await ssoServer((url) => ({ ...goodDevice(url), verificationUri: 'https://idp.example/verify', interval: 50 }), () => [400, { error: 'slow_down' }]);
     const waits: number[] = [];
     const slowDowns: number[] = [];
     let clock = 0;
@@ -145,6 +130,7 @@ describe('attack: SSO against a hostile server', function () {
       },
       onSlowDown: (seconds) => slowDowns.push(seconds),
     });
+    observe(`intervals after slow_down: ${slowDowns.join(', ')} s`);
     assert.ok(slowDowns.length >= 3);
     assert.ok(slowDowns.every((s) => s <= MAX_POLL_INTERVAL_SECONDS), String(slowDowns));
     assert.equal(slowDowns.at(-1), MAX_POLL_INTERVAL_SECONDS);
@@ -152,7 +138,7 @@ describe('attack: SSO against a hostile server', function () {
   });
 
   it('expiresIn of a year → polled for 30 minutes at most, and the page can show the countdown', async () => {
-    server = await hostileServer((url) => ({ ...goodDevice(url), verificationUri: 'https://idp.example/verify', expiresIn: 31_536_000, interval: 60 }));
+    server = await ssoServer((url) => ({ ...goodDevice(url), verificationUri: 'https://idp.example/verify', expiresIn: 31_536_000, interval: 60 }));
     let clock = 5_000;
     let polledUntil = 0;
     const { prompts, error } = await run(server, {
@@ -162,6 +148,7 @@ describe('attack: SSO against a hostile server', function () {
       },
       onPoll: () => (polledUntil = clock),
     });
+    observe(`polled for ${Math.round(((prompts[0]?.expiresAt ?? 0) - 5_000) / 60_000)} minutes, then ${error?.kind}`);
     assert.equal(error?.kind, 'code-expired');
     assert.equal(prompts[0]?.expiresAt, 5_000 + MAX_CODE_LIFETIME_SECONDS * 1000);
     assert.ok(polledUntil < 5_000 + MAX_CODE_LIFETIME_SECONDS * 1000);
@@ -170,7 +157,7 @@ describe('attack: SSO against a hostile server', function () {
   });
 
   it('expiresIn 0 or negative → refused before polling', async () => {
-    server = await hostileServer((url) => ({ ...goodDevice(url), verificationUri: 'https://idp.example/verify', expiresIn: -1 }));
+    server = await ssoServer((url) => ({ ...goodDevice(url), verificationUri: 'https://idp.example/verify', expiresIn: -1 }));
     const { prompts, error } = await run(server);
     assert.equal(error?.kind, 'unexpected-response');
     assert.match(error?.message ?? '', /no lifetime/);
@@ -186,8 +173,9 @@ describe('attack: SSO against a hostile server', function () {
     ['an empty user code', ''],
   ] as const) {
     it(`${what} → the sign-in ends with a clear error, nothing shown or polled`, async () => {
-      server = await hostileServer((url) => ({ ...goodDevice(url), verificationUri: 'https://idp.example/verify', userCode }));
+      server = await ssoServer((url) => ({ ...goodDevice(url), verificationUri: 'https://idp.example/verify', userCode }));
       const { prompts, error } = await run(server);
+      observe(`${error?.kind}: ${error?.message}; ${server.polls} polls`);
       assert.equal(error?.kind, 'unexpected-response');
       assert.match(error?.message ?? '', /sign-in code that cannot be used/);
       assert.equal(prompts.length, 0);
@@ -207,8 +195,9 @@ describe('attack: SSO against a hostile server', function () {
     ['an address longer than 2048 characters', `https://idp.example/${'a'.repeat(2100)}`],
   ] as const) {
     it(`verification address ${what} → refused before the browser opens or anything is polled`, async () => {
-      server = await hostileServer((url) => ({ ...goodDevice(url), verificationUri: address }));
+      server = await ssoServer((url) => ({ ...goodDevice(url), verificationUri: address }));
       const { prompts, error } = await run(server);
+      observe(`${error?.kind}: ${error?.message}`);
       assert.equal(error?.kind, 'unexpected-response');
       assert.match(error?.message ?? '', /sign-in address that VS Code will not open/);
       assert.equal(prompts.length, 0);
@@ -217,18 +206,19 @@ describe('attack: SSO against a hostile server', function () {
   }
 
   it('a hostile verificationUriComplete next to a good verificationUri → refused as well', async () => {
-    server = await hostileServer((url) => ({ ...goodDevice(url), verificationUri: 'https://idp.example/verify', verificationUriComplete: 'file:///etc/passwd' }));
+    server = await ssoServer((url) => ({ ...goodDevice(url), verificationUri: 'https://idp.example/verify', verificationUriComplete: 'file:///etc/passwd' }));
     const { prompts, error } = await run(server);
     assert.equal(error?.kind, 'unexpected-response');
     assert.equal(prompts.length, 0);
   });
 
   it('plain http on the plain-http server’s own host → opened, and the person is shown that host', async () => {
-    server = await hostileServer((url) => ({ ...goodDevice(url), verificationUriComplete: `${url}/auth/sso/verify?user_code=BCDF-GHJK` }));
+    server = await ssoServer((url) => ({ ...goodDevice(url), verificationUriComplete: `${url}/auth/sso/verify?user_code=BCDF-GHJK` }));
     const { prompts } = await run(server, {}, 300);
     const prompt = prompts[0];
     assert.ok(prompt);
     assert.equal(prompt.browserUri, `${server.url}/auth/sso/verify?user_code=BCDF-GHJK`);
+    observe(`opens ${prompt.browserUri}, shown as ${prompt.browserHost}`);
     assert.equal(prompt.browserHost, new URL(server.url).host);
     // Not when the server itself is https: then the code would leave encryption on the way.
     assert.throws(() => checkVerificationUri('http://127.0.0.1/verify', 'https://127.0.0.1'), /plain http/);
