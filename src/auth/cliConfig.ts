@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, watch, watchFile, unwatchFile, type FSWatcher, type StatsListener } from 'node:fs';
 import { chmod, mkdir, open, readFile, realpath, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { applyEdits, getLocation, modify, parse as parseJsonc, type JSONPath, type ModificationOptions, type ParseError } from 'jsonc-parser';
+import { applyEdits, getLocation, modify, parse as parseJsonc, parseTree, type JSONPath, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import { AuthError } from './errors';
 import { CLI_CONFIG_DIR, CLI_CONFIG_ENV, CLI_CONFIG_FILE, CliConfig, describeSchemaMismatch } from './protocol';
 
@@ -194,33 +194,95 @@ interface FieldChange {
   value: string;
 }
 
-/** The file's own layout for what the edit inserts: its indentation and line ends. */
-function modificationOptions(text: string): ModificationOptions {
-  // A file on one line stays on one line: an insertion is made without formatting.
-  if (!text.trim().includes('\n') && text.includes(':')) return {};
-  const indent = /\n([ \t]+)\S/.exec(text)?.[1] ?? '  ';
-  return {
-    formattingOptions: {
-      insertSpaces: !indent.startsWith('\t'),
-      tabSize: indent.startsWith('\t') ? 1 : indent.length,
-      eol: text.includes('\r\n') ? '\r\n' : '\n',
-    },
-  };
+/** The file's own layout for what an edit inserts: its indentation unit and line ends. */
+interface Layout {
+  unit: string;
+  eol: string;
+}
+
+function layoutOf(text: string): Layout {
+  return { unit: /\n([ \t]+)\S/.exec(text)?.[1] ?? '  ', eol: text.includes('\r\n') ? '\r\n' : '\n' };
+}
+
+/** `{ "a": { "b": value } }` for the path ["a", "b"]: what a missing part of a path becomes. */
+function nested(path: JSONPath, value: string): unknown {
+  return path.reduceRight<unknown>((inner, step) => {
+    const outer: Record<string, unknown> = {};
+    // A step named __proto__ is a property name, not the prototype.
+    Object.defineProperty(outer, String(step), { value: inner, enumerable: true, writable: true, configurable: true });
+    return outer;
+  }, value);
+}
+
+/** JSON text of a value laid out as the file is, each new line starting at `base`. */
+function pretty(value: unknown, layout: Layout, base: string): string {
+  return JSON.stringify(value, null, layout.unit).split('\n').join(layout.eol + base);
+}
+
+/** The last property of that name, as JSON.parse (and so the CLI) reads a name given twice. */
+function propertyValue(object: JsonNode, name: string | number): JsonNode | undefined {
+  let found: JsonNode | undefined;
+  for (const property of object.children ?? []) if (property.children?.[0]?.value === name) found = property.children[1];
+  return found;
+}
+
+/** The white space a line starts with, the line being the one that holds `offset`. */
+function indentationAt(text: string, offset: number): string {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  return /^[ \t]*/.exec(text.slice(lineStart))?.[0] ?? '';
+}
+
+/**
+ * Sets one text field in the JSON text. An existing value is replaced where it stands; a missing
+ * field (and any missing object on its path) is added at the end of the nearest existing object,
+ * indented as the file is. Nothing else in the text changes: jsonc-parser's `modify` with
+ * formatting would re-lay out the whole line it inserts on, a neighbouring value included.
+ */
+function setField(text: string, path: JSONPath, value: string, layout: Layout): string {
+  const root = parseTree(text);
+  if (!root || (root.type === 'object' && (root.children ?? []).length === 0)) {
+    // Nothing there yet, or `{}`: the object is written out whole.
+    const at = root ?? { offset: text.length, length: 0 };
+    return `${text.slice(0, at.offset)}${pretty(nested(path, value), layout, '')}${text.slice(at.offset + at.length)}${root ? '' : layout.eol}`;
+  }
+  let node = root;
+  let depth = 0;
+  for (; depth < path.length && node.type === 'object'; depth++) {
+    const child = propertyValue(node, path[depth]!);
+    if (!child) break;
+    node = child;
+  }
+  // The field is there (or a value that is no object is in the way, which the check after the
+  // edit refuses): its value is replaced, without formatting.
+  if (depth === path.length || node.type !== 'object') return applyEdits(text, modify(text, path, value, {}));
+  const property = (base: string) => `${JSON.stringify(String(path[depth]))}: ${pretty(nested(path.slice(depth + 1), value), layout, base)}`;
+  const objectText = text.slice(node.offset, node.offset + node.length);
+  const last = node.children?.at(-1);
+  if (!objectText.includes('\n')) {
+    // An object on one line stays on one line.
+    const at = last ? last.offset + last.length : node.offset + 1;
+    return `${text.slice(0, at)}${last ? ', ' : ''}${JSON.stringify(String(path[depth]))}: ${JSON.stringify(nested(path.slice(depth + 1), value))}${text.slice(at)}`;
+  }
+  if (last) {
+    const childIndent = indentationAt(text, last.offset);
+    const at = last.offset + last.length;
+    return `${text.slice(0, at)},${layout.eol}${childIndent}${property(childIndent)}${text.slice(at)}`;
+  }
+  const childIndent = indentationAt(text, node.offset) + layout.unit;
+  const at = node.offset + 1;
+  return `${text.slice(0, at)}${layout.eol}${childIndent}${property(childIndent)}${text.slice(at)}`;
 }
 
 /**
  * The file's text with the changes made in place: only the changed values (and what an inserted
- * field needs) differ, byte for byte. Undefined when the edit would not say what was asked, as
- * with a field written twice in the file (the CLI reads the last one, an edit finds the first).
+ * field needs) differ, byte for byte. Undefined when the edit would not say what was asked.
  */
 function editText(raw: string, changes: readonly FieldChange[]): string | undefined {
   const bom = raw.charCodeAt(0) === 0xfeff ? '\uFEFF' : '';
   const original = stripBom(raw);
-  const empty = original.trim() === '';
-  let text = empty ? '' : original;
-  const options = modificationOptions(empty ? '{\n}' : text);
-  for (const change of changes) text = applyEdits(text, modify(text, change.path, change.value, options));
-  if (empty) text += '\n';
+  let text = original.trim() === '' ? '' : original;
+  const layout = layoutOf(text);
+  for (const change of changes) text = setField(text, change.path, change.value, layout);
   let document: unknown;
   try {
     document = JSON.parse(text);

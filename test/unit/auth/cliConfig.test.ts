@@ -219,6 +219,22 @@ describe('writeCliProfileKey', () => {
     assert.equal(await readFile(file, 'utf8'), before.replace('https://w.example', 'https://w2.example'));
   });
 
+  it('adds a field after a value laid out on one line without touching that line', async () => {
+    const before = '{\n  "telemetry": { "level": "off" },\n  "editor": {"theme":"dark"}\n}\n';
+    await writeFile(file, before);
+    await writeCliProfileKey(file, 'work', { server: 'https://w.example', apiKey: 'pc_w' });
+    assert.equal(
+      await readFile(file, 'utf8'),
+      '{\n  "telemetry": { "level": "off" },\n  "editor": {"theme":"dark"},\n  "profiles": {\n    "work": {\n      "server": "https://w.example",\n      "apiKey": "pc_w"\n    }\n  }\n}\n',
+    );
+  });
+
+  it('adds to an object laid out on one line on that same line', async () => {
+    await writeFile(file, '{"server": "https://a.example", "profiles": {"a": {"apiKey": "pc_a"}}}');
+    await writeCliProfileKey(file, 'b', { apiKey: 'pc_b' });
+    assert.equal(await readFile(file, 'utf8'), '{"server": "https://a.example", "profiles": {"a": {"apiKey": "pc_a"}, "b": {"apiKey":"pc_b"}}}');
+  });
+
   it('refuses a file that names the field to change twice (the CLI reads the last one), leaving it untouched', async () => {
     const twice = '{"profiles": {"work": {"apiKey": "pc_a"}}, "profiles": {"work": {"apiKey": "pc_b"}}}';
     await writeFile(file, twice);

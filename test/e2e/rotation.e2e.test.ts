@@ -1,0 +1,104 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Frame } from 'playwright-core';
+import { profileItem, signInWithPassword } from '../support/profileManager';
+import { screenshotIfFailed, startSession, type Session } from '../support/session';
+import { makeUnwritable } from '../support/unwritable';
+
+// A person who shares a profile's key with the coder CLI (Save to CLI profile) rotates that key
+// in the Profile Manager of a real VS Code, in Chromium: the CLI config must then hold a key the
+// server accepts and the old key be revoked; with the CLI config unwritable, VS Code names it
+// before revoking and keeps the old key when the person says so.
+
+const PROFILE = 'Alice (rotation)';
+const CLI_PROFILE = 'alice-rotation';
+
+describe('Rotation journey: Save to CLI profile, then Rotate key', function () {
+  this.timeout(120_000);
+  let session: Session | undefined;
+  let page: Frame;
+  let dir: string;
+  let cliFile: string;
+
+  const cliKey = (): string | undefined =>
+    (JSON.parse(readFileSync(cliFile, 'utf8')) as { profiles?: Record<string, { apiKey?: string }> }).profiles?.[CLI_PROFILE]?.apiKey;
+  const meStatus = async (key: string) => (await fetch(`${session!.server.url}/auth/me`, { headers: { authorization: `Bearer ${key}` } })).status;
+  async function untilCliKey(test: (key: string | undefined) => boolean, what: string): Promise<string> {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const key = cliKey();
+      if (test(key) && key) return key;
+      if (Date.now() > deadline) assert.fail(`${what} within 20 s (the CLI config holds ${key === undefined ? 'no key' : 'another key'})`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  before(async function () {
+    this.timeout(180_000);
+    dir = mkdtempSync(join(tmpdir(), 'coderflow-e2e-rotation-'));
+    cliFile = join(dir, 'config.json');
+    writeFileSync(cliFile, '{\n  "telemetry": { "level": "off" }\n}\n', { mode: 0o600 });
+    session = await startSession({
+      // Another loopback address stands for a server on another machine (see journeys.e2e).
+      server: { host: '127.0.0.2', testControl: true },
+      // The CLI config the extension and the coder CLI read, instead of the machine's own.
+      env: { CODERFLOW_CONFIG: cliFile },
+    });
+    await session.workbench.openViewContainer('CoderFlow');
+    page = await session.workbench.webviewFrame({ text: 'Profiles' });
+    await signInWithPassword(page, { name: PROFILE, serverUrl: session.server.url, username: 'alice', password: 'alice-password' });
+  });
+
+  afterEach(async function () {
+    await screenshotIfFailed(this, session);
+  });
+
+  after(async () => {
+    await session?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function saveToCli(): Promise<string> {
+    const { workbench } = session!;
+    await profileItem(page, PROFILE).getByRole('button', { name: 'Save to CLI profile', exact: true }).click();
+    await workbench.quickInputMessage().getByText(/The CoderFlow CLI profile in/).waitFor();
+    await workbench.submitQuickInput(CLI_PROFILE);
+    return untilCliKey((key) => key !== undefined, 'the key is saved to the CLI profile');
+  }
+
+  async function rotate(): Promise<void> {
+    await page.getByRole('button', { name: 'Rotate key', exact: true }).click();
+  }
+
+  it('moves the CLI profile to the new key before revoking the old one', async () => {
+    const oldKey = await saveToCli();
+    assert.equal(await meStatus(oldKey), 200);
+    await rotate();
+    await page.locator('.keys-status').getByText(/was rotated: it now holds ".*", as CLI profile 'alice-rotation' in .* do/).waitFor({ timeout: 30_000 });
+    const newKey = await untilCliKey((key) => key !== oldKey, 'the CLI profile gets the new key');
+    assert.equal(await meStatus(newKey), 200, 'the server accepts the key the CLI config now holds');
+    assert.equal(await meStatus(oldKey), 401, 'the old key is revoked');
+    assert.match(readFileSync(cliFile, 'utf8'), /^\{\n {2}"telemetry": \{ "level": "off" \},\n/, 'the rest of the file is as it was');
+  });
+
+  it('with the CLI config unwritable, names it before revoking and keeps the old key when the person says so', async () => {
+    const { workbench } = session!;
+    const oldKey = cliKey();
+    assert.ok(oldKey && (await meStatus(oldKey)) === 200);
+    const before = readFileSync(cliFile, 'utf8');
+    const undo = makeUnwritable(cliFile);
+    try {
+      await rotate();
+      const question = await workbench.answerDialog('Keep Old Key');
+      assert.match(question, new RegExp(`the CoderFlow CLI config ${cliFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} could not be updated to the new key of '${PROFILE.replace(/[()]/g, '\\$&')}'`));
+      assert.match(question, /Revoke the old key anyway\?/);
+      await page.locator('.keys-status').getByText(/is kept live because the CoderFlow CLI config .* could not be updated/).waitFor({ timeout: 30_000 });
+    } finally {
+      undo();
+    }
+    assert.equal(readFileSync(cliFile, 'utf8'), before, 'the CLI config is untouched');
+    assert.equal(await meStatus(oldKey), 200, 'the coder CLI keeps working with the old key');
+  });
+});
