@@ -21,7 +21,7 @@ const PUBLIC_COMMANDS = [
 const EXPECTED_SCOPES: Record<string, string> = {
   'profoundCoder.serverUrl': 'resource',
   'profoundCoder.apiKey': 'resource',
-  'profoundCoder.cliConfigPath': 'machine-overridable',
+  'profoundCoder.cliConfigPath': 'application',
   'profoundCoder.cliProfile': 'window',
   'profoundCoder.tls.caFile': 'application',
   'profoundCoder.tls.insecure': 'application',
