@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ProfileMeta } from '../../src/profiles/profile';
+import { PINS_STATE_KEY } from '../../src/session/certificatePins';
 import { startServer, type ReferenceServer } from '../server/index';
 import { startCountingProxy, type CountingProxy } from '../support/countingProxy';
 import { selfSignedFor } from '../support/privateCa';
@@ -94,7 +95,7 @@ describe("Signing in through VS Code's http.proxy (extension host)", function ()
       assert.ok(forwarded.length > 0 && forwarded.every((r) => r.method === 'CONNECT'), 'every request went through a CONNECT tunnel, which the proxy cannot read');
     } finally {
       await settings().update('tls.insecure', undefined, vscode.ConfigurationTarget.Global);
-      await testing.globalState.update('profoundCoder.tls.pinnedCertificates', undefined);
+      await testing.globalState.update(PINS_STATE_KEY, undefined);
       if (tlsProfile) await testing.store.remove(tlsProfile.id);
       await tlsServer.stop();
     }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { AuthError } from '../../../src/auth/errors';
-import type { PinQuestion } from '../../../src/ui/certificatePins';
+import { PINS_STATE_KEY, type PinQuestion } from '../../../src/session/certificatePins';
 import { startServer, type ReferenceServer } from '../../server/index';
 import { observe } from '../../support/attackTable';
 import { startCountingProxy, type CountingProxy } from '../../support/countingProxy';
@@ -25,7 +25,6 @@ import { api, until } from '../support';
 // Every cell is a row; the whole matrix is printed, and written to .artifacts/attacks/.
 
 const NAME = 'coderflow.test';
-const PINS_KEY = 'profoundCoder.tls.pinnedCertificates';
 const REPO_ROOT = join(__dirname, '..', '..', '..', '..');
 
 type ProxyAxis = 'no proxy' | 'http.proxy';
@@ -104,7 +103,7 @@ describe('attack: TLS options in the extension host, direct and through http.pro
       configure('http', 'proxySupport', undefined),
       configure('profoundCoder', 'tls.caFile', undefined),
       configure('profoundCoder', 'tls.insecure', undefined),
-      testing.globalState.update(PINS_KEY, undefined),
+      testing.globalState.update(PINS_STATE_KEY, undefined),
     ]);
     await Promise.all([servers['private CA']?.stop(), servers['self-signed']?.stop(), proxy?.stop()]);
     rmSync(dir, { recursive: true, force: true });
@@ -133,7 +132,7 @@ describe('attack: TLS options in the extension host, direct and through http.pro
     await configure('http', 'proxySupport', cell.support === 'off' ? 'off' : undefined);
     await configure('profoundCoder', 'tls.caFile', cell.trust === 'tls.caFile' ? caFiles[cell.server] : undefined);
     await configure('profoundCoder', 'tls.insecure', cell.trust === 'tls.insecure' ? true : undefined);
-    await testing.globalState.update(PINS_KEY, undefined);
+    await testing.globalState.update(PINS_STATE_KEY, undefined);
     questions = [];
     const target = new URL(url).host;
     const tunnels = async () => (await proxy.forwarded()).filter((r) => r.method === 'CONNECT' && r.target === target).length;
@@ -196,7 +195,7 @@ describe('attack: TLS options in the extension host, direct and through http.pro
     await configure('http', 'proxySupport', undefined);
     await configure('profoundCoder', 'tls.caFile', undefined);
     await configure('profoundCoder', 'tls.insecure', true);
-    await testing.globalState.update(PINS_KEY, undefined);
+    await testing.globalState.update(PINS_STATE_KEY, undefined);
     const genuine = await startServer({ host: '127.0.0.2', prefix: '/cf', sso: false, tls: await selfSignedFor(['IP:127.0.0.2']) });
     const port = Number(new URL(genuine.origin).port);
     questions = [];

@@ -7,10 +7,12 @@ import { rootCertificates } from 'node:tls';
 import { CoderFlowClient } from '../../../src/auth/client';
 import { proxyAgentFromEnv } from '../../../src/auth/proxy';
 import { certificatesIn, pinnableCertificate, tlsAgentOptions, trustApplied, type CertificatePins, type PinnedCertificate } from '../../../src/auth/tls';
+import { PinnedCertificates, type PinQuestion } from '../../../src/session/certificatePins';
 import { connectDirect, handshake } from '../../../src/session/connectionProbe';
 import { startServer, type ReferenceServer } from '../../server';
 import { startCountingProxy, type CountingProxy } from '../../support/countingProxy';
 import { makePrivateCa, selfSignedFor, type PrivateCa } from '../../support/privateCa';
+import { MemoryMemento } from '../profiles/memoryStorage';
 import { rejectsWith } from './support';
 
 // Trust for a server's certificate: built-in authorities, the CA file, and a certificate the
@@ -19,25 +21,21 @@ import { rejectsWith } from './support';
 
 const chainOf = (pem: string) => certificatesIn(pem);
 
-/**
- * CertificatePins as the extension implements it, minus the modal: the certificate the server
- * presents is read over a connection that does not verify it, and pinned when `answer` says so.
- */
-class PinsForTest implements CertificatePins {
-  readonly pins = new Map<string, PinnedCertificate>();
-  readonly asked: string[] = [];
-  constructor(public answer: boolean) {}
-  get(origin: string) {
-    return this.pins.get(origin);
+/** The extension's pin store with an in-memory globalState, a direct handshake, and a person who answers `answer`. */
+class Pins extends PinnedCertificates {
+  readonly questions: PinQuestion[] = [];
+  constructor(public answer: boolean) {
+    super(
+      new MemoryMemento(),
+      async (url) => handshake(await connectDirect(url.hostname, Number(url.port), 5000), url.hostname, undefined, 5000),
+      async (question) => {
+        this.questions.push(question);
+        return this.answer;
+      },
+    );
   }
-  async confirm(origin: string): Promise<boolean> {
-    this.asked.push(origin);
-    const url = new URL(origin);
-    const shake = await handshake(await connectDirect(url.hostname, Number(url.port), 5000), url.hostname, undefined, 5000);
-    const anchor = pinnableCertificate(shake.certificate?.chain ?? []);
-    if (!this.answer || !anchor) return false;
-    this.pins.set(origin, { origin, fingerprint256: anchor.fingerprint256, pem: anchor.toString(), subject: anchor.subject, pinnedAt: new Date().toISOString() });
-    return true;
+  get asked(): string[] {
+    return this.questions.map((q) => q.origin);
   }
 }
 
@@ -61,9 +59,9 @@ describe('TLS trust: CA file, built-in authorities and pinned certificates', () 
     });
 
     it('trusts a pinned certificate for its own server only, without the built-in authorities', async () => {
-      const pins = new PinsForTest(true);
       const pinned = (await selfSignedFor(['IP:127.0.0.2'])).cert;
-      pins.pins.set('https://127.0.0.2:8443', { origin: 'https://127.0.0.2:8443', fingerprint256: new X509Certificate(pinned).fingerprint256, pem: pinned, subject: 'x', pinnedAt: '' });
+      const pin: PinnedCertificate = { origin: 'https://127.0.0.2:8443', fingerprint256: new X509Certificate(pinned).fingerprint256, pem: pinned, subject: 'x', pinnedAt: '' };
+      const pins: CertificatePins = { get: (origin) => (origin === pin.origin ? pin : undefined), confirm: () => Promise.resolve(false) };
       assert.deepEqual((await tlsAgentOptions({ caFile, pins }, 'https://127.0.0.2:8443')).ca, [pinned, ca.caPem]);
       assert.deepEqual((await tlsAgentOptions({ pins }, 'https://127.0.0.2:9443')).ca, undefined, 'another port is another server');
       assert.equal((await tlsAgentOptions({ pins }, 'https://127.0.0.2:8443')).rejectUnauthorized, undefined, 'verification is never switched off');
@@ -106,7 +104,7 @@ describe('TLS trust: CA file, built-in authorities and pinned certificates', () 
     after(() => server.stop());
 
     it('asks once about a self-signed server, pins its certificate and signs in; the next client does not ask', async () => {
-      const pins = new PinsForTest(true);
+      const pins = new Pins(true);
       const { key } = await server.issueKey('alice');
       assert.equal((await new CoderFlowClient({ serverUrl: server.url, apiKey: key, tls: { pins } }).me()).username, 'alice');
       assert.deepEqual(pins.asked, [server.origin]);
@@ -115,15 +113,34 @@ describe('TLS trust: CA file, built-in authorities and pinned certificates', () 
     });
 
     it('attack: declined, the request fails as untrusted and is not retried', async () => {
-      const pins = new PinsForTest(false);
+      const pins = new Pins(false);
       const error = await rejectsWith(new CoderFlowClient({ serverUrl: server.url, tls: { pins } }).health(), 'tls', /self-signed/);
       assert.equal(error.detail, 'DEPTH_ZERO_SELF_SIGNED_CERT');
       assert.deepEqual(pins.asked, [server.origin]);
       assert.equal(pins.get(server.origin), undefined);
     });
 
+    it('asks once however many requests are refused together', async () => {
+      const pins = new Pins(true);
+      const client = new CoderFlowClient({ serverUrl: server.url, tls: { pins } });
+      await Promise.all([client.health(), client.ssoConfig(), new CoderFlowClient({ serverUrl: server.url, tls: { pins } }).health()]);
+      assert.deepEqual(pins.asked, [server.origin]);
+    });
+
+    it('attack: a certificate for another name is not offered for pinning (the name is checked whatever is trusted)', async () => {
+      const elsewhere = await startServer({ host: '127.0.0.2', prefix: '/cf', sso: false, tls: await selfSignedFor(['DNS:coderflow.example.com']) });
+      try {
+        const pins = new Pins(true);
+        const error = await rejectsWith(new CoderFlowClient({ serverUrl: elsewhere.url, tls: { pins } }).health(), 'tls', /issued for a different host name/);
+        assert.equal(error.detail, 'ERR_TLS_CERT_ALTNAME_INVALID');
+        assert.deepEqual(pins.questions, [], 'not asked');
+      } finally {
+        await elsewhere.stop();
+      }
+    });
+
     it('attack: another certificate on the pinned server (an interceptor) is refused and asked about again', async () => {
-      const pins = new PinsForTest(true);
+      const pins = new Pins(true);
       await new CoderFlowClient({ serverUrl: server.url, tls: { pins } }).health();
       const port = Number(new URL(server.origin).port);
       const origin = server.origin;
@@ -134,6 +151,8 @@ describe('TLS trust: CA file, built-in authorities and pinned certificates', () 
         const error = await rejectsWith(new CoderFlowClient({ serverUrl: interceptor.url, tls: { pins } }).health(), 'tls');
         assert.equal(error.detail, 'DEPTH_ZERO_SELF_SIGNED_CERT', 'the pinned certificate does not vouch for another one');
         assert.deepEqual(pins.asked, [origin, origin]);
+        assert.equal(pins.questions[1]!.previous?.fingerprint256, pins.questions[0]!.fingerprint256, 'the question shows the certificate trusted before');
+        assert.notEqual(pins.questions[1]!.fingerprint256, pins.questions[0]!.fingerprint256);
         assert.deepEqual(interceptor.requests, [], 'the interceptor received no request');
       } finally {
         await interceptor.stop();
@@ -141,12 +160,27 @@ describe('TLS trust: CA file, built-in authorities and pinned certificates', () 
       }
     });
 
+    it('pins the private authority a server sends along, and says the question is about an authority', async () => {
+      const withAuthority = await startServer({ host: '127.0.0.2', prefix: '/cf', sso: false, tls: await ca.issue(['IP:127.0.0.2'], { sendAuthority: true }) });
+      try {
+        const pins = new Pins(true);
+        await new CoderFlowClient({ serverUrl: withAuthority.url, tls: { pins } }).health();
+        assert.equal(pins.questions.length, 1);
+        assert.equal(pins.questions[0]!.isAuthority, true);
+        assert.equal(pins.questions[0]!.fingerprint256, new X509Certificate(ca.caPem).fingerprint256);
+        assert.equal(pins.get(withAuthority.origin)?.fingerprint256, new X509Certificate(ca.caPem).fingerprint256);
+      } finally {
+        await withAuthority.stop();
+      }
+    });
+
     it('pins nothing for a server whose authority is not sent: the CA file is the way', async () => {
       const leafOnly = await startServer({ host: '127.0.0.2', prefix: '/cf', sso: false, tls: await ca.issue(['IP:127.0.0.2']) });
       try {
-        const pins = new PinsForTest(true);
-        const error = await rejectsWith(new CoderFlowClient({ serverUrl: leafOnly.url, tls: { pins } }).health(), 'tls', /certificate authority that this computer does not trust/);
+        const pins = new Pins(true);
+        const error = await rejectsWith(new CoderFlowClient({ serverUrl: leafOnly.url, tls: { pins } }).health(), 'tls', /authority that the server does not send along \(CN=CoderFlow Test Private CA\)/);
         assert.match(error.fix ?? '', /profoundCoder\.tls\.caFile/);
+        assert.deepEqual(pins.questions, [], 'not asked');
         await new CoderFlowClient({ serverUrl: leafOnly.url, tls: { caFile } }).health();
       } finally {
         await leafOnly.stop();
