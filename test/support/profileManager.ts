@@ -25,6 +25,9 @@ export async function listedNames(page: Frame, entries = profileEntries(page)): 
 
 /** Unfolds the Add profile form when it is folded behind its button (profiles are listed). */
 export async function openAddProfile(page: Frame): Promise<void> {
+  // A sign-in's profile can be listed before its result reaches the form, which then empties and
+  // folds: wait for that first.
+  await page.locator('section[aria-labelledby="add-heading"][aria-busy="true"]').waitFor({ state: 'detached' });
   const folded = page.getByRole('button', { name: 'Add profile', exact: true, expanded: false });
   if ((await folded.count()) > 0) await folded.click();
 }
