@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { ProfileMeta } from '../../src/profiles/profile';
 import type { RotationOutcome } from '../../src/session/keysService';
 import { makeUnwritable } from '../support/unwritable';
-import { api, issueKey, meStatus, serverUrl, until } from './support';
+import { api, control, issueKey, meStatus, serverUrl, until } from './support';
 
 // Rotation and signing in again move every holder of the old key first (CoderFlow's docs: create,
 // update every place that uses the old key, test, delete); a pasted key learns its id; a profile
@@ -187,5 +187,26 @@ describe('Rotation and sign-in hand a key over to every holder (extension host)'
     assert.equal(testing.store.list().filter((p) => p.name === 'IT replaced').length, 1);
     assert.equal(testing.store.get(bob.id)?.username, 'bob');
     await until("alice's key is revoked", async () => ((await meStatus(aliceKey)) === 401 ? true : undefined), 5000);
+  });
+
+  it('warns about the expiry of a pasted key as soon as its id, and so its expiry, is known', async () => {
+    const { testing } = await api();
+    const pasted = await issueKey('bob', 'IT pasted expiring');
+    const expiresAt = new Date(Date.now() + 2 * 86_400_000 - 3_600_000).toISOString();
+    // The key list the server gives: the pasted key, just used, expiring in 2 days.
+    const body = JSON.stringify({ keys: [{ id: pasted.id, name: 'IT pasted expiring', createdAt: new Date().toISOString(), lastUsedAt: new Date().toISOString(), expiresAt }] });
+    assert.equal((await control('POST', 'faults', { path: '/api-keys', method: 'GET', status: 200, body, contentType: 'application/json' })).status, 204);
+    const warnings = answer('showWarningMessage', () => undefined);
+    try {
+      const profile = await vscode.commands.executeCommand<ProfileMeta>('profoundCoder.signIn', { method: 'apiKey', serverUrl: serverUrl(), apiKey: pasted.key, profileName: 'IT pasted expiring' });
+      made.push(profile.id);
+      assert.equal(profile.keyId, pasted.id);
+      assert.equal(testing.store.get(profile.id)?.expiresAt, expiresAt);
+      const warning = await until('the expiry warning', () => warnings.calls.find((call) => /IT pasted expiring/.test(String(call[0]))), 10_000);
+      assert.match(String(warning[0]), /the API key of profile 'IT pasted expiring' expires in 2 days/);
+    } finally {
+      warnings.restore();
+      await control('DELETE', 'faults');
+    }
   });
 });
