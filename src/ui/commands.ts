@@ -239,7 +239,7 @@ async function offerCodeActions(prompt: DeviceCodePrompt, running: { done: boole
     );
     if (!choice || running.done) return;
     if (choice === openAgain) await openBrowser(prompt);
-    else await vscode.env.clipboard.writeText(prompt.userCode);
+    else await vscode.env.clipboard.writeText(prompt.userCode).then(undefined, () => void vscode.window.showWarningMessage(`CoderFlow SSO: the code could not be copied. Enter ${prompt.userCode} by hand.`));
   }
 }
 

@@ -138,7 +138,7 @@ describe('SSO from the palette opens the browser at once (extension host)', func
   this.timeout(60_000);
   afterEach(() => control('DELETE', 'faults'));
 
-  it('opens the verification page as the code arrives, offers Open again, and rides out failed polls', async () => {
+  it('opens the verification page as the code arrives, offers Copy code and Open again, and rides out failed polls', async () => {
     // Two polls fail the way a restarting server or a proxy does; the sign-in goes on.
     await setFault({ path: '/auth/sso/token', status: 502, body: '<html><body>502 Bad Gateway</body></html>', times: 2 });
     const approvals: Promise<void>[] = [];
@@ -152,12 +152,13 @@ describe('SSO from the palette opens the browser at once (extension host)', func
       }
       return Promise.resolve(true);
     });
-    let offers = 0;
-    const shown = intercept(vscode.window, 'showInformationMessage', (message) => {
-      // The Open again / Copy code notification: Open again once, then dismissed.
-      if (String(message).includes('sign-in code')) return Promise.resolve(offers++ === 0 ? 'Open again' : undefined);
-      return Promise.resolve(undefined);
-    });
+    const answers = ['Copy code', 'Open again'];
+    const shown = intercept(vscode.window, 'showInformationMessage', (message) =>
+      // The Open again / Copy code notification: Copy code, Open again, then dismissed.
+      Promise.resolve(String(message).includes('sign-in code') ? answers.shift() : undefined),
+    );
+    const warned = intercept(vscode.window, 'showWarningMessage', () => Promise.resolve(undefined));
+    await vscode.env.clipboard.writeText('');
     try {
       const profile = await vscode.commands.executeCommand<ProfileMeta>('profoundCoder.signInWithSso', { serverUrl: serverUrl(), profileName: 'IT sso at once' });
       await Promise.all(approvals);
@@ -167,11 +168,14 @@ describe('SSO from the palette opens the browser at once (extension host)', func
       assert.equal(addresses.length, 2, 'opened once at the start, once more for Open again');
       assert.ok(addresses.every((a) => a.startsWith(`${serverUrl()}/auth/sso/verify?user_code=`)), addresses.join(', '));
       assert.ok(shown.calls.some((call) => String(call[0]).includes(`Approve it at ${new URL(serverUrl()).host}`)), 'the host is named');
+      const code = new URL(addresses[0] ?? '').searchParams.get('user_code');
+      assert.equal(await vscode.env.clipboard.readText(), code, `Copy code copies the code (warnings: ${JSON.stringify(warned.calls)})`);
       const { testing } = await api();
       await testing.store.remove(profile.id);
     } finally {
       opened.restore();
       shown.restore();
+      warned.restore();
     }
   });
 });
