@@ -22,14 +22,15 @@ export class CertificatePinStore extends PinnedCertificates {
 
 /**
  * The certificate the server presents, by the route the client's requests take. The client
- * brings its own agent for https, which VS Code keeps unless `http.proxySupport` is "override"
- * (createHttpPatch in @vscode/proxy-agent 0.32): only then does a proxy apply.
+ * brings its own agent for https: with `http.proxySupport` "on" VS Code keeps it and the request
+ * goes direct; with "override" (the default) and "fallback" VS Code's proxy choice applies
+ * (createHttpPatch in @vscode/proxy-agent 0.32); "off" is direct.
  */
 async function presentedCertificate(url: URL): Promise<Handshake> {
   const http = vscode.workspace.getConfiguration('http');
   const proxySupport = http.get<string>('proxySupport') ?? 'override';
   const proxy =
-    proxySupport === 'override'
+    proxySupport === 'override' || proxySupport === 'fallback'
       ? chooseProxy(url, { proxySupport, proxySetting: http.get<string>('proxy'), noProxySetting: http.get<string[]>('noProxy'), env: process.env }).url
       : undefined;
   const host = url.hostname.replace(/^\[|\]$/g, '');

@@ -29,7 +29,7 @@ const REPO_ROOT = join(__dirname, '..', '..', '..', '..');
 
 type ProxyAxis = 'no proxy' | 'http.proxy';
 type TrustAxis = 'nothing' | 'tls.caFile' | 'tls.insecure';
-type SupportAxis = 'default' | 'off';
+type SupportAxis = 'default' | 'off' | 'on' | 'fallback';
 
 interface Cell {
   server: 'private CA' | 'self-signed';
@@ -125,11 +125,11 @@ describe('attack: TLS options in the extension host, direct and through http.pro
   async function measure(cell: Cell): Promise<{ outcome: Outcome; url: string }> {
     const { testing } = await api();
     const server = servers[cell.server]!;
-    const viaProxy = cell.proxy === 'http.proxy' && cell.support === 'default';
+    const viaProxy = cell.proxy === 'http.proxy' && (cell.support === 'default' || cell.support === 'fallback');
     const host = cell.byAddress || (!viaProxy && !nameResolves) ? '127.0.0.2' : NAME;
     const url = server.url.replace('127.0.0.2', host);
     await configure('http', 'proxy', cell.proxy === 'http.proxy' ? proxy.url : undefined);
-    await configure('http', 'proxySupport', cell.support === 'off' ? 'off' : undefined);
+    await configure('http', 'proxySupport', cell.support === 'default' ? undefined : cell.support);
     await configure('profoundCoder', 'tls.caFile', cell.trust === 'tls.caFile' ? caFiles[cell.server] : undefined);
     await configure('profoundCoder', 'tls.insecure', cell.trust === 'tls.insecure' ? true : undefined);
     await testing.globalState.update(PINS_STATE_KEY, undefined);
@@ -157,6 +157,10 @@ describe('attack: TLS options in the extension host, direct and through http.pro
     }
     for (const trust of ['tls.caFile', 'tls.insecure'] as const) cells.push({ server, proxy: 'http.proxy', trust, support: 'default', byAddress: true });
   }
+  // "on" keeps the agent a request brings, so CoderFlow's https requests go direct; "fallback"
+  // uses that agent only when no proxy applies (createHttpPatch). The read of the certificate to
+  // pin takes the same route.
+  for (const support of ['on', 'fallback'] as const) cells.push({ server: 'self-signed', proxy: 'http.proxy', trust: 'tls.insecure', support });
 
   // Why: what VS Code's proxy support keeps of the agent an extension passes to https.request.
   // The agent that `tls.insecure` used to make (rejectUnauthorized: false) is dropped unless
@@ -228,7 +232,7 @@ describe('attack: TLS options in the extension host, direct and through http.pro
   });
 
   for (const cell of cells) {
-    const viaProxy = cell.proxy === 'http.proxy' && cell.support === 'default';
+    const viaProxy = cell.proxy === 'http.proxy' && (cell.support === 'default' || cell.support === 'fallback');
     const expected = expectation(cell, viaProxy);
     const title = `${cell.server} server${cell.byAddress ? ' addressed by IP' : ''}, ${cell.proxy}, ${cell.trust}, http.proxySupport ${cell.support} → ${viaProxy ? 'through the proxy' : 'direct'}, ${expected.result}${expected.asked ? ' after confirming' : ''} (${expected.why})`;
     it(title, async () => {
