@@ -47,7 +47,9 @@ export async function rotateKey(client: CoderFlowClient, options: RotateOptions)
   const { signal, onStep } = options;
   checkCancelled(signal);
   onStep?.('create');
-  const newKey = await client.createKey(options.newName, signal);
+  // Not cancelled half-way: a key the server made after the request was abandoned would be live
+  // with nobody knowing its id. A cancel during the create takes effect once it returns.
+  const newKey = await client.createKey(options.newName);
   const newClient = client.withApiKey(newKey.key);
   let updating = false;
   try {

@@ -172,6 +172,23 @@ describe('rotateKey', () => {
     assert.equal(server.keyIsValid(old.key), true);
   });
 
+  it('a cancel while the new key is being created revokes that key once the server made it', async () => {
+    const { old, client } = await signedIn();
+    const cancel = new AbortController();
+    server.faults.set({ path: '/api-keys', method: 'POST', latencyMs: 200, times: 1 });
+    const before = (await client.listKeys()).length;
+    const sent = server.requests.length;
+    const rotating = rotateKey(client, { newName: 'new', oldKeyId: old.id, ...holder(old.key).options, signal: cancel.signal });
+    setTimeout(() => cancel.abort(), 50);
+    await rejectsWith(rotating, 'cancelled');
+    // The create was let finish (a real server may make the key even for an abandoned request),
+    // and the key it made was revoked.
+    const after = server.requests.slice(sent).map((r) => `${r.method} ${r.path.startsWith('/api-keys/') ? '/api-keys/:id' : r.path}`);
+    assert.deepEqual(after.filter((r) => r !== 'GET /api-keys'), ['POST /api-keys', 'DELETE /api-keys/:id']);
+    assert.equal((await client.listKeys()).length, before, 'no key is left live that nobody holds');
+    assert.equal(server.keyIsValid(old.key), true);
+  });
+
   it('stops before creating anything when the old key is invalid', async () => {
     const { old, client } = await signedIn();
     await client.deleteKey(old.id);
