@@ -5,8 +5,6 @@ import { PinnedCertificates, type PinQuestion } from '../session/certificatePins
 import { connectDirect, connectThroughProxy, handshake, type Handshake } from '../session/connectionProbe';
 import { chooseProxy } from '../session/proxyChoice';
 
-export type { PinQuestion } from '../session/certificatePins';
-
 const PROBE_TIMEOUT_MS = 10_000;
 
 /**
