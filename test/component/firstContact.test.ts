@@ -96,6 +96,7 @@ describe('Profile Manager page: where the person starts', function () {
       await host.waitFor('signInPassword');
       await host.sendState([{ ...profiles.production, id: 'new-1' }], { suggestedServerUrl: SUGGESTED });
       await host.send({ type: 'operationResult', op: 'signInPassword', id: 'new-1', ok: true });
+      await eventually(async () => assert.equal(await toggle().getAttribute('aria-expanded'), 'false'));
       await toggle().click();
       assert.equal(await textbox('Profile name').inputValue(), '');
       assert.equal(await textbox('Password').inputValue(), '');
