@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { screenshotIfFailed, startSession, type Session } from '../support/session';
 
@@ -16,7 +17,8 @@ describe('A key in the workspace settings, trusted later', function () {
 
   before(async function () {
     this.timeout(180_000);
-    session = await startSession({ trust: 'restricted' });
+    // Never the CLI configuration of the machine running the tests: an empty folder's.
+    session = await startSession({ trust: 'restricted', env: { CODERFLOW_CONFIG: join(mkdtempSync(join(tmpdir(), 'coderflow-wskey-')), 'config.json') } });
     key = (await session.server.issueKey('alice', 'IT workspace key')).key;
     settingsFile = join(session.workspaceFolder, '.vscode', 'settings.json');
     mkdirSync(join(session.workspaceFolder, '.vscode'), { recursive: true });
