@@ -131,7 +131,7 @@ export async function runConnectionDiagnostic(input: DiagnosticInput): Promise<C
     durationMs: 0,
     facts: [
       { label: 'Proxy', value: input.proxy.shown ?? 'none (direct)' },
-      { label: 'Determined from', value: 'http.proxySupport, http.noProxy, http.proxy, HTTPS_PROXY, HTTP_PROXY and NO_PROXY, in the order VS Code reads them' },
+      { label: 'Read from', value: 'http.proxySupport, http.noProxy, http.proxy, then HTTPS_PROXY, HTTP_PROXY and NO_PROXY, as VS Code reads them' },
     ],
   });
 
@@ -210,7 +210,7 @@ export async function runConnectionDiagnostic(input: DiagnosticInput): Promise<C
         refusedCode = shake.refusal;
         const reason = fromNodeErrorCode(shake.refusal, `${hostname}:${port}`);
         const why = reason?.message ?? `The certificate was refused (${shake.refusal ?? 'no reason given'}).`;
-        facts.push({ label: 'Refused because', value: shake.refusal ? `${why} (${shake.refusal})` : why });
+        if (shake.refusal) facts.push({ label: 'Error code', value: shake.refusal });
         if (pinned) {
           return fail('tls', { status: 'fail', detail: `The server no longer presents the certificate pinned for it (${pinned.fingerprint256}).`, fix: 'If the server\'s certificate was replaced on purpose, confirm the new one when asked; otherwise do not: someone may be in between.', facts });
         }
@@ -242,7 +242,7 @@ export async function runConnectionDiagnostic(input: DiagnosticInput): Promise<C
     tlsStep.status = 'ok';
     delete tlsStep.fix;
     tlsStep.detail = `Trusted by the operating system's certificate store, which VS Code adds to its requests (http.systemCertificates); Node's built-in list alone does not trust it.`;
-    tlsStep.facts = tlsStep.facts.filter((fact) => fact.label !== 'Refused because');
+    tlsStep.facts = tlsStep.facts.filter((fact) => fact.label !== 'Error code');
     tlsStep.facts.push({ label: 'Trusted by', value: 'the operating system\'s certificate store (VS Code: http.systemCertificates)' });
     if (failure?.kind === 'tls') failure = undefined;
   }

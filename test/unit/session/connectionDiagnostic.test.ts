@@ -120,7 +120,7 @@ describe('connection diagnostic (plain Node, reference server over TLS)', functi
       assert.equal(tls.status, 'fail');
       assert.match(tls.detail, /is self-signed, so it is not trusted/);
       assert.match(tls.fix ?? '', /profoundCoder\.tls\.caFile/);
-      assert.match(fact(diagnostic, 'tls', 'Refused because') ?? '', /\(DEPTH_ZERO_SELF_SIGNED_CERT\)$/);
+      assert.equal(fact(diagnostic, 'tls', 'Error code'), 'DEPTH_ZERO_SELF_SIGNED_CERT');
       assert.equal(fact(diagnostic, 'tls', 'Issuer'), 'CN=CoderFlow reference server');
       assert.equal(step(diagnostic, 'health').status, 'fail');
       assert.deepEqual([step(diagnostic, 'sso').status, step(diagnostic, 'key').status], ['skipped', 'skipped']);
@@ -134,7 +134,7 @@ describe('connection diagnostic (plain Node, reference server over TLS)', functi
       assert.equal(tls.status, 'fail');
       assert.match(tls.detail, /has expired/);
       assert.match(tls.fix ?? '', /renew the certificate/);
-      assert.match(fact(diagnostic, 'tls', 'Refused because') ?? '', /\(CERT_HAS_EXPIRED\)$/);
+      assert.equal(fact(diagnostic, 'tls', 'Error code'), 'CERT_HAS_EXPIRED');
       assert.match(fact(diagnostic, 'tls', 'Valid until') ?? '', /\(expired\)$/);
       assert.equal(fact(diagnostic, 'tls', 'Subject'), 'CN=CoderFlow expired');
       assert.equal(diagnostic.ok, false);
@@ -175,6 +175,20 @@ describe('connection diagnostic (plain Node, reference server over TLS)', functi
     assert.equal(tls.status, 'fail');
     assert.match(tls.detail, /no longer presents the certificate pinned for it \([0-9A-F:]{95}\)/);
     assert.equal(diagnostic.ok, false);
+  });
+
+  it('a certificate that only the requests\' own trust accepts (VS Code adds the system store): the TLS step says so', async () => {
+    // The requests trust the certificate, as VS Code's with http.systemCertificates do; Node's
+    // authorities, which the probe uses, do not.
+    const client = new CoderFlowClient({ serverUrl: trusted.url, tls: { caFile: caFiles.trusted } });
+    const diagnostic = await runConnectionDiagnostic({ serverUrl: trusted.url, client, tls: {}, proxy: chooseProxy(new URL(trusted.url), { env: {} }) });
+    const tls = step(diagnostic, 'tls');
+    assert.equal(tls.status, 'ok');
+    assert.match(tls.detail, /^Trusted by the operating system's certificate store, which VS Code adds to its requests/);
+    assert.equal(fact(diagnostic, 'tls', 'Error code'), undefined);
+    assert.match(fact(diagnostic, 'tls', 'Trusted by') ?? '', /operating system's certificate store/);
+    assert.equal(diagnostic.ok, true);
+    assert.equal(diagnostic.failure, undefined);
   });
 
   it('a revoked key: /auth/me fails with the docs\' explanation of 401', async () => {
