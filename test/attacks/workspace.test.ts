@@ -28,6 +28,21 @@ describe('attack: a workspace or a CLI config redirects credentials', () => {
     assert.match(settings.ignored.join(' '), /cliConfigPath in Workspace settings is ignored: it is read from your User settings only/);
   });
 
+  it('a workspace sets its own profoundCoder.serverUrl next to your User settings key → your key stays with your server', () => {
+    const settings = pickSettings({ apiKey: { globalValue: KEY }, serverUrl: { globalValue: SERVER, workspaceValue: 'https://attacker.example' } }, true);
+    observe(`key paired with ${settings.serverUrl}`);
+    assert.equal(settings.apiKey, KEY);
+    assert.equal(settings.serverUrl, SERVER);
+  });
+
+  it('an untrusted workspace brings its own profoundCoder.apiKey and serverUrl → both ignored, and said so', () => {
+    const settings = pickSettings({ apiKey: { workspaceValue: `pc_${'0b'.repeat(20)}` }, serverUrl: { workspaceValue: 'https://attacker.example' } }, false);
+    observe(settings.ignored.join(' '));
+    assert.equal(settings.apiKey, undefined);
+    assert.equal(settings.serverUrl, undefined);
+    assert.equal(settings.ignored.length, 2);
+  });
+
   it('profoundCoder.cliConfigPath in package.json → application scope (VS Code takes it from User settings only)', () => {
     const manifest = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as {
       contributes: { configuration: { properties: Record<string, { scope?: string }> } };
