@@ -6,7 +6,6 @@ import type { Browser } from 'playwright-core';
 import { startServer } from '../server/index';
 import { launchChromium, Workbench } from '../support/browser';
 import { delay, interruptedBy, removeOnExit } from '../support/processes';
-import { ATTACK_TABLE_ENV } from '../support/attackTable';
 import { RESULTS_ENV, SpecPrinter, TEST_MODE_ENV, TEST_SUITE_ENV, type ResultRecord } from '../support/results';
 import { TEST_SERVER_URL_ENV } from '../support/session';
 import { RESTRICTED_WORKSPACE_SETTINGS } from './restrictedSettings';
@@ -22,7 +21,8 @@ import { createWorkspace, freshRunDir, repoRoot, startVscodeServer, type VscodeS
 // --attacks runs the attack suite's host part instead (attacks/*.test.js, which the normal run
 // leaves out): one trusted pass, the reference server on 127.0.0.2 under a path prefix (VS Code
 // leaves Node's network stack alone only for localhost and 127.0.0.1) and the malicious-neighbour
-// fixture extension installed.
+// fixture extension installed. The attack table's file (CODERFLOW_ATTACK_TABLE) reaches the
+// extension host with the rest of this process's environment.
 
 const args = process.argv.slice(2);
 const option = (name: string) => {
@@ -74,7 +74,6 @@ async function runPass(pass: { restricted: boolean; remainingMs: number }): Prom
         [TEST_MODE_ENV]: pass.restricted ? 'restricted' : 'trusted',
         ...(grep ? { CODERFLOW_TEST_GREP: grep } : {}),
         ...(attacks ? { [TEST_SUITE_ENV]: 'attacks' } : {}),
-        ...(attacks && process.env[ATTACK_TABLE_ENV] ? { [ATTACK_TABLE_ENV]: process.env[ATTACK_TABLE_ENV] } : {}),
       },
       ...(neighbour ? { installExtensions: [neighbour.vsix] } : {}),
     });
