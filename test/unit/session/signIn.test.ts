@@ -268,8 +268,11 @@ describe('SignInService against the reference server', () => {
       assert.equal(secrets.values.size, 0);
     });
 
-    it('a cancel that arrives with the server’s last answer saves nothing and takes back the key the server made', async () => {
-      const { store, secrets } = setup();
+    it('a cancel that arrives with the server’s last answer saves nothing, revokes nothing it held, and takes back the key the server made', async () => {
+      const { store, service } = setup();
+      // Signing this profile in again would replace its key and revoke the old one: not after a cancel.
+      const existing = await service.password({ serverUrl: server.url, profileName: 'Late cancel' }, 'alice', 'alice-password');
+      const heldKey = await store.getKey(existing.id);
       const controller = new AbortController();
       let made: string | undefined;
       // The cancel lands just as `GET /auth/me` confirms the new key: the flow itself has finished.
@@ -297,8 +300,9 @@ describe('SignInService against the reference server', () => {
       await rejectsKind(cancelAfterConfirm.password({ serverUrl: server.url, profileName: 'Late cancel' }, 'alice', 'alice-password', controller.signal), 'cancelled');
       assert.ok(made, 'the server made a key');
       assert.equal(server.keyIsValid(made), false, 'the key nobody holds was revoked');
-      assert.deepEqual(store.list(), []);
-      assert.equal(secrets.values.size, 0);
+      assert.deepEqual(store.list().map((p) => p.id), [existing.id]);
+      assert.equal(await store.getKey(existing.id), heldKey, 'the profile keeps its key');
+      assert.ok(heldKey && server.keyIsValid(heldKey), 'the key the profile holds is not revoked');
     });
 
     it('a cancel after the profile was saved leaves the sign-in standing', async () => {
