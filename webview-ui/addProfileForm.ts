@@ -3,6 +3,7 @@ import { Field } from './field';
 import { Tabs } from './tabs';
 import { SsoPanel } from './ssoPanel';
 import { keyShape, keyShapeWarning } from './keyShape';
+import { ServerTest } from './serverTest';
 import type { FieldProblem, FormField, Problem, SignInMethod, ToHost, ToPageOf } from '../src/webviewProtocol';
 
 type FormOperation = 'signInPassword' | 'startSso' | 'saveApiKey';
@@ -48,6 +49,8 @@ export class AddProfileForm {
   /** Shown while the server checks a password or a key: aborts that check on the host. */
   private readonly cancelCheckButtons: Record<'signInPassword' | 'saveApiKey', HTMLButtonElement>;
   private readonly sso: SsoPanel;
+  /** Test connection for the Server URL, before signing in. */
+  readonly serverTest: ServerTest;
   private readonly foldToggle: HTMLButtonElement;
   private readonly headingText: HTMLSpanElement;
   private readonly body: HTMLDivElement;
@@ -82,6 +85,10 @@ export class AddProfileForm {
 
     this.serverStatus = h('p', { id: 'serverUrl-status', class: 'field-status', hidden: true });
     this.fields.serverUrl.addNote(this.serverStatus);
+    this.serverTest = new ServerTest(this.host, () => {
+      const url = this.fields.serverUrl.value.trim();
+      return isHttpUrl(url) ? url : { problem: 'Enter a URL that starts with https:// or http://, for example https://coderflow.example.com.' };
+    });
     this.keyWarning = h('p', { id: 'apiKey-warning', class: 'field-warning', hidden: true });
     this.fields.apiKey.addNote(this.keyWarning);
     this.fields.apiKey.addNote(
@@ -149,6 +156,7 @@ export class AddProfileForm {
       { class: 'add-profile', 'aria-labelledby': 'add-heading', novalidate: true },
       this.fields.profileName.element,
       this.fields.serverUrl.element,
+      this.serverTest.element,
       this.tabs.list,
       passwordPanel,
       ssoPanel,
@@ -178,6 +186,7 @@ export class AddProfileForm {
     serverUrl.addEventListener('input', () => {
       this.serverUrlTyped = true;
       this.serverStatus.hidden = true;
+      this.serverTest.clear();
       this.fields.serverUrl.refreshDescription();
       this.host.persist();
     });
