@@ -12,7 +12,7 @@ import { Redactor } from '../util/redact';
 import type { DiagnosticView } from '../webviewProtocol';
 import { diagnosticView } from './diagnosticView';
 import { CertificatePinStore } from './certificatePins';
-import { describe } from './prompts';
+import { ask, describe } from './prompts';
 import type { Services } from './services';
 import { defaultServerUrl, tlsOptions } from './settings';
 
@@ -118,12 +118,12 @@ export async function testConnectionCommand(services: Services, args: { profileI
   let serverUrl = args.serverUrl;
   if (!args.profileId && !serverUrl && !args.quiet && !(await services.credentials.refresh()).credential) {
     // Not signed in: test a server before signing in, as the Profile Manager's form does.
-    serverUrl = await vscode.window.showInputBox({
+    serverUrl = await ask({
       title: 'CoderFlow: Test Connection',
       prompt: 'Not signed in. Test the connection to which CoderFlow server?',
       value: defaultServerUrl() ?? '',
-      ignoreFocusOut: true,
-      validateInput: (value) => {
+      placeholder: 'https://coderflow.example.com',
+      accept: async (value) => {
         try {
           normalizeServerUrl(value);
           return undefined;
