@@ -4,7 +4,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
-import { addProfileForm } from '../support/profileManager';
+import { addProfileForm, signInWithPassword } from '../support/profileManager';
 import { screenshotIfFailed, startSession, type Session } from '../support/session';
 
 // A person's first look at the Profile Manager in a real VS Code: the Server URL already holds
@@ -37,6 +37,8 @@ describe('First contact: the Profile Manager starts where the person is', functi
       session = await startSession({
         server: { host: '127.0.0.2', testControl: true, sso: true, pollIntervalSeconds: 2 },
         workspaceSettings: (serverUrl) => ({ 'profoundCoder.serverUrl': serverUrl }),
+        // No CoderFlow CLI configuration, whatever the machine running the tests has.
+        env: { CODERFLOW_CONFIG: join(tmpdir(), 'coderflow-no-cli-config', 'config.json') },
       });
     });
     afterEach(async function () {
@@ -55,6 +57,30 @@ describe('First contact: the Profile Manager starts where the person is', functi
       await sso.click();
       await page.getByRole('button', { name: 'Sign in with SSO', exact: true }).waitFor();
       await session!.workbench.screenshot('first-contact-sso-offered');
+    });
+
+    it('offers the walkthrough, whose steps are checked off by signing in and by the key list it shows', async () => {
+      const { workbench, server } = session!;
+      await workbench.runCommand('Welcome: Open Walkthrough...');
+      await workbench.chooseQuickPickItem('Get Started with CoderFlow');
+      // VS Code's walkthrough page marks a done step with its getting-started-step-checked icon.
+      const step = (title: string) => workbench.page.locator('.getting-started-step').filter({ hasText: title });
+      const checked = (title: string) => step(title).locator('.codicon-getting-started-step-checked');
+      await step('Sign in to your CoderFlow server').waitFor();
+      for (const title of ['Sign in to your CoderFlow server', "Use the CoderFlow CLI's configuration", 'Manage and rotate your API keys']) {
+        assert.equal(await checked(title).count(), 0, `${title} is not done yet`);
+      }
+
+      // The step's own button opens the Profile Manager beside the walkthrough; signing in there
+      // lists the new profile's keys too.
+      await step('Sign in to your CoderFlow server').getByRole('button', { name: 'Open the Profile Manager' }).click();
+      const page = await workbench.webviewFrame({ text: 'Profiles' });
+      await signInWithPassword(page, { name: 'Alice', serverUrl: server.url, username: 'alice', password: 'alice-password' });
+      await checked('Sign in to your CoderFlow server').waitFor();
+      await checked('Manage and rotate your API keys').waitFor();
+      // No CoderFlow CLI configuration in this session: that step stays open.
+      assert.equal(await checked("Use the CoderFlow CLI's configuration").count(), 0);
+      await workbench.screenshot('walkthrough');
     });
   });
 
