@@ -287,7 +287,7 @@ export class AddProfileForm {
     this.ssoIntro.hidden = true;
     this.sso.show(message);
     if (focusWasOnStart) this.sso.focusCode();
-    this.host.announce(`Verification code ${message.userCode}. Open the browser and confirm it.`);
+    this.host.announce(`Verification code ${message.userCode}. Check that the browser shows the same code.`);
   }
 
   /** Returns false when the result is not the form's (a profile's operation). */
@@ -298,7 +298,9 @@ export class AddProfileForm {
         else if (message.error) this.host.announce(message.error.message);
         return true;
       case 'openExternal':
-        if (message.ok) this.host.announce('Opened the browser.');
+        // The host opens the browser as the code arrives: say the code again with it, as this
+        // announcement replaces the code's.
+        if (message.ok) this.host.announce(this.sso.userCode ? `Opened the browser. Check that it shows ${this.sso.userCode}.` : 'Opened the browser.');
         else if (message.error) this.showFormError(message.error);
         return true;
       case 'signInPassword':

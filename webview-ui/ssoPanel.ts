@@ -73,6 +73,11 @@ export class SsoPanel {
     cancelButton.addEventListener('click', () => this.actions.cancel());
   }
 
+  /** The code shown, while the panel is open. */
+  get userCode(): string | undefined {
+    return this.current?.userCode;
+  }
+
   get isOpen(): boolean {
     return !this.element.hidden;
   }

@@ -385,6 +385,9 @@ describe('Profile Manager page: adding a profile', function () {
 
     await button('Open again').click();
     assert.deepEqual(await host.waitFor('openExternal'), { type: 'openExternal', url: `${SERVER}/device?user_code=WDJB-MJHT` });
+    await host.send({ type: 'operationResult', op: 'openExternal', ok: true });
+    // The browser-opened announcement replaces the code's: it says the code again.
+    await eventually(async () => assert.equal(await announced(), 'Opened the browser. Check that it shows WDJB-MJHT.'));
 
     await host.send({ type: 'operationResult', op: 'startSso', id: 'new-3', ok: true });
     await eventually(async () => assert.equal(await code.count(), 0));
