@@ -101,4 +101,42 @@ describe('Rotation journey: Save to CLI profile, then Rotate key', function () {
     assert.equal(readFileSync(cliFile, 'utf8'), before, 'the CLI config is untouched');
     assert.equal(await meStatus(oldKey), 200, 'the coder CLI keeps working with the old key');
   });
+
+  it('Cancel in the progress notification before the old key is deleted changes nothing', async () => {
+    const { workbench, server } = session!;
+    // The CLI profile still holds the key kept above: save the profile's current key over it.
+    const kept = cliKey();
+    await profileItem(page, PROFILE).getByRole('button', { name: 'Save to CLI profile', exact: true }).click();
+    await workbench.submitQuickInput(CLI_PROFILE);
+    assert.match(await workbench.answerDialog('Replace'), /The CLI profile 'alice-rotation' exists already/);
+    const oldKey = await untilCliKey((key) => key !== kept, 'the CLI profile gets the profile’s key');
+    assert.equal(await meStatus(oldKey), 200);
+    const before = readFileSync(cliFile, 'utf8');
+    const keyCount = async () => ((await (await fetch(`${server.url}/api-keys`, { headers: { authorization: `Bearer ${oldKey}` } })).json()) as { keys: unknown[] }).keys.length;
+    const count = await keyCount();
+    // Step 3 (the test of the new key) is slow, so there is time to press Cancel.
+    server.faults.set({ path: '/auth/me', method: 'GET', latencyMs: 10_000 });
+    try {
+      const sent = server.requests.length;
+      await rotate();
+      // Step 3 has started once the server sees the new key's /auth/me after the create.
+      const deadline = Date.now() + 30_000;
+      while (!server.requests.slice(sent).some((r, i, all) => r.method === 'GET' && r.path === '/auth/me' && all.slice(0, i).some((p) => p.method === 'POST' && p.path === '/api-keys'))) {
+        assert.ok(Date.now() < deadline, 'the rotation reached its test step');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const toast = workbench.page.locator('.notifications-toasts .notification-list-item').filter({ visible: true, hasText: /3 of 4: testing the new key/ });
+      await toast.waitFor({ timeout: 30_000 });
+      assert.match(await toast.innerText(), /rotating the key of 'Alice \(rotation\)'/);
+      await toast.getByRole('button', { name: 'Cancel', exact: true }).click();
+      await toast.waitFor({ state: 'detached', timeout: 30_000 });
+    } finally {
+      server.faults.clear();
+    }
+    // The page is done once Rotate key can be pressed again.
+    await page.locator('button[data-action="rotateKey"]:not([aria-disabled="true"])').waitFor({ timeout: 30_000 });
+    assert.equal(readFileSync(cliFile, 'utf8'), before, 'the CLI config holds the old key, byte for byte');
+    assert.equal(await meStatus(oldKey), 200, 'the old key still works');
+    assert.equal(await keyCount(), count, 'the new key was revoked: no key is left that nothing holds');
+  });
 });
