@@ -75,8 +75,10 @@ export const ssoFlow: SignInFlow<SsoInput> = {
 
     let failures = 0;
     let lastFailure: AuthError | undefined;
+    // After each failure in a row the wait doubles, up to the longest interval.
+    const backoff = () => Math.min(MAX_POLL_INTERVAL_SECONDS, interval * 2 ** failures);
     for (let attempt = 1; ; attempt++) {
-      const waitSeconds = failures === 0 ? interval : Math.min(MAX_POLL_INTERVAL_SECONDS, interval * 2 ** failures);
+      const waitSeconds = backoff();
       // Never past the code's end: a long interval must not hold a sign-in that is already over.
       await sleep(Math.min(waitSeconds * 1000, Math.max(0, prompt.expiresAt - now())), signal);
       if (signal?.aborted) throw new AuthError('cancelled', MESSAGES.cancelled);
@@ -90,7 +92,7 @@ export const ssoFlow: SignInFlow<SsoInput> = {
         if (signal?.aborted || !(e instanceof AuthError) || !TRANSIENT.has(e.kind)) throw e;
         failures++;
         lastFailure = e;
-        input.onRetry?.(e, Math.min(MAX_POLL_INTERVAL_SECONDS, interval * 2 ** failures));
+        input.onRetry?.(e, backoff());
         continue;
       }
       failures = 0;
@@ -121,12 +123,12 @@ export function deviceCodePrompt(device: DeviceAuthorization, serverUrl: string,
   }
   if (!Number.isFinite(device.expiresIn) || device.expiresIn <= 0) throw unusable('it has no lifetime');
   if (!Number.isFinite(device.interval)) throw unusable('it has no polling interval');
-  const verificationUri = checkVerificationUri(device.verificationUri, serverUrl).href;
+  const plain = checkVerificationUri(device.verificationUri, serverUrl);
   const complete = device.verificationUriComplete === undefined ? undefined : checkVerificationUri(device.verificationUriComplete, serverUrl);
-  const browser = complete ?? checkVerificationUri(verificationUri, serverUrl);
+  const browser = complete ?? plain;
   return {
     userCode: device.userCode,
-    verificationUri,
+    verificationUri: plain.href,
     ...(complete ? { verificationUriComplete: complete.href } : {}),
     browserUri: browser.href,
     browserHost: browser.host,
