@@ -25,7 +25,9 @@ export class ServerTest {
     private readonly host: { post(message: ToHost): void; announce(text: string): void },
     private readonly serverUrl: () => string | { problem: string },
   ) {
-    this.button = h('button', { type: 'button', class: 'button secondary small', 'data-action': 'testServer' }, 'Test connection');
+    // The profiles' buttons say Test connection too: the accessible name says which this is, and
+    // starts with the visible text (WCAG 2.5.3, label in name).
+    this.button = h('button', { type: 'button', class: 'button secondary small', 'data-action': 'testServer', 'aria-label': 'Test connection to the server URL' }, 'Test connection');
     this.button.addEventListener('click', () => this.run());
     this.result = h('div', { class: 'server-test-result' });
     this.element = h('div', { class: 'server-test' }, h('div', { class: 'actions' }, this.button), this.result);

@@ -509,7 +509,7 @@ describe('Profile Manager page: adding a profile', function () {
     const keyboard = host.page.keyboard;
     const order: string[] = [];
     await host.page.locator('body').focus();
-    for (let step = 0; step < 19; step++) {
+    for (let step = 0; step < 20; step++) {
       await keyboard.press('Tab');
       order.push(await focusedName());
       // The Add profile form is folded behind its button while profiles are listed.
@@ -521,11 +521,11 @@ describe('Profile Manager page: adding a profile', function () {
       'Use', 'Test connection', 'Import from CLI', // ci (CLI)
       'Rotate key', // API keys of the active profile
       'Add profile',
-      'Profile name', 'Server URL', 'Username & password', 'Username', 'Password',
+      'Profile name', 'Server URL', 'Test connection', 'Username & password', 'Username', 'Password',
     ]);
 
     // Operate a profile: Shift+Tab back to ci's Use, Enter.
-    for (let step = 0; step < 8; step++) await keyboard.press('Shift+Tab');
+    for (let step = 0; step < 9; step++) await keyboard.press('Shift+Tab');
     assert.equal(await focusedName(), 'Test connection');
     await keyboard.press('Shift+Tab');
     await keyboard.press('Enter');
@@ -541,7 +541,10 @@ describe('Profile Manager page: adding a profile', function () {
     await keyboard.press('Tab');
     await host.waitFor('probeServer');
     await host.send({ type: 'probeResult', serverUrl: SERVER, reachable: true, ssoEnabled: true, passwordLoginEnabled: true });
-    await host.page.getByText(/^Server reachable\./).waitFor();
+    await host.page.getByRole('form', { name: 'Add profile' }).getByText(/^Server reachable\./).waitFor();
+    // Test connection for the typed server comes next, then the sign-in methods.
+    assert.equal(await focusedName(), 'Test connection');
+    await keyboard.press('Tab');
     assert.equal(await focusedName(), 'Username & password');
     await keyboard.press('ArrowRight');
     assert.equal(await focusedName(), 'SSO');

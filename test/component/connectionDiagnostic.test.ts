@@ -107,7 +107,8 @@ describe('Profile Manager page: Test connection’s steps', function () {
     await host.sendState([]);
     const serverUrl = host.page.getByRole('textbox', { name: 'Server URL', exact: true });
     await serverUrl.fill('not a url');
-    const test = host.page.getByRole('region', { name: 'Add profile' }).getByRole('button', { name: 'Test connection', exact: true });
+    const test = host.page.getByRole('region', { name: 'Add profile' }).getByRole('button', { name: 'Test connection to the server URL', exact: true });
+    assert.equal(await test.innerText(), 'Test connection');
     // From the keyboard: Tab from the field to the button, Enter.
     await serverUrl.press('Tab');
     assert.equal(await test.evaluate((element) => element === document.activeElement), true, 'Test connection follows Server URL in the tab order');

@@ -83,7 +83,7 @@ describe('Test connection in the Profile Manager and the Command Palette', funct
   it('tests the Add profile form’s server URL before signing in', async () => {
     await enterServer(page, 'not yet', session!.server.url);
     const form = addProfileForm(page);
-    await form.getByRole('button', { name: 'Test connection', exact: true }).click();
+    await form.getByRole('button', { name: 'Test connection to the server URL', exact: true }).click();
     const region = form.getByRole('region', { name: 'Connection test passed' });
     await region.waitFor();
     assert.match(await region.innerText(), /API key \(\/auth\/me\)\s+Skipped\s+No API key to check: this tests the server only\./);
