@@ -83,7 +83,7 @@ export async function startVscodeServer(
       ...(options.installExtensions ?? []).flatMap((vsix) => ['--install-extension', vsix]),
       ...(options.installExtensions?.length ? ['--start-server'] : []),
     ],
-    { name, env: { ...process.env, ...options.env }, echo: options.echo },
+    { name, env: { ...process.env, ...testHome(dataDir), ...options.env }, echo: options.echo },
   );
   const stop = async ({ keepData = false } = {}) => {
     await child.stop();
@@ -138,7 +138,7 @@ export async function startCodeServer(options: {
     '--disable-update-check',
   ];
   // code-server would otherwise write ~/.config/code-server/config.yaml on first start.
-  const env = { ...process.env, XDG_CONFIG_HOME: join(options.dataDir, 'config') };
+  const env = { ...process.env, ...testHome(options.dataDir), XDG_CONFIG_HOME: join(options.dataDir, 'config') };
   if (options.vsix) {
     const installer = spawnManaged(process.execPath, [codeServerEntry, ...common, '--install-extension', options.vsix], {
       name: 'code-server install',
@@ -201,4 +201,15 @@ export function createWorkspace(settings?: Record<string, unknown>): { folder: s
   }
   writeFileSync(join(folder, 'README.md'), '# CoderFlow test workspace\n');
   return { folder, remove: removeOnExit(folder) };
+}
+
+/**
+ * A home folder of the run's own: the extension reads and writes the CoderFlow CLI config at
+ * ~/.coderflow/config.json by default, and a test that forgets to point it elsewhere must not
+ * touch the config of the person running the tests.
+ */
+function testHome(dataDir: string): { HOME: string; USERPROFILE: string } {
+  const home = join(dataDir, 'home');
+  mkdirSync(home, { recursive: true });
+  return { HOME: home, USERPROFILE: home };
 }
