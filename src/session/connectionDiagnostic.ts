@@ -254,11 +254,13 @@ export async function runConnectionDiagnostic(input: DiagnosticInput): Promise<C
       await timed('sso', async () => {
         try {
           const sso = await input.client.ssoConfig();
-          const facts = [
-            { label: 'SSO', value: sso.enabled ? `enabled${sso.providerName ? ` (${sso.providerName})` : ''}` : 'not enabled' },
-            { label: 'Password sign-in', value: sso.passwordLoginEnabled ? 'enabled' : 'disabled' },
-          ];
-          return { status: 'ok', detail: `SSO is ${sso.enabled ? `enabled${sso.providerName ? ` (${sso.providerName})` : ''}` : 'not enabled'}; password sign-in is ${sso.passwordLoginEnabled ? 'enabled' : 'disabled'}.`, facts };
+          const ssoState = sso.enabled ? `enabled${sso.providerName ? ` (${sso.providerName})` : ''}` : 'not enabled';
+          const passwordState = sso.passwordLoginEnabled ? 'enabled' : 'disabled';
+          return {
+            status: 'ok',
+            detail: `SSO is ${ssoState}; password sign-in is ${passwordState}.`,
+            facts: [{ label: 'SSO', value: ssoState }, { label: 'Password sign-in', value: passwordState }],
+          };
         } catch (e) {
           const error = toAuthError(e);
           return { status: 'warn', ...problem(error) };
@@ -266,8 +268,9 @@ export async function runConnectionDiagnostic(input: DiagnosticInput): Promise<C
       }),
     );
     if (!input.client.hasApiKey) {
-      if (input.noKeyReason) steps.push({ ...skipped('key', input.noKeyReason), ...fail('signed-out', { status: 'warn', detail: input.noKeyReason, fix: 'Sign in again.' }) });
-      else steps.push(skipped('key', 'No API key to check: this tests the server only.'));
+      // A profile without its key is a finding; a bare server URL has no key to check.
+      const signedOut = input.noKeyReason && fail('signed-out', { status: 'warn', detail: input.noKeyReason, fix: 'Sign in again.' });
+      steps.push(signedOut ? { ...skipped('key', ''), ...signedOut } : skipped('key', 'No API key to check: this tests the server only.'));
     } else {
       let user: User | undefined;
       steps.push(
