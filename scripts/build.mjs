@@ -18,8 +18,9 @@ const extension = {
   format: 'cjs',
   // dist/profileManager.js is the Profile Manager's host, built below and required at run time
   // when the view first opens (see src/extension.ts); dist/connectionTest.js likewise on the
-  // first Test connection (src/ui/commands.ts).
-  external: ['vscode', './profileManager.js', './connectionTest.js'],
+  // first Test connection (src/ui/commands.ts); dist/cliConfigText.js (jsonc-parser) on the first
+  // write to the CLI config or the first one that does not parse (src/auth/cliConfig.ts).
+  external: ['vscode', './profileManager.js', './connectionTest.js', './cliConfigText.js'],
   // See src/shims/whatwg-url.ts: keeps node-fetch's unused URL polyfill out of the bundle.
   // jsonc-parser's `main` is a UMD build whose require() calls esbuild cannot follow (the bundle
   // then fails at run time with "Cannot find module './impl/format'"): its ES module build instead.
@@ -37,7 +38,7 @@ const profileManagerHost = {
   ...extension,
   entryPoints: [join(root, 'src/ui/profileManagerView.ts')],
   outfile: join(root, 'dist/profileManager.js'),
-  external: ['vscode'],
+  external: ['vscode', './cliConfigText.js'],
 };
 
 // Test connection's diagnostic: needed only when someone tests a connection.
@@ -45,7 +46,15 @@ const connectionTest = {
   ...extension,
   entryPoints: [join(root, 'src/ui/connectionTest.ts')],
   outfile: join(root, 'dist/connectionTest.js'),
-  external: ['vscode'],
+  external: ['vscode', './cliConfigText.js'],
+};
+
+// Editing the CoderFlow CLI config as text (jsonc-parser): needed only to write it, or to say where a broken one breaks.
+const cliConfigText = {
+  ...extension,
+  entryPoints: [join(root, 'src/auth/cliConfigText.ts')],
+  outfile: join(root, 'dist/cliConfigText.js'),
+  external: [],
 };
 
 const webview = {
@@ -96,7 +105,7 @@ function copyCodicons() {
 // A production build starts from an empty dist/, so no source map of an earlier build is packaged.
 if (production) rmSync(join(root, 'dist'), { recursive: true, force: true });
 
-const targets = [extension, profileManagerHost, connectionTest];
+const targets = [extension, profileManagerHost, connectionTest, cliConfigText];
 if (existsSync(webview.entryPoints.main)) targets.push(webview);
 
 if (watch) {

@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, watch, watchFile, unwatchFile, type FSWatcher, type StatsListener } from 'node:fs';
 import { chmod, mkdir, open, readFile, realpath, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { applyEdits, getLocation, modify, parse as parseJsonc, parseTree, type JSONPath, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import type { JSONPath } from 'jsonc-parser';
+import type * as CliConfigText from './cliConfigText';
 import { AuthError } from './errors';
 import { CLI_CONFIG_DIR, CLI_CONFIG_ENV, CLI_CONFIG_FILE, CliConfig, describeSchemaMismatch } from './protocol';
 
@@ -55,40 +56,13 @@ function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-/** What a JSON reader expected where jsonc-parser found the first error. */
-const EXPECTED: Record<number, string> = {
-  1: 'a value',
-  2: 'a number',
-  3: 'a property name in double quotes',
-  4: 'a value',
-  5: "':'",
-  7: "'}'",
-  8: "']'",
-  9: 'the end of the file',
-  10: 'no comment (JSON has none)',
-  11: 'no comment (JSON has none)',
-  12: 'the closing \'"\' of a string',
-  13: 'a number',
-  14: 'a valid \\u escape',
-  15: 'a valid escape sequence',
-  16: 'no line break or control character inside a string',
-};
-
 /**
- * Where text stops being JSON (line and column from 1) and what was expected there. Node's
- * JSON.parse often does not say; jsonc-parser, told to allow neither comments nor trailing
- * commas, reads strict JSON and gives the offset.
+ * The text tools (jsonc-parser): loaded on the first write or the first file that does not parse,
+ * from a bundle of their own (dist/cliConfigText.js), as an activation only reads the file.
  */
-function findJsonError(text: string): { line: number; column: number; expected: string } | undefined {
-  const errors: ParseError[] = [];
-  parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-  const first = errors[0];
-  if (!first) return undefined;
-  const offset = Math.min(first.offset, text.length);
-  let expected = EXPECTED[first.error] ?? 'valid JSON';
-  if (first.error === 6) expected = typeof getLocation(text, offset).path.at(-1) === 'number' ? "',' or ']'" : "',' or '}'";
-  const before = text.slice(0, offset);
-  return { line: before.split('\n').length, column: offset - (before.lastIndexOf('\n') + 1) + 1, expected };
+function textTools(): typeof CliConfigText {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./cliConfigText.js') as typeof CliConfigText;
 }
 
 function parseCliConfig(file: string, raw: string): Parsed {
@@ -99,7 +73,7 @@ function parseCliConfig(file: string, raw: string): Parsed {
   try {
     document = JSON.parse(text);
   } catch {
-    const where = findJsonError(text);
+    const where = textTools().findJsonError(text);
     const place = where ? ` at line ${where.line}, column ${where.column}: expected ${where.expected}` : '';
     return {
       ok: false,
@@ -188,119 +162,7 @@ const EMPTY_SETTLED_MS = 2000;
 /** …unless it stays empty this long. */
 const EMPTY_WAIT_MS = 500;
 
-/** One field the write sets: a path into the document and its new text value. */
-interface FieldChange {
-  path: JSONPath;
-  value: string;
-}
-
-/** The file's own layout for what an edit inserts: its indentation unit and line ends. */
-interface Layout {
-  unit: string;
-  eol: string;
-}
-
-function layoutOf(text: string): Layout {
-  return { unit: /\n([ \t]+)\S/.exec(text)?.[1] ?? '  ', eol: text.includes('\r\n') ? '\r\n' : '\n' };
-}
-
-/** `{ "a": { "b": value } }` for the path ["a", "b"]: what a missing part of a path becomes. */
-function nested(path: JSONPath, value: string): unknown {
-  return path.reduceRight<unknown>((inner, step) => {
-    const outer: Record<string, unknown> = {};
-    // A step named __proto__ is a property name, not the prototype.
-    Object.defineProperty(outer, String(step), { value: inner, enumerable: true, writable: true, configurable: true });
-    return outer;
-  }, value);
-}
-
-/** JSON text of a value laid out as the file is, each new line starting at `base`. */
-function pretty(value: unknown, layout: Layout, base: string): string {
-  return JSON.stringify(value, null, layout.unit).split('\n').join(layout.eol + base);
-}
-
-/** The last property of that name, as JSON.parse (and so the CLI) reads a name given twice. */
-function propertyValue(object: JsonNode, name: string | number): JsonNode | undefined {
-  let found: JsonNode | undefined;
-  for (const property of object.children ?? []) if (property.children?.[0]?.value === name) found = property.children[1];
-  return found;
-}
-
-/** The white space a line starts with, the line being the one that holds `offset`. */
-function indentationAt(text: string, offset: number): string {
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  return /^[ \t]*/.exec(text.slice(lineStart))?.[0] ?? '';
-}
-
-/**
- * Sets one text field in the JSON text. An existing value is replaced where it stands; a missing
- * field (and any missing object on its path) is added at the end of the nearest existing object,
- * indented as the file is. Nothing else in the text changes: jsonc-parser's `modify` with
- * formatting would re-lay out the whole line it inserts on, a neighbouring value included.
- */
-function setField(text: string, path: JSONPath, value: string, layout: Layout): string {
-  const root = parseTree(text);
-  if (!root || (root.type === 'object' && (root.children ?? []).length === 0)) {
-    // Nothing there yet, or `{}`: the object is written out whole.
-    const at = root ?? { offset: text.length, length: 0 };
-    return `${text.slice(0, at.offset)}${pretty(nested(path, value), layout, '')}${text.slice(at.offset + at.length)}${root ? '' : layout.eol}`;
-  }
-  let node = root;
-  let depth = 0;
-  for (; depth < path.length && node.type === 'object'; depth++) {
-    const child = propertyValue(node, path[depth]!);
-    if (!child) break;
-    node = child;
-  }
-  // The field is there (or a value that is no object is in the way, which the check after the
-  // edit refuses): its value is replaced, without formatting.
-  if (depth === path.length || node.type !== 'object') return applyEdits(text, modify(text, path, value, {}));
-  const property = (base: string) => `${JSON.stringify(String(path[depth]))}: ${pretty(nested(path.slice(depth + 1), value), layout, base)}`;
-  const objectText = text.slice(node.offset, node.offset + node.length);
-  const last = node.children?.at(-1);
-  if (!objectText.includes('\n')) {
-    // An object on one line stays on one line.
-    const at = last ? last.offset + last.length : node.offset + 1;
-    return `${text.slice(0, at)}${last ? ', ' : ''}${JSON.stringify(String(path[depth]))}: ${JSON.stringify(nested(path.slice(depth + 1), value))}${text.slice(at)}`;
-  }
-  if (last) {
-    const childIndent = indentationAt(text, last.offset);
-    const at = last.offset + last.length;
-    return `${text.slice(0, at)},${layout.eol}${childIndent}${property(childIndent)}${text.slice(at)}`;
-  }
-  const childIndent = indentationAt(text, node.offset) + layout.unit;
-  const at = node.offset + 1;
-  return `${text.slice(0, at)}${layout.eol}${childIndent}${property(childIndent)}${text.slice(at)}`;
-}
-
-/**
- * The file's text with the changes made in place: only the changed values (and what an inserted
- * field needs) differ, byte for byte. Undefined when the edit would not say what was asked.
- */
-function editText(raw: string, changes: readonly FieldChange[]): string | undefined {
-  const bom = raw.charCodeAt(0) === 0xfeff ? '\uFEFF' : '';
-  const original = stripBom(raw);
-  let text = original.trim() === '' ? '' : original;
-  const layout = layoutOf(text);
-  for (const change of changes) text = setField(text, change.path, change.value, layout);
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  for (const change of changes) if (ownPath(document, change.path) !== change.value) return undefined;
-  return bom + text;
-}
-
-function ownPath(value: unknown, path: JSONPath): unknown {
-  let here = value;
-  for (const step of path) {
-    if (typeof here !== 'object' || here === null || !Object.prototype.hasOwnProperty.call(here, step)) return undefined;
-    here = (here as Record<string | number, unknown>)[step];
-  }
-  return here;
-}
+type FieldChange = CliConfigText.FieldChange;
 
 /** The file's content now, or undefined when there is none. */
 function contentNow(file: string): string | undefined {
@@ -380,10 +242,11 @@ async function updateCliConfig(file: string, changesFor: (config: CliConfig) => 
     }
     const changes = changesFor(config);
     if (changes.length === 0) return [];
-    const text = editText(raw ?? '', changes);
+    const edited = textTools().editText(stripBom(raw ?? ''), changes);
+    const text = edited === undefined ? undefined : `${raw?.charCodeAt(0) === 0xfeff ? '\uFEFF' : ''}${edited}`;
     if (text === undefined) {
-      throw new AuthError('bad-input', `The CoderFlow CLI config ${file} names a field twice, so CoderFlow cannot change it safely; it was not changed.`, {
-        fix: 'Remove the duplicate field in an editor.',
+      throw new AuthError('bad-input', `The CoderFlow CLI config ${file} could not be changed safely; it was not changed.`, {
+        fix: 'Check the file in an editor, or run coder profile set instead.',
       });
     }
     let temp: string;

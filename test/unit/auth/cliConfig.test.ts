@@ -235,11 +235,11 @@ describe('writeCliProfileKey', () => {
     assert.equal(await readFile(file, 'utf8'), '{"server": "https://a.example", "profiles": {"a": {"apiKey": "pc_a"}, "b": {"apiKey":"pc_b"}}}');
   });
 
-  it('refuses a file that names the field to change twice (the CLI reads the last one), leaving it untouched', async () => {
+  it('changes a field named twice where the CLI reads it (the last one), leaving the first as it was', async () => {
     const twice = '{"profiles": {"work": {"apiKey": "pc_a"}}, "profiles": {"work": {"apiKey": "pc_b"}}}';
     await writeFile(file, twice);
-    await rejectsWith(writeCliProfileKey(file, 'work', { apiKey: 'pc_new' }), 'bad-input', /names a field twice.*not changed/);
-    assert.equal(await readFile(file, 'utf8'), twice);
+    await writeCliProfileKey(file, 'work', { apiKey: 'pc_new' });
+    assert.equal(await readFile(file, 'utf8'), twice.replace('"pc_b"', '"pc_new"'));
   });
 
   it('waits for a file emptied moments ago (another writer between truncating and writing) and writes what it then holds', async () => {
