@@ -147,6 +147,22 @@ describe('SignInService against the reference server', () => {
       assert.match(lines.join('\n'), /replaced profile's key \(id .*\) .* is kept live, as chosen/);
     });
 
+    it('asks for the same user on another server too', async () => {
+      const other = await startServer({ sso: false });
+      try {
+        const { asked, choices } = scripted({ nameTaken: [{ rename: 'Work (other)' }] });
+        const { store, service } = setup(choices);
+        await service.password({ serverUrl: server.url, profileName: 'Work' }, 'alice', 'alice-password');
+        const second = await service.password({ serverUrl: other.url, profileName: 'Work' }, 'alice', 'alice-password');
+        assert.equal(asked.nameTaken.length, 1);
+        assert.equal(asked.nameTaken[0]?.serverUrl, new URL(other.url).origin);
+        assert.equal(second.name, 'Work (other)');
+        assert.equal(store.list().length, 2);
+      } finally {
+        await other.stop();
+      }
+    });
+
     it('a closed question stops the sign-in: nothing replaced, the new key taken back', async () => {
       const { choices } = scripted({ nameTaken: [undefined] });
       const { store, service } = setup(choices);
