@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { JSONPath } from 'jsonc-parser';
 import type * as CliConfigText from './cliConfigText';
 import { AuthError } from './errors';
+import { sleep } from './sleep';
 import { CLI_CONFIG_DIR, CLI_CONFIG_ENV, CLI_CONFIG_FILE, CliConfig, describeSchemaMismatch } from './protocol';
 
 export type { CliConfig } from './protocol';
@@ -296,10 +297,6 @@ function safeContent(file: string): string | undefined | null {
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /**
  * Sets the server and/or key of one CLI profile (or of the base config when profileName is
  * undefined), as `coder profile set` would. Every other byte of the file is kept; a file that
@@ -320,14 +317,14 @@ export async function writeCliProfileKey(
   ]);
 }
 
-/** Where a CLI config holds a key: the base config (undefined) or the named profiles. */
+/** Where a CLI config holds a key: its base `apiKey`, and the profiles whose `apiKey` it is. */
 export interface CliKeyPlaces {
   base: boolean;
   profiles: string[];
 }
 
 /** Every place of the config whose key is exactly `apiKey`. */
-export function cliKeyPlaces(config: CliConfig, apiKey: string): CliKeyPlaces {
+function cliKeyPlaces(config: CliConfig, apiKey: string): CliKeyPlaces {
   return {
     base: config.apiKey === apiKey,
     profiles: Object.entries(config.profiles ?? {}).filter(([, profile]) => profile.apiKey === apiKey).map(([name]) => name),
