@@ -9,7 +9,11 @@ export interface FieldChange {
   value: string;
 }
 
-/** What a JSON reader expected where jsonc-parser found the first error. */
+/**
+ * What a JSON reader expected where jsonc-parser found the first error, by its ParseErrorCode
+ * (1 InvalidSymbol … 16 InvalidCharacter, jsonc-parser's main.d.ts; a const enum, so not importable
+ * here); 6 CommaExpected depends on the container, see findJsonError.
+ */
 const EXPECTED: Record<number, string> = {
   1: 'a value',
   2: 'a number',
