@@ -5,6 +5,7 @@ import { cliConfigServer, type CredentialSource } from '../auth/resolve';
 import { maskKey } from '../profiles/profile';
 import type { ApiKeyView, CredentialSourceView, ProbeResult, ProfileView } from '../webviewProtocol';
 import { connectionTests, revokeProfileKey, signOut } from './commands';
+import type { ConnectionTarget } from './connectionTest';
 import { contextKeysFor } from './contextKeys';
 import { keyActionsFor, revokeFailureText, type KeyActions } from './keys';
 import type { KeyOperationOutcome, ProfileManagerBackend, ProfileManagerState, SignInOutcome, SsoCode } from './profileManagerBackend';
@@ -144,21 +145,18 @@ export class ProfileManagerBackendImpl implements ProfileManagerBackend {
   }
 
   async testConnection(id: string) {
-    if (id.startsWith(CLI_ID_PREFIX)) {
-      return { ok: false, status: 'unreachable' as const, message: 'Use this CLI profile first, then test the connection.' };
-    }
-    const report = await connectionTests().checkConnection(this.services, id);
+    const report = await connectionTests().checkConnection(this.services, id.startsWith(CLI_ID_PREFIX) ? await this.cliTarget(id.slice(CLI_ID_PREFIX.length)) : { kind: 'profile', profileId: id });
     const diagnostic = report.view ? { diagnostic: report.view, ...(report.report ? { report: report.report } : {}) } : {};
     if (report.ok && report.user) {
       return { ok: true, status: 'verified' as const, message: `Connected as ${report.user.username}.`, user: report.user.username, ...diagnostic };
     }
     const kind = report.error?.kind;
-    const status = kind === 'invalid-api-key' ? (report.reachable && !this.services.store.get(id)?.keyHint ? 'signedOut' : 'invalidKey') : kind === 'forbidden' ? 'forbidden' : 'unreachable';
+    const status = kind === 'signed-out' ? 'signedOut' : kind === 'invalid-api-key' ? 'invalidKey' : kind === 'forbidden' ? 'forbidden' : 'unreachable';
     return { ok: false, status: status as 'signedOut' | 'invalidKey' | 'forbidden' | 'unreachable', message: report.error?.message ?? 'The connection failed.', ...(report.error?.fix ? { fix: report.error.fix } : {}), ...diagnostic };
   }
 
   async testServer(serverUrl: string) {
-    const report = await connectionTests().checkConnection(this.services, undefined, normalizeServerUrl(serverUrl));
+    const report = await connectionTests().checkConnection(this.services, { kind: 'server', serverUrl: normalizeServerUrl(serverUrl) });
     if (!report.view || !report.report) throw new Error('The connection test did not run.');
     return { diagnostic: report.view, report: report.report };
   }
@@ -230,6 +228,22 @@ export class ProfileManagerBackendImpl implements ProfileManagerBackend {
     const profile = await this.keys.importFromCli({ cliProfile });
     if (!profile) return false;
     return { profileId: profile.id, message: `Imported CLI profile '${cliProfile}' as '${profile.name}', signed in as ${profile.username ?? 'unknown'}.` };
+  }
+
+  /**
+   * A CLI profile's server and key as the CLI takes them (§6 of the protocol: the profile's own,
+   * else the base ones), read from the file as it is now.
+   */
+  private async cliTarget(name: string): Promise<ConnectionTarget> {
+    const cli = (await this.services.credentials.refresh()).cliState;
+    if (cli?.state !== 'ok') throw new Error('The CoderFlow CLI configuration could not be read.');
+    const profiles = cli.config.profiles ?? {};
+    const profile = Object.prototype.hasOwnProperty.call(profiles, name) ? profiles[name] : undefined;
+    if (!profile) throw new Error(`There is no CLI profile '${name}' any more.`);
+    const serverUrl = profile.server?.trim() || cli.config.server?.trim();
+    if (!serverUrl) throw new Error(`Neither the CLI profile '${name}' nor the base of the CLI configuration names a server.`);
+    const apiKey = profile.apiKey?.trim() || cli.config.apiKey?.trim();
+    return { kind: 'server', serverUrl: normalizeServerUrl(serverUrl), ...(apiKey ? { apiKey } : { noKeyReason: `The CLI profile '${name}' has no API key (coder login --profile=${name}).` }) };
   }
 
   /** What the server last said about the key in use; nothing until something was checked. */

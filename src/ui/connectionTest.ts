@@ -76,16 +76,27 @@ export interface ConnectionReport {
   view?: DiagnosticView;
 }
 
-/** Test connection for a profile, or for the credential in use; `serverUrl` alone tests a server before signing in. */
-export async function checkConnection(services: Services, profileId?: string, serverUrl?: string): Promise<ConnectionReport> {
+/**
+ * What to test: the credential in use; an extension profile (its key, and its "verified" mark);
+ * or a server with the key given, if any (a CLI profile, or a server URL before signing in).
+ */
+export type ConnectionTarget =
+  | { kind: 'inUse' }
+  | { kind: 'profile'; profileId: string }
+  | { kind: 'server'; serverUrl: string; apiKey?: string; noKeyReason?: string };
+
+export async function checkConnection(services: Services, target: ConnectionTarget): Promise<ConnectionReport> {
+  let serverUrl: string | undefined;
   let key: string | undefined;
   let noKeyReason: string | undefined;
-  if (profileId) {
-    const profile = services.store.get(profileId);
+  if (target.kind === 'profile') {
+    const profile = services.store.get(target.profileId);
     serverUrl = profile?.serverUrl;
     key = profile ? await services.store.getKey(profile.id) : undefined;
     if (!key) noKeyReason = 'This profile is signed out.';
-  } else if (!serverUrl) {
+  } else if (target.kind === 'server') {
+    ({ serverUrl, apiKey: key, noKeyReason } = target);
+  } else {
     const credential = (await services.credentials.refresh()).credential;
     serverUrl = credential?.serverUrl;
     key = credential?.apiKey;
@@ -94,11 +105,11 @@ export async function checkConnection(services: Services, profileId?: string, se
   const { diagnostic, report, view } = await runConnectionTest(services, { serverUrl, ...(key ? { apiKey: key } : {}), ...(noKeyReason ? { noKeyReason } : {}) });
   const reachable = diagnostic.steps.some((step) => step.id === 'health' && step.status === 'ok');
   const failure = diagnostic.failure;
-  const error = failure ? { kind: failure.kind === 'signed-out' ? 'invalid-api-key' : failure.kind, message: failure.message, ...(failure.fix ? { fix: failure.fix } : {}) } : undefined;
-  const tested = key !== undefined;
-  if (tested && !profileId) services.health.observe(diagnostic.user ? undefined : failure ? { kind: failure.kind } : undefined);
-  if (diagnostic.user) {
-    const id = profileId ?? (services.credentials.credential?.source === 'profile' ? services.store.selectedId() : undefined);
+  const error = failure ? { kind: failure.kind, message: failure.message, ...(failure.fix ? { fix: failure.fix } : {}) } : undefined;
+  // What the server said about the credential in use is what the status bar shows.
+  if (target.kind === 'inUse' && key !== undefined) services.health.observe(diagnostic.user ? undefined : failure ? { kind: failure.kind } : undefined);
+  if (diagnostic.user && target.kind !== 'server') {
+    const id = target.kind === 'profile' ? target.profileId : services.credentials.credential?.source === 'profile' ? services.store.selectedId() : undefined;
     if (id) await services.store.markVerified(id, { username: diagnostic.user.username, ...(diagnostic.user.displayName ? { displayName: diagnostic.user.displayName } : {}) });
   }
   return {
@@ -137,7 +148,7 @@ export async function testConnectionCommand(services: Services, args: { profileI
   }
   const report = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'CoderFlow: testing the connection…' },
-    () => checkConnection(services, args.profileId, serverUrl),
+    () => checkConnection(services, args.profileId ? { kind: 'profile', profileId: args.profileId } : serverUrl ? { kind: 'server', serverUrl } : { kind: 'inUse' }),
   );
   services.log.info(report.report ?? `Test connection: ${report.error?.message ?? 'failed'}`);
   if (!args.quiet) void showReport(services, report);

@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import type { ThemeKind } from '../support/browser';
 import { addProfileForm, enterServer, profileItem, signInWithPassword } from '../support/profileManager';
@@ -13,9 +16,14 @@ describe('Test connection in the Profile Manager and the Command Palette', funct
   this.timeout(180_000);
   let session: Session | undefined;
   let page: Frame;
+  let cliFile: string;
 
   before(async () => {
-    session = await startSession();
+    // A CLI configuration of the test's own, never the machine's: one CLI profile with a key.
+    cliFile = join(mkdtempSync(join(tmpdir(), 'coderflow-diagnostic-e2e-')), 'config.json');
+    session = await startSession({ env: { CODERFLOW_CONFIG: cliFile } });
+    const { key } = await session.server.issueKey('alice', 'CLI Access');
+    writeFileSync(cliFile, JSON.stringify({ profiles: { 'ci-e2e': { server: session.server.url, apiKey: key } } }), { mode: 0o600 });
     const { workbench } = session;
     await workbench.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(workbench.page.url()).origin });
     await workbench.openViewContainer('CoderFlow');
@@ -28,6 +36,7 @@ describe('Test connection in the Profile Manager and the Command Palette', funct
 
   after(async () => {
     await session?.stop();
+    if (cliFile) rmSync(dirname(cliFile), { recursive: true, force: true });
   });
 
   const clipboard = () => session!.workbench.page.evaluate(() => navigator.clipboard.readText());
@@ -78,6 +87,14 @@ describe('Test connection in the Profile Manager and the Command Palette', funct
     assert.match(report, /\[OK\] API key \(\/auth\/me\) \(\d+ ms\): The key works: signed in as alice/);
     assert.match(report, /VS Code: \d+\.\d+\.\d+/);
     assert.doesNotMatch(report, /pc_[A-Za-z0-9_-]{6,}/, 'no key in the report');
+  });
+
+  it('tests a CLI profile with the key and server the CLI configuration gives it', async () => {
+    const item = profileItem(page, 'ci-e2e');
+    await item.getByRole('button', { name: 'Test connection', exact: true }).click();
+    const region = item.getByRole('region', { name: 'Connection test passed' });
+    await region.waitFor();
+    assert.match(await region.innerText(), /The key works: signed in as alice/);
   });
 
   it('tests the Add profile form’s server URL before signing in', async () => {
