@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
 
-// A profile as the extension keeps it in globalState: everything but the key, which lives in its
-// own SecretStorage entry. Unknown fields are dropped on read so that state written by a later
-// version cannot break an older one.
+// A profile as the extension keeps it in globalState, one entry per profile: everything but the
+// key, which lives in its own SecretStorage entry. Unknown fields are dropped on read so that
+// state written by a later version cannot break an older one.
 export const SignInMethod = z.enum(['password', 'sso', 'apiKey', 'cli']);
 export type SignInMethod = z.infer<typeof SignInMethod>;
 
@@ -24,12 +24,6 @@ export const ProfileMeta = z.object({
   expiresAt: z.optional(z.nullable(z.string())),
 });
 export type ProfileMeta = z.infer<typeof ProfileMeta>;
-
-export const ProfileList = z.object({
-  version: z.literal(1),
-  profiles: z.array(ProfileMeta),
-});
-export type ProfileList = z.infer<typeof ProfileList>;
 
 export const StoredSecret = z.object({ apiKey: z.string().check(z.startsWith('pc_')) });
 

@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Emitter, type Disposable, type Event } from '../util/event';
+import { LEGACY_LIST_KEY, migrateLegacyList } from './legacyList';
 import { ProfileMeta, StoredSecret, keyHint, type SignInMethod } from './profile';
+import { ProfileStateError, SecretStorageError, causeMessage } from './storageErrors';
 
 // Structural views of vscode.Memento and vscode.SecretStorage, so the store runs in plain Node
 // tests with an in-memory (and breakable) storage.
 export interface Memento {
   get<T>(key: string): T | undefined;
   update(key: string, value: unknown): PromiseLike<void>;
+  keys(): readonly string[];
 }
 export interface SecretStore {
   get(key: string): PromiseLike<string | undefined>;
@@ -15,36 +18,15 @@ export interface SecretStore {
   onDidChange: (listener: (e: { key: string }) => unknown) => Disposable;
 }
 
-const LIST_KEY = 'profoundCoder.profiles';
+/** Each profile's metadata is its own globalState entry, this prefix and the profile id. */
+const ENTRY_PREFIX = 'profoundCoder.profile.';
 const SELECTED_KEY = 'profoundCoder.selectedProfile';
+/** Ids of profiles removed lately, so that no window puts back a profile another one removed. */
+const REMOVED_KEY = 'profoundCoder.removedProfiles';
 const SECRET_PREFIX = 'profoundCoder.profile/';
 /** How long after saving a profile this window watches that no other window's write lost it. */
 const RESTORE_WINDOW_MS = 10_000;
 const MAX_REMOVED_IDS = 50;
-
-/** VS Code's secure storage (the OS keyring) refused a read or a write. */
-export class SecretStorageError extends Error {
-  readonly fix =
-    'On Linux, install and unlock a keyring (GNOME Keyring or KWallet), or start VS Code with ' +
-    '--password-store=basic. Alternatively sign in with the CoderFlow CLI (`coder login`): the ' +
-    'extension reads the CLI configuration too.';
-  constructor(operation: 'read' | 'save' | 'delete', cause: unknown) {
-    super(`VS Code could not ${operation} the API key in its secure storage (${describe(cause)}).`);
-    this.name = 'SecretStorageError';
-  }
-}
-
-/** Profile metadata could not be written to VS Code's global state. */
-export class ProfileStateError extends Error {
-  constructor(cause: unknown) {
-    super(`VS Code could not save the CoderFlow profile list (${describe(cause)}). Nothing was changed.`);
-    this.name = 'ProfileStateError';
-  }
-}
-
-function describe(cause: unknown): string {
-  return cause instanceof Error ? cause.message : String(cause);
-}
 
 export interface NewProfile {
   /** Re-signing in to an existing profile replaces its key and metadata. */
@@ -60,34 +42,51 @@ export interface NewProfile {
   expiresAt?: string | null;
 }
 
+export interface ProfileStoreOptions {
+  /** How often to look for another window's changes to the profiles. */
+  pollIntervalMs?: number;
+  /** Where unreadable entries and the migration of the earlier list are reported. */
+  log?: (line: string) => void;
+}
+
 /**
- * The extension's own profiles: metadata in globalState, each key in its own SecretStorage entry.
- * Every write goes secret first, metadata second, and is undone when the second step fails, so a
- * profile is never half-saved. Writes are queued, so two quick sign-ins run one after the other.
+ * The extension's own profiles: each profile's metadata in its own globalState entry, each key in
+ * its own SecretStorage entry. Every write goes secret first, metadata second, and is undone when
+ * the second step fails, so a profile is never half-saved. Writes are queued, so two quick
+ * sign-ins run one after the other.
  */
 export class ProfileStore implements Disposable {
   private readonly changed = new Emitter<void>();
   readonly onDidChange: Event<void> = this.changed.event;
-  private queue: Promise<unknown> = Promise.resolve();
+  private queue: Promise<unknown>;
   private readonly subscription: Disposable;
   private seen: string;
   private readonly poll: ReturnType<typeof setInterval>;
   /** Profiles this window saved in the last few seconds, to put back if another window's write lost them. */
   private readonly justSaved = new Map<string, { meta: ProfileMeta; until: number }>();
+  private readonly log: (line: string) => void;
+  /** Entries already reported as unreadable, so that each is reported once, not at every read. */
+  private readonly reported = new Set<string>();
 
   constructor(
     private readonly globalState: Memento,
     private readonly secrets: SecretStore,
     private readonly workspaceState?: Memento,
-    /** How often to look for another window's changes to the profile list. */
-    pollIntervalMs = 500,
+    { pollIntervalMs = 500, log = () => undefined }: ProfileStoreOptions = {},
   ) {
+    this.log = log;
+    // Started here, not queued: it issues its writes before returning, and VS Code's Memento applies
+    // an update to what `get` returns at once (extHostMemento.ts, `update`), so the first read
+    // already sees the moved profiles. Every write of this store waits for it.
+    this.queue = migrateLegacyList(globalState, entryKey, log).catch((e: unknown) =>
+      log(`Could not move the earlier profile list (globalState ${LEGACY_LIST_KEY}) to one entry per profile (${causeMessage(e)}); it is kept and moved at the next start.`),
+    );
     // Another window (or another extension host) changed one of our secrets: re-read and tell.
     this.subscription = secrets.onDidChange((e) => {
       if (e.key.startsWith(SECRET_PREFIX)) this.changed.fire();
     });
     // VS Code shares globalState between windows but tells no one when another window wrote it,
-    // so a profile signed in or out elsewhere is noticed by comparing what is stored now.
+    // so a profile signed in or out elsewhere is noticed by comparing the stored entries now.
     this.seen = this.fingerprint();
     this.poll = setInterval(() => {
       if (this.fingerprint() === this.seen) return;
@@ -97,15 +96,15 @@ export class ProfileStore implements Disposable {
     this.poll.unref?.();
   }
 
+  /** Oldest first, the order they were created in. */
   list(): ProfileMeta[] {
-    return this.rawList().flatMap((entry) => {
-      const parsed = ProfileMeta.safeParse(entry);
-      return parsed.success ? [parsed.data] : [];
-    });
+    return this.entryKeys()
+      .flatMap((key) => this.read(key) ?? [])
+      .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
   }
 
   get(id: string): ProfileMeta | undefined {
-    return this.list().find((p) => p.id === id);
+    return this.read(entryKey(id));
   }
 
   findByName(name: string): ProfileMeta | undefined {
@@ -113,8 +112,8 @@ export class ProfileStore implements Disposable {
   }
 
   /**
-   * The profile's key, or undefined when it has none, the stored value is not ours, or the profile
-   * list says it is signed out or holds another key (signed out or rotated in another window whose
+   * The profile's key, or undefined when it has none, the stored value is not ours, or the profile's
+   * entry says it is signed out or holds another key (signed out or rotated in another window whose
    * secure storage is not this one's, as in VS Code for the Web).
    */
   async getKey(id: string): Promise<string | undefined> {
@@ -151,7 +150,7 @@ export class ProfileStore implements Disposable {
       const previous = existing ? await this.readRawSecret(secretKey) : undefined;
       await this.writeSecret(secretKey, JSON.stringify({ apiKey }));
       try {
-        await this.writeList((entries) => upsert(entries, meta));
+        await this.writeState(entryKey(meta.id), dropUndefined(meta));
       } catch (e) {
         await this.undoSecret(secretKey, previous);
         throw e;
@@ -163,22 +162,22 @@ export class ProfileStore implements Disposable {
   }
 
   /**
-   * Windows write the whole profile list, so two windows saving at the same moment can overwrite
-   * each other's new profile (the last write wins). A profile this window saved moments ago that
-   * is gone from the list without any window removing it (removals are recorded with the list) is
-   * written back.
+   * One entry per profile does not keep two windows' writes apart: VS Code writes all of an
+   * extension's globalState as one value, and each window takes another's value whole
+   * (extHostMemento.ts, `update` and `onDidChangeStorage`), so of two windows saving at once the
+   * last wins. A profile saved here moments ago that is gone, though no window removed it, is put back.
    */
   private restoreLostSaves(): Promise<void> {
     return this.serialized(async () => {
       const now = Date.now();
-      const present = new Set([...this.list().map((p) => p.id), ...this.removedIds()]);
+      const removed = new Set(this.removedIds());
       const lost: ProfileMeta[] = [];
       for (const [id, { meta, until }] of this.justSaved) {
         if (until < now) this.justSaved.delete(id);
-        else if (!present.has(id)) lost.push(meta);
+        else if (!removed.has(id) && this.globalState.get(entryKey(id)) === undefined) lost.push(meta);
       }
       if (lost.length === 0) return;
-      await this.writeList((entries) => lost.reduce(upsert, entries));
+      for (const meta of lost) await this.writeState(entryKey(meta.id), dropUndefined(meta));
       this.announce();
     });
   }
@@ -187,9 +186,7 @@ export class ProfileStore implements Disposable {
   signOut(id: string): Promise<void> {
     return this.serialized(async () => {
       await this.deleteSecret(SECRET_PREFIX + id);
-      await this.writeList((entries) =>
-        entries.map((entry) => (isProfile(entry, id) ? { ...(entry as object), keyHint: undefined, keyId: undefined } : entry)),
-      );
+      await this.changeEntry(id, (entry) => ({ ...entry, keyHint: undefined, keyId: undefined }));
       this.announce();
     });
   }
@@ -198,7 +195,8 @@ export class ProfileStore implements Disposable {
     return this.serialized(async () => {
       this.justSaved.delete(id);
       await this.deleteSecret(SECRET_PREFIX + id);
-      await this.writeList((entries) => entries.filter((entry) => !isProfile(entry, id)), id);
+      await this.writeState(REMOVED_KEY, [...this.removedIds().filter((removed) => removed !== id), id].slice(-MAX_REMOVED_IDS));
+      await this.writeState(entryKey(id), undefined);
       if (this.globalState.get<string>(SELECTED_KEY) === id) await this.globalState.update(SELECTED_KEY, undefined);
       if (this.workspaceState?.get<string>(SELECTED_KEY) === id) await this.workspaceState.update(SELECTED_KEY, undefined);
       this.announce();
@@ -208,13 +206,7 @@ export class ProfileStore implements Disposable {
   markVerified(id: string, user?: { username: string; displayName?: string }): Promise<void> {
     return this.serialized(async () => {
       const at = new Date().toISOString();
-      await this.writeList((entries) =>
-        entries.map((entry) =>
-          isProfile(entry, id)
-            ? { ...(entry as object), lastVerifiedAt: at, ...(user ? { username: user.username, displayName: user.displayName } : {}) }
-            : entry,
-        ),
-      );
+      await this.changeEntry(id, (entry) => ({ ...entry, lastVerifiedAt: at, ...(user ? { username: user.username, displayName: user.displayName } : {}) }));
       this.announce();
     });
   }
@@ -226,18 +218,23 @@ export class ProfileStore implements Disposable {
   setExpiry(id: string, keyId: string, expiresAt: string | null): Promise<void> {
     return this.serialized(async () => {
       if (this.get(id)?.keyId !== keyId) return;
-      await this.writeList((entries) => entries.map((entry) => (isProfile(entry, id) ? { ...(entry as object), expiresAt } : entry)));
+      await this.changeEntry(id, (entry) => ({ ...entry, expiresAt }));
       this.announce();
     });
   }
 
   /** The workspace's own choice wins over the global one; a choice of a removed profile is ignored. */
+  selected(): ProfileMeta | undefined {
+    for (const state of [this.workspaceState, this.globalState]) {
+      const id = state?.get<unknown>(SELECTED_KEY);
+      const profile = typeof id === 'string' ? this.get(id) : undefined;
+      if (profile) return profile;
+    }
+    return undefined;
+  }
+
   selectedId(): string | undefined {
-    const ids = new Set(this.list().map((p) => p.id));
-    const workspace = this.workspaceState?.get<string>(SELECTED_KEY);
-    if (workspace && ids.has(workspace)) return workspace;
-    const global = this.globalState.get<string>(SELECTED_KEY);
-    return global && ids.has(global) ? global : undefined;
+    return this.selected()?.id;
   }
 
   select(id: string | undefined, scope: 'global' | 'workspace' = 'global'): Promise<void> {
@@ -255,7 +252,8 @@ export class ProfileStore implements Disposable {
   }
 
   private fingerprint(): string {
-    return JSON.stringify([this.globalState.get(LIST_KEY) ?? null, this.globalState.get(SELECTED_KEY) ?? null, this.workspaceState?.get(SELECTED_KEY) ?? null]);
+    const entries = this.entryKeys().map((key) => [key, this.globalState.get(key)]);
+    return JSON.stringify([entries, this.globalState.get(SELECTED_KEY) ?? null, this.workspaceState?.get(SELECTED_KEY) ?? null]);
   }
 
   private announce(): void {
@@ -263,25 +261,38 @@ export class ProfileStore implements Disposable {
     this.changed.fire();
   }
 
-  private rawList(): unknown[] {
-    const stored = this.globalState.get<unknown>(LIST_KEY);
-    if (typeof stored !== 'object' || stored === null) return [];
-    const profiles = (stored as { profiles?: unknown }).profiles;
-    return Array.isArray(profiles) ? profiles : [];
+  private entryKeys(): string[] {
+    return this.globalState.keys().filter((key) => key.startsWith(ENTRY_PREFIX));
   }
 
-  // Entries that do not parse (written by a newer version, say) are kept as they are.
-  /** Ids of profiles removed lately, so that no window puts back a profile another one removed. */
+  /** An entry that does not parse (written by a later version, say) is left as it is, reported once, and skipped. */
+  private read(key: string): ProfileMeta | undefined {
+    const stored = this.globalState.get<unknown>(key);
+    if (stored === undefined) return undefined;
+    const parsed = ProfileMeta.safeParse(stored);
+    if (parsed.success && entryKey(parsed.data.id) === key) return parsed.data;
+    if (!this.reported.has(key)) {
+      this.reported.add(key);
+      this.log(`Skipped the profile entry ${key} in globalState: it is not a profile this version can read. It was left unchanged.`);
+    }
+    return undefined;
+  }
+
   private removedIds(): string[] {
-    const stored = this.globalState.get<{ removed?: unknown }>(LIST_KEY)?.removed;
+    const stored = this.globalState.get<unknown>(REMOVED_KEY);
     return Array.isArray(stored) ? stored.filter((id): id is string => typeof id === 'string') : [];
   }
 
-  private async writeList(change: (entries: unknown[]) => unknown[], removedId?: string): Promise<void> {
-    const next = change(this.rawList()).map(dropUndefined);
-    const removed = removedId ? [...this.removedIds().filter((id) => id !== removedId), removedId].slice(-MAX_REMOVED_IDS) : this.removedIds();
+  /** Rewrites a profile's entry, keeping the fields this version does not know; no entry, no write. */
+  private async changeEntry(id: string, change: (entry: object) => object): Promise<void> {
+    const entry = this.globalState.get<unknown>(entryKey(id));
+    if (typeof entry !== 'object' || entry === null) return;
+    await this.writeState(entryKey(id), dropUndefined(change(entry)));
+  }
+
+  private async writeState(key: string, value: unknown): Promise<void> {
     try {
-      await this.globalState.update(LIST_KEY, { version: 1, profiles: next, ...(removed.length ? { removed } : {}) });
+      await this.globalState.update(key, value);
     } catch (e) {
       throw new ProfileStateError(e);
     }
@@ -328,19 +339,10 @@ export class ProfileStore implements Disposable {
   }
 }
 
-function isProfile(entry: unknown, id: string): boolean {
-  return typeof entry === 'object' && entry !== null && (entry as { id?: unknown }).id === id;
+function entryKey(id: string): string {
+  return ENTRY_PREFIX + id;
 }
 
-function upsert(entries: unknown[], meta: ProfileMeta): unknown[] {
-  const index = entries.findIndex((entry) => isProfile(entry, meta.id));
-  if (index === -1) return [...entries, meta];
-  const next = [...entries];
-  next[index] = meta;
-  return next;
-}
-
-function dropUndefined(entry: unknown): unknown {
-  if (typeof entry !== 'object' || entry === null) return entry;
+function dropUndefined(entry: object): object {
   return Object.fromEntries(Object.entries(entry).filter(([, v]) => v !== undefined));
 }

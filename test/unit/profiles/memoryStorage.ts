@@ -13,6 +13,9 @@ export class MemoryMemento implements Memento {
     if (value === undefined) this.values.delete(key);
     else this.values.set(key, structuredClone(value));
   }
+  keys(): readonly string[] {
+    return [...this.values.keys()];
+  }
 }
 
 /** An in-memory vscode.SecretStorage that can be made to fail like a missing Linux keyring. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { ProfileStore, SecretStorageError, ProfileStateError, type NewProfile } from '../../../src/profiles/store';
+import { ProfileStore, type NewProfile } from '../../../src/profiles/store';
+import { ProfileStateError, SecretStorageError } from '../../../src/profiles/storageErrors';
 import { MemoryMemento, MemorySecrets } from './memoryStorage';
 
 const KEY_A = 'pc_' + 'a'.repeat(60) + 'a1b2';
@@ -25,6 +26,9 @@ function setup() {
   const store = new ProfileStore(globalState, secrets, workspaceState);
   return { globalState, workspaceState, secrets, store };
 }
+
+/** The globalState key of a profile's own entry. */
+const entry = (id: string) => `profoundCoder.profile.${id}`;
 
 function everythingOutsideSecrets(globalState: MemoryMemento, workspaceState: MemoryMemento): string {
   return JSON.stringify([...globalState.values, ...workspaceState.values]);
@@ -143,14 +147,66 @@ describe('ProfileStore', () => {
     assert.equal(store.selectedId(), a.id);
   });
 
-  it('keeps list entries it cannot read, so a newer version loses nothing', async () => {
+  it('keeps each profile in an entry of its own and no list', async () => {
     const { store, globalState } = setup();
+    const a = await store.save(newProfile({ name: 'A' }), KEY_A);
+    const b = await store.save(newProfile({ name: 'B' }), KEY_B);
+    await store.select(b.id);
+    assert.deepEqual([...globalState.values.keys()].sort(), [entry(a.id), entry(b.id), 'profoundCoder.selectedProfile'].sort());
+    assert.equal(globalState.get<{ name: string }>(entry(a.id))?.name, 'A');
+  });
+
+  it('skips and reports once an entry it cannot read, never rewriting it, so a newer version loses nothing', async () => {
+    const globalState = new MemoryMemento();
+    const lines: string[] = [];
     const foreign = { id: 'x', name: 'From the future', kind: 'oauth' };
-    await globalState.update('profoundCoder.profiles', { version: 1, profiles: [foreign] });
-    await store.save(newProfile(), KEY_A);
-    const raw = globalState.get<{ profiles: unknown[] }>('profoundCoder.profiles');
-    assert.deepEqual(raw?.profiles[0], foreign);
-    assert.equal(store.list().length, 1);
+    await globalState.update(entry('x'), foreign);
+    await globalState.update(entry('y'), 'not an object');
+    const store = new ProfileStore(globalState, new MemorySecrets(), new MemoryMemento(), { log: (line) => lines.push(line) });
+    try {
+      const saved = await store.save(newProfile(), KEY_A);
+      await store.markVerified(saved.id);
+      assert.deepEqual(store.list().map((p) => p.name), ['Production']);
+      assert.equal(store.get('x'), undefined);
+      assert.deepEqual(globalState.get(entry('x')), foreign);
+      assert.equal(globalState.get(entry('y')), 'not an object');
+      assert.equal(lines.filter((line) => line.includes(entry('x'))).length, 1);
+      assert.equal(lines.filter((line) => line.includes(entry('y'))).length, 1);
+    } finally {
+      store.dispose();
+    }
+  });
+
+  it('does not take an entry stored under another profile’s key for that profile', async () => {
+    const { store, globalState } = setup();
+    const saved = await store.save(newProfile(), KEY_A);
+    await globalState.update(entry('other'), globalState.get(entry(saved.id)));
+    assert.equal(store.get('other'), undefined);
+    assert.deepEqual(store.list().map((p) => p.id), [saved.id]);
+  });
+
+  it('keeps fields it does not know when it changes a profile', async () => {
+    const { store, globalState } = setup();
+    const saved = await store.save(newProfile({ keyId: 'k1' }), KEY_A);
+    await globalState.update(entry(saved.id), { ...globalState.get<object>(entry(saved.id)), addedLater: 'kept' });
+    await store.setExpiry(saved.id, 'k1', null);
+    await store.signOut(saved.id);
+    const raw = globalState.get<Record<string, unknown>>(entry(saved.id));
+    assert.equal(raw?.addedLater, 'kept');
+    assert.equal(raw?.expiresAt, null);
+    assert.ok(raw && !('keyHint' in raw));
+  });
+
+  it('gives the selected profile itself, and none once it is removed', async () => {
+    const { store } = setup();
+    assert.equal(store.selected(), undefined);
+    const a = await store.save(newProfile({ name: 'A' }), KEY_A);
+    await store.select(a.id);
+    assert.equal(store.selected()?.name, 'A');
+    await store.select('no-such-profile', 'workspace');
+    assert.equal(store.selected()?.name, 'A', 'a workspace choice of a profile that is gone falls back to the global one');
+    await store.remove(a.id);
+    assert.equal(store.selected(), undefined);
   });
 
   it('records a key expiry only while the profile still holds that key', async () => {
@@ -166,31 +222,28 @@ describe('ProfileStore', () => {
   it('treats a profile signed out in another window as signed out here, even with a key left in this window', async () => {
     const { store, globalState } = setup();
     const saved = await store.save(newProfile(), KEY_A);
-    // The other window signed out: its profile list, shared through globalState, has no key hint.
-    const list = globalState.get<{ version: 1; profiles: Array<Record<string, unknown>> }>('profoundCoder.profiles');
-    assert.ok(list);
-    delete list.profiles[0]?.keyHint;
-    await globalState.update('profoundCoder.profiles', list);
+    // The other window signed out: the profile's entry, shared through globalState, has no key hint.
+    const stored = globalState.get<Record<string, unknown>>(entry(saved.id));
+    assert.ok(stored);
+    delete stored.keyHint;
+    await globalState.update(entry(saved.id), stored);
     assert.equal(await store.getKey(saved.id), undefined);
   });
 
   it('ignores a key this window holds when the profile list names another one (rotated elsewhere)', async () => {
     const { store, globalState } = setup();
     const saved = await store.save(newProfile(), KEY_A);
-    const list = globalState.get<{ version: 1; profiles: Array<Record<string, unknown>> }>('profoundCoder.profiles');
-    assert.ok(list?.profiles[0]);
-    list.profiles[0].keyHint = 'c3d4';
-    await globalState.update('profoundCoder.profiles', list);
+    await globalState.update(entry(saved.id), { ...globalState.get<object>(entry(saved.id)), keyHint: 'c3d4' });
     assert.equal(await store.getKey(saved.id), undefined);
   });
 
   it('notices another window changing the profile list within the poll interval', async () => {
     const globalState = new MemoryMemento();
-    const store = new ProfileStore(globalState, new MemorySecrets(), new MemoryMemento(), 50);
+    const store = new ProfileStore(globalState, new MemorySecrets(), new MemoryMemento(), { pollIntervalMs: 50 });
     try {
       let fired = 0;
       store.onDidChange(() => fired++);
-      const elsewhere = new ProfileStore(globalState, new MemorySecrets(), new MemoryMemento(), 60_000);
+      const elsewhere = new ProfileStore(globalState, new MemorySecrets(), new MemoryMemento(), { pollIntervalMs: 60_000 });
       await elsewhere.save(newProfile({ name: 'Elsewhere' }), KEY_B);
       elsewhere.dispose();
       await new Promise((r) => setTimeout(r, 200));
@@ -203,12 +256,13 @@ describe('ProfileStore', () => {
 
   it('puts back a profile it just saved when another window’s simultaneous write lost it', async () => {
     const globalState = new MemoryMemento();
-    const here = new ProfileStore(globalState, new MemorySecrets(), new MemoryMemento(), 50);
-    const there = new ProfileStore(globalState, new MemorySecrets(), new MemoryMemento(), 60_000);
+    const here = new ProfileStore(globalState, new MemorySecrets(), new MemoryMemento(), { pollIntervalMs: 50 });
+    const there = new ProfileStore(globalState, new MemorySecrets(), new MemoryMemento(), { pollIntervalMs: 60_000 });
     try {
       const mine = await here.save(newProfile({ name: 'Here' }), KEY_A);
-      // The other window wrote the whole list from a view that did not have "Here" yet.
-      await globalState.update('profoundCoder.profiles', { version: 1, profiles: [] });
+      // VS Code writes all of an extension's globalState as one value, so the other window's
+      // save, made from a view that did not have "Here" yet, drops "Here"'s entry.
+      await globalState.update(entry(mine.id), undefined);
       await there.save(newProfile({ name: 'There' }), KEY_B);
       await new Promise((r) => setTimeout(r, 300));
       assert.deepEqual(new Set(here.list().map((p) => p.name)), new Set(['Here', 'There']));
@@ -221,8 +275,8 @@ describe('ProfileStore', () => {
 
   it('does not bring back a profile another window removed', async () => {
     const globalState = new MemoryMemento();
-    const here = new ProfileStore(globalState, new MemorySecrets(), new MemoryMemento(), 50);
-    const there = new ProfileStore(globalState, new MemorySecrets(), new MemoryMemento(), 60_000);
+    const here = new ProfileStore(globalState, new MemorySecrets(), new MemoryMemento(), { pollIntervalMs: 50 });
+    const there = new ProfileStore(globalState, new MemorySecrets(), new MemoryMemento(), { pollIntervalMs: 60_000 });
     try {
       const mine = await here.save(newProfile({ name: 'Here' }), KEY_A);
       await there.remove(mine.id);
@@ -236,7 +290,7 @@ describe('ProfileStore', () => {
 
   it('does not bring back a profile this window removed', async () => {
     const globalState = new MemoryMemento();
-    const here = new ProfileStore(globalState, new MemorySecrets(), new MemoryMemento(), 50);
+    const here = new ProfileStore(globalState, new MemorySecrets(), new MemoryMemento(), { pollIntervalMs: 50 });
     try {
       const mine = await here.save(newProfile({ name: 'Here' }), KEY_A);
       await here.remove(mine.id);

@@ -1,0 +1,32 @@
+import * as z from 'zod/mini';
+import type { Memento } from './store';
+
+/** Where earlier versions kept every profile, in one globalState value. */
+export const LEGACY_LIST_KEY = 'profoundCoder.profiles';
+
+// The shape those versions wrote. Entries are kept whole (a field this version does not know is
+// copied too); each needs an id, which names its new entry.
+const LegacyList = z.object({
+  version: z.literal(1),
+  profiles: z.array(z.looseObject({ id: z.string().check(z.minLength(1)) })),
+});
+
+/**
+ * Moves the earlier single profile list into one entry per profile, then deletes it. An entry that
+ * already exists wins (another window migrated first, or changed the profile since), so running
+ * twice, or in two windows at once, writes the same entries. A list of any other shape is left
+ * as it is and reported: it may be a later version's, and deleting it would lose profiles.
+ */
+export async function migrateLegacyList(state: Memento, entryKey: (id: string) => string, log: (line: string) => void): Promise<void> {
+  const stored = state.get<unknown>(LEGACY_LIST_KEY);
+  if (stored === undefined) return;
+  const parsed = LegacyList.safeParse(stored);
+  if (!parsed.success) {
+    log(`The profile list of an earlier version (globalState ${LEGACY_LIST_KEY}) has an unexpected shape; it was left unchanged and its profiles are not shown.`);
+    return;
+  }
+  const missing = parsed.data.profiles.filter((entry) => state.get(entryKey(entry.id)) === undefined);
+  await Promise.all(missing.map((entry) => state.update(entryKey(entry.id), entry)));
+  await state.update(LEGACY_LIST_KEY, undefined);
+  log(`Moved ${missing.length} profile(s) from the earlier single list to one globalState entry each.`);
+}
