@@ -75,7 +75,7 @@ export function activate(context: vscode.ExtensionContext): CoderFlowApi {
   const testMode = context.extensionMode === vscode.ExtensionMode.Test;
   const logLines: string[] = [];
   const log = createLog(context, testMode ? (line) => logLines.push(line) : undefined);
-  const store = new ProfileStore(context.globalState, context.secrets, context.workspaceState);
+  const store = new ProfileStore(context.globalState, context.secrets, context.workspaceState, { log: (line) => log.warn(line) });
   const certificatePins = new CertificatePinStore(context.globalState);
   const makeClient = clientFactory(log, certificatePins);
   const credentials = new CredentialService({
@@ -143,10 +143,7 @@ export function activate(context: vscode.ExtensionContext): CoderFlowApi {
   });
   context.subscriptions.push(offerToMoveWorkspaceKey(services, ready));
 
-  const profileOf = (credential: Credential | undefined) => {
-    const id = credential?.source === 'profile' ? store.selectedId() : undefined;
-    return id ? store.get(id) : undefined;
-  };
+  const profileOf = (credential: Credential | undefined) => (credential?.source === 'profile' ? store.selected() : undefined);
   const publicChanged = new vscode.EventEmitter<PublicCredential | undefined>();
   context.subscriptions.push(publicChanged, credentials.onDidChangeCredential((c) => publicChanged.fire(publicCredential(c, profileOf(c)))));
   const currentCredential = async () => {

@@ -83,8 +83,7 @@ export class CredentialService implements Disposable {
     this.watch(location.path, this.cli);
 
     const store = this.inputs.store;
-    const selectedId = store.selectedId();
-    const profile = selectedId ? store.get(selectedId) : undefined;
+    const profile = store.selected();
     let apiKey: string | undefined;
     let secretStorageError: string | undefined;
     if (profile) {

@@ -84,8 +84,7 @@ export class CoderFlowAuthenticationProvider implements vscode.AuthenticationPro
     const { store, credentials } = this.services;
     const credential = credentials.credential;
     if (!credential) return undefined;
-    const selected = store.selectedId();
-    const profile = credential.source === 'profile' && selected ? store.get(selected) : undefined;
+    const profile = credential.source === 'profile' ? store.selected() : undefined;
     const who = profile ? (profile.username ?? profile.name) : credential.detail;
     return {
       id: sessionIdOf(credential, profile),

@@ -244,8 +244,7 @@ async function offerCodeActions(prompt: DeviceCodePrompt, running: { done: boole
 }
 
 function lastServerUrl(services: Services): string | undefined {
-  const id = services.store.selectedId();
-  return (id ? services.store.get(id) : services.store.list().at(-1))?.serverUrl;
+  return (services.store.selected() ?? services.store.list().at(-1))?.serverUrl;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -303,8 +302,7 @@ async function switchProfile(services: Services, profileId?: string, scope: 'glo
  */
 export async function signOut(services: Services, profileId?: string, revoke?: boolean): Promise<boolean> {
   const { store } = services;
-  const id = profileId ?? store.selectedId();
-  const profile = id ? store.get(id) : undefined;
+  const profile = profileId !== undefined ? store.get(profileId) : store.selected();
   if (!profile) {
     void vscode.window.showInformationMessage('No CoderFlow profile is signed in. Keys from the CLI configuration or the settings are managed there.');
     return false;

@@ -337,8 +337,7 @@ export class KeyActions implements vscode.Disposable {
    */
   async rotate(profileId?: string, options: { quiet?: boolean } = {}): Promise<RotationOutcome | undefined> {
     if (profileId === undefined) await this.services.credentials.refresh();
-    const id = profileId ?? this.activeProfileId() ?? this.services.store.selectedId();
-    const profile = id ? this.services.store.get(id) : undefined;
+    const profile = profileId !== undefined ? this.services.store.get(profileId) : this.services.store.selected();
     if (!profile || !profile.keyHint) {
       if (!options.quiet) void vscode.window.showInformationMessage('Rotate works on a signed-in Profile Manager profile. Sign in first.');
       return undefined;
@@ -426,8 +425,7 @@ export class KeyActions implements vscode.Disposable {
    */
   async saveToCli(args: SaveToCliArgs = {}, options: { replace?: boolean } = {}): Promise<{ file: string; cliProfile: string; message: string } | undefined> {
     if (args.profileId === undefined) await this.services.credentials.refresh();
-    const id = args.profileId ?? this.activeProfileId() ?? this.services.store.selectedId();
-    const profile = id ? this.services.store.get(id) : undefined;
+    const profile = args.profileId !== undefined ? this.services.store.get(args.profileId) : this.services.store.selected();
     const apiKey = profile ? await this.services.store.getKey(profile.id) : undefined;
     if (!profile || !apiKey) throw new AuthError('bad-input', 'Save to CLI profile works on a signed-in Profile Manager profile.');
     const file = this.cliConfigPath();

@@ -71,8 +71,7 @@ function userOf(credential: Credential, services: Services): string | undefined 
 }
 
 function activeProfile(services: Services) {
-  const id = services.store.selectedId();
-  return id ? services.store.get(id) : undefined;
+  return services.store.selected();
 }
 
 function escape(text: string): string {

@@ -51,8 +51,7 @@ export class TerminalKeyInjector implements vscode.Disposable {
     const cli = await this.readCliFile();
     const { credentials, store } = this.services;
     const state = credentials.current();
-    const selected = store.selectedId();
-    const profileName = state.credential?.source === 'profile' && selected ? store.get(selected)?.name : undefined;
+    const profileName = state.credential?.source === 'profile' ? store.selected()?.name : undefined;
     const decision = decideTerminalKey({
       enabled: vscode.workspace.getConfiguration('profoundCoder').get<boolean>(INJECT_SETTING) === true,
       workspaceTrusted: vscode.workspace.isTrusted,
