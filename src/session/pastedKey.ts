@@ -36,7 +36,10 @@ export async function identifyKey(
   try {
     keys = await client.listKeys(signal);
   } catch (e) {
-    log(`Could not read the key list to learn which key was pasted: ${toAuthError(e).message}`);
+    const error = toAuthError(e);
+    // A cancel ends the sign-in; any other failure only leaves the id unknown.
+    if (error.kind === 'cancelled') throw error;
+    log(`Could not read the key list to learn which key was pasted: ${error.message}`);
     return undefined;
   }
   const candidates = justUsed(keys);

@@ -143,6 +143,7 @@ export class SignInService {
     try {
       if (result.method === 'apiKey' && !result.keyId) result = await this.learnKeyId(result, client, signal);
       ({ name, replaced, revokeOther } = await this.settleName(name, result));
+      if (signal?.aborted) throw new AuthError('cancelled', MESSAGES.cancelled);
     } catch (e) {
       await takeBack();
       throw e;

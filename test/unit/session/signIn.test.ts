@@ -250,6 +250,19 @@ describe('SignInService against the reference server', () => {
       assert.equal(profile.keyId, undefined);
     });
 
+    it('a cancel while the key list is read saves nothing', async () => {
+      const { store, service } = setup();
+      const pasted = await fresh.issueKey('alice', 'Alice slow list');
+      fresh.faults.set({ path: '/api-keys', method: 'GET', latencyMs: 2_000 });
+      const cancel = new AbortController();
+      const signingIn = service.apiKey({ serverUrl: fresh.url, profileName: 'Cancelled paste' }, pasted.key, cancel.signal);
+      await new Promise((r) => setTimeout(r, 200));
+      cancel.abort();
+      await rejectsKind(signingIn, 'cancelled');
+      assert.deepEqual(store.list(), []);
+      assert.equal(store.selectedId(), undefined);
+    });
+
     it('signs in without the id when the user may not list keys (403)', async () => {
       const { service, lines } = setup();
       const pasted = await fresh.issueKey('carol', 'Carol key');
