@@ -281,6 +281,24 @@ describe('connection diagnostic (plain Node, reference server over TLS)', functi
       assert.ok(!text.includes(key), 'the key never appears, even when a caller put it in');
       assert.match(text, /Key: pc_…1234/);
     });
+
+    it('407 to this test\'s tunnel while the requests got through (VS Code answered the proxy itself): a warning, not a failure', async () => {
+      const port = (refusing.address() as { port: number }).port;
+      const { key } = await trusted.issueKey('alice');
+      // The client stands for VS Code's requests, which reached the server.
+      const diagnostic = await runConnectionDiagnostic({
+        serverUrl: trusted.url,
+        client: new CoderFlowClient({ serverUrl: trusted.url, apiKey: key, tls: { caFile: caFiles.trusted } }),
+        tls: { caFile: caFiles.trusted },
+        proxy: chooseProxy(new URL(trusted.url), { proxySetting: `http://127.0.0.1:${port}`, env: {} }),
+      });
+      const connection = step(diagnostic, 'connection');
+      assert.equal(connection.status, 'warn');
+      assert.match(connection.detail, /asks for a user name and password \(407 .*VS Code's own requests got through it/);
+      assert.equal(step(diagnostic, 'tls').status, 'skipped');
+      assert.equal(step(diagnostic, 'key').status, 'ok');
+      assert.equal(diagnostic.ok, true);
+    });
   });
 });
 
