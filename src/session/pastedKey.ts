@@ -1,15 +1,19 @@
 // Which of the person's keys a pasted key is. The server never says a key's id from the key
-// itself (PROTOCOL.md §5 lists id, name and dates only), but every request made with a key sets
-// its last-used time: right after `GET /auth/me`, the key list shows which key was just used.
+// itself (PROTOCOL.md §5 lists id, name and dates only), but a request made with a key sets its
+// last-used time: right after `GET /auth/me`, the key list shows which key was just used.
 import type { CoderFlowClient } from '../auth/client';
 import { toAuthError } from '../auth/errors';
 import type { ApiKeyInfo } from '../auth/protocol';
+import { sleep } from '../auth/sleep';
 
 /**
  * Keys used within this long of the most recent use count as "just used". The server's clock is
  * the only one compared (with itself), so a difference between clocks does not matter.
  */
 export const JUST_USED_MS = 5_000;
+
+/** Time between the two readings of the list, so that a last-used time kept to the millisecond moves. */
+const READINGS_APART_MS = 50;
 
 /** The keys whose last use is within JUST_USED_MS of the most recent one in the list. */
 export function justUsed(keys: readonly ApiKeyInfo[]): ApiKeyInfo[] {
@@ -22,9 +26,11 @@ export function justUsed(keys: readonly ApiKeyInfo[]): ApiKeyInfo[] {
 }
 
 /**
- * The key a client's key is, from the list made with it: the one key just used, or when several
- * were, the one `choose` picks (asked once). Undefined when it cannot be told, or the list cannot
- * be read (a user who may not list keys): the profile then works without the id.
+ * The key a client's key is. The key list is read twice with it: the key whose last-used time
+ * moved between the two readings is the one that made them. When no time moved (a server that
+ * keeps it to the second, say), the keys just used count instead: the one, or when several, the
+ * one `choose` picks (asked once). Undefined when it cannot be told, or the list cannot be read
+ * (a user who may not list keys): the profile then works without the id.
  */
 export async function identifyKey(
   client: CoderFlowClient,
@@ -32,9 +38,12 @@ export async function identifyKey(
   log: (line: string) => void,
   signal?: AbortSignal,
 ): Promise<ApiKeyInfo | undefined> {
-  let keys: ApiKeyInfo[];
+  let first: ApiKeyInfo[];
+  let second: ApiKeyInfo[];
   try {
-    keys = await client.listKeys(signal);
+    first = await client.listKeys(signal);
+    await sleep(READINGS_APART_MS, signal);
+    second = await client.listKeys(signal);
   } catch (e) {
     const error = toAuthError(e);
     // A cancel ends the sign-in; any other failure only leaves the id unknown.
@@ -42,9 +51,20 @@ export async function identifyKey(
     log(`Could not read the key list to learn which key was pasted: ${error.message}`);
     return undefined;
   }
-  const candidates = justUsed(keys);
+  const moved = usedBetween(first, second);
+  const candidates = moved.length > 0 ? moved : justUsed(second);
   if (candidates.length === 1) return candidates[0];
   if (candidates.length === 0 || !choose) return undefined;
   const id = await choose(candidates);
   return candidates.find((key) => key.id === id);
+}
+
+/** The keys of the second reading whose last-used time is later than in the first. */
+export function usedBetween(first: readonly ApiKeyInfo[], second: readonly ApiKeyInfo[]): ApiKeyInfo[] {
+  const before = new Map(first.map((key) => [key.id, key.lastUsedAt ? Date.parse(key.lastUsedAt) : NaN]));
+  return second.filter((key) => {
+    const then = before.get(key.id);
+    const now = key.lastUsedAt ? Date.parse(key.lastUsedAt) : NaN;
+    return then !== undefined && Number.isFinite(now) && (!Number.isFinite(then) || now > then);
+  });
 }

@@ -143,9 +143,12 @@ describe('KeyService against the reference server', () => {
     const signIn = new SignInService(store, makeClient, () => undefined, DEVICE);
     const keys = new KeyService({ store, makeClient, log: () => undefined, deviceName: DEVICE });
     const pasted = await server.issueKey('bob', 'From a script');
-    // Another of bob's keys used at the same moment: which one was pasted cannot be told, and nobody is asked.
+    // A list whose last-used times do not move, with another of bob's keys used the same second:
+    // which one was pasted cannot be told, and nobody is asked.
     const twin = await server.issueKey('bob', 'Twin');
-    await meStatus(twin.key);
+    const second = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
+    const listed = [pasted, twin].map((k) => ({ id: k.id, name: k.id, createdAt: second, lastUsedAt: second }));
+    server.faults.set({ path: '/api-keys', method: 'GET', status: 200, body: JSON.stringify({ keys: listed }), contentType: 'application/json', times: 2 });
     const profile = await signIn.apiKey({ serverUrl: server.url, profileName: 'pasted' }, pasted.key);
     assert.equal(profile.keyId, undefined);
     const outcome = await keys.rotate(profile.id);

@@ -228,12 +228,26 @@ describe('SignInService against the reference server', () => {
       assert.equal(profile.keyName, 'Alice CI');
     });
 
-    it('asks once when several keys were used just now, and records the one picked', async () => {
-      const { asked, choices } = scripted({ whichKey: (ids) => ids.find((id) => id !== twin.id) });
+    it('is not confused by another key used just before', async () => {
+      const { asked, choices } = scripted({ whichKey: () => assert.fail('nothing to ask') });
       const { service } = setup(choices);
       const pasted = await fresh.issueKey('bob', 'Bob laptop');
       const twin = await fresh.issueKey('bob', 'Bob desktop');
       await new CoderFlowClient({ serverUrl: fresh.url, apiKey: twin.key }).me();
+      const profile = await service.apiKey({ serverUrl: fresh.url, profileName: 'Bob pasted' }, pasted.key);
+      assert.equal(asked.whichKey.length, 0);
+      assert.equal(profile.keyId, pasted.id);
+    });
+
+    it('asks once when the list cannot tell (its times do not move) and several keys were used just now', async () => {
+      const { asked, choices } = scripted({ whichKey: (ids) => ids.find((id) => id === pasted.id) });
+      const { service } = setup(choices);
+      const pasted = await fresh.issueKey('bob', 'Bob laptop');
+      const twin = await fresh.issueKey('bob', 'Bob desktop');
+      // A server that keeps last-used times to the second: both readings of the list are alike.
+      const second = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
+      const listed = [pasted, twin].map((k, i) => ({ id: k.id, name: i === 0 ? 'Bob laptop' : 'Bob desktop', createdAt: second, lastUsedAt: second }));
+      fresh.faults.set({ path: '/api-keys', method: 'GET', status: 200, body: JSON.stringify({ keys: listed }), contentType: 'application/json' });
       const profile = await service.apiKey({ serverUrl: fresh.url, profileName: 'Bob pasted' }, pasted.key);
       assert.equal(asked.whichKey.length, 1);
       assert.deepEqual([...asked.whichKey[0]!].sort(), [pasted.id, twin.id].sort());
@@ -245,7 +259,9 @@ describe('SignInService against the reference server', () => {
       const { service } = setup(choices);
       const pasted = await fresh.issueKey('bob', 'Bob one');
       const twin = await fresh.issueKey('bob', 'Bob two');
-      await new CoderFlowClient({ serverUrl: fresh.url, apiKey: twin.key }).me();
+      const second = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
+      const listed = [pasted, twin].map((k) => ({ id: k.id, name: k.id, createdAt: second, lastUsedAt: second }));
+      fresh.faults.set({ path: '/api-keys', method: 'GET', status: 200, body: JSON.stringify({ keys: listed }), contentType: 'application/json' });
       const profile = await service.apiKey({ serverUrl: fresh.url, profileName: 'Bob unsure' }, pasted.key);
       assert.equal(profile.keyId, undefined);
     });
