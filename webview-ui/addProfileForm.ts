@@ -1,4 +1,5 @@
-import { h, icon, isBusy, replaceChildren, setBusy } from './dom';
+import * as l10n from '@vscode/l10n';
+import { around, h, icon, isBusy, replaceChildren, setBusy } from './dom';
 import { Field } from './field';
 import { Tabs } from './tabs';
 import { SsoPanel } from './ssoPanel';
@@ -25,13 +26,13 @@ export interface FormSnapshot {
   probe?: ToPageOf<'probeResult'>;
 }
 
-const fieldLabels: Record<FormField, string> = {
-  profileName: 'Profile name',
-  serverUrl: 'Server URL',
-  username: 'Username',
-  password: 'Password',
-  apiKey: 'API key',
-};
+const fieldLabels = (): Record<FormField, string> => ({
+  profileName: l10n.t('Profile name'),
+  serverUrl: l10n.t('Server URL'),
+  username: l10n.t('Username'),
+  password: l10n.t('Password'),
+  apiKey: l10n.t('API key'),
+});
 
 export class AddProfileForm {
   readonly element: HTMLElement;
@@ -70,37 +71,38 @@ export class AddProfileForm {
   private expanded = false;
 
   constructor(private readonly host: AddProfileFormHost) {
+    const labels = fieldLabels();
     this.fields = {
-      profileName: new Field('profileName', fieldLabels.profileName, { type: 'text', autocomplete: 'off', placeholder: 'e.g. production' }),
-      serverUrl: new Field('serverUrl', fieldLabels.serverUrl, {
+      profileName: new Field('profileName', labels.profileName, { type: 'text', autocomplete: 'off', placeholder: l10n.t('e.g. production') }),
+      serverUrl: new Field('serverUrl', labels.serverUrl, {
         type: 'url',
         inputmode: 'url',
         autocomplete: 'url',
         placeholder: 'https://coderflow.example.com',
       }),
-      username: new Field('username', fieldLabels.username, { type: 'text', autocomplete: 'username' }),
-      password: new Field('password', fieldLabels.password, { type: 'password', autocomplete: 'current-password' }),
-      apiKey: new Field('apiKey', fieldLabels.apiKey, { type: 'password', autocomplete: 'off', placeholder: 'pc_…' }),
+      username: new Field('username', labels.username, { type: 'text', autocomplete: 'username' }),
+      password: new Field('password', labels.password, { type: 'password', autocomplete: 'current-password' }),
+      apiKey: new Field('apiKey', labels.apiKey, { type: 'password', autocomplete: 'off', placeholder: 'pc_…' }),
     };
 
     this.serverStatus = h('p', { id: 'serverUrl-status', class: 'field-status', hidden: true });
     this.fields.serverUrl.addNote(this.serverStatus);
     this.serverTest = new ServerTest(this.host, () => {
       const url = this.fields.serverUrl.value.trim();
-      return isHttpUrl(url) ? url : { problem: 'Enter a URL that starts with https:// or http://, for example https://coderflow.example.com.' };
+      return isHttpUrl(url) ? url : { problem: l10n.t('Enter a URL that starts with {0} or {1}, for example {2}.', 'https://', 'http://', 'https://coderflow.example.com') };
     });
     this.keyWarning = h('p', { id: 'apiKey-warning', class: 'field-warning', hidden: true });
     this.fields.apiKey.addNote(this.keyWarning);
     this.fields.apiKey.addNote(
-      h('p', { id: 'apiKey-hint', class: 'hint' }, 'A personal API key from CoderFlow or coder login. It is kept in VS Code’s secret storage and not shown again.'),
+      h('p', { id: 'apiKey-hint', class: 'hint' }, l10n.t('A personal API key from CoderFlow or {0}. It is kept in VS Code’s secret storage and not shown again.', 'coder login')),
     );
 
-    this.signInButton = h('button', { type: 'button', class: 'button' }, 'Sign in');
-    this.ssoButton = h('button', { type: 'button', class: 'button' }, 'Sign in with SSO');
-    this.saveKeyButton = h('button', { type: 'button', class: 'button' }, 'Save key');
+    this.signInButton = h('button', { type: 'button', class: 'button' }, l10n.t('Sign in'));
+    this.ssoButton = h('button', { type: 'button', class: 'button' }, l10n.t('Sign in with SSO'));
+    this.saveKeyButton = h('button', { type: 'button', class: 'button' }, l10n.t('Save key'));
     this.cancelCheckButtons = {
-      signInPassword: h('button', { type: 'button', class: 'button secondary', hidden: true }, 'Cancel'),
-      saveApiKey: h('button', { type: 'button', class: 'button secondary', hidden: true }, 'Cancel'),
+      signInPassword: h('button', { type: 'button', class: 'button secondary', hidden: true }, l10n.t('Cancel')),
+      saveApiKey: h('button', { type: 'button', class: 'button secondary', hidden: true }, l10n.t('Cancel')),
     };
 
     this.sso = new SsoPanel({
@@ -109,11 +111,11 @@ export class AddProfileForm {
       cancel: () => this.cancelSso(),
       announce: (text) => this.host.announce(text),
     });
-    this.ssoProvider = h('span', {}, 'your organization’s sign-in page');
+    this.ssoProvider = h('span', {}, l10n.t('your organization’s sign-in page'));
     this.ssoIntro = h(
       'div',
       { class: 'sso-intro' },
-      h('p', { class: 'hint' }, 'Sign in through ', this.ssoProvider, ' in your browser. VS Code shows a code to confirm there.'),
+      h('p', { class: 'hint' }, ...around(l10n.t('Sign in through {0} in your browser. VS Code shows a code to confirm there.'), this.ssoProvider)),
       h('div', { class: 'actions' }, this.ssoButton),
     );
 
@@ -121,11 +123,11 @@ export class AddProfileForm {
     const ssoPanel = h('div', { class: 'panel' }, this.ssoIntro, this.sso.element);
     const apiKeyPanel = h('div', { class: 'panel' }, this.fields.apiKey.element, h('div', { class: 'actions' }, this.saveKeyButton, this.cancelCheckButtons.saveApiKey));
     this.tabs = new Tabs<SignInMethod>(
-      'Sign-in method',
+      l10n.t('Sign-in method'),
       [
-        { id: 'password', label: 'Username & password', panel: passwordPanel },
-        { id: 'sso', label: 'SSO', panel: ssoPanel },
-        { id: 'apiKey', label: 'API key', panel: apiKeyPanel },
+        { id: 'password', label: l10n.t('Username & password'), panel: passwordPanel },
+        { id: 'sso', label: l10n.t('SSO'), panel: ssoPanel },
+        { id: 'apiKey', label: labels.apiKey, panel: apiKeyPanel },
       ],
       () => {
         this.clearFormError();
@@ -139,12 +141,12 @@ export class AddProfileForm {
     // Without profiles the heading is plain text; with profiles it holds the button that unfolds
     // the form (the WAI-ARIA Authoring Practices' disclosure pattern), so the region and the form
     // keep the name "Add profile" either way.
-    this.headingText = h('span', {}, 'Add profile');
+    this.headingText = h('span', {}, l10n.t('Add profile'));
     this.foldToggle = h(
       'button',
       { type: 'button', class: 'button secondary fold-toggle', 'aria-expanded': 'true', 'aria-controls': 'add-body', hidden: true },
       icon('chevron-right', 'fold-icon'),
-      'Add profile',
+      l10n.t('Add profile'),
     );
     this.foldToggle.addEventListener('click', () => {
       this.expanded = !this.expanded;
@@ -287,20 +289,20 @@ export class AddProfileForm {
     this.ssoIntro.hidden = true;
     this.sso.show(message);
     if (focusWasOnStart) this.sso.focusCode();
-    this.host.announce(`Verification code ${message.userCode}. Check that the browser shows the same code.`);
+    this.host.announce(l10n.t('Verification code {0}. Check that the browser shows the same code.', message.userCode));
   }
 
   /** Returns false when the result is not the form's (a profile's operation). */
   onOperationResult(message: ToPageOf<'operationResult'>): boolean {
     switch (message.op) {
       case 'copyText':
-        if (message.ok) this.host.announce('Code copied.');
+        if (message.ok) this.host.announce(l10n.t('Code copied.'));
         else if (message.error) this.host.announce(message.error.message);
         return true;
       case 'openExternal':
         // The host opens the browser as the code arrives: say the code again with it, as this
         // announcement replaces the code's.
-        if (message.ok) this.host.announce(this.sso.userCode ? `Opened the browser. Check that it shows ${this.sso.userCode}.` : 'Opened the browser.');
+        if (message.ok) this.host.announce(this.sso.userCode ? l10n.t('Opened the browser. Check that it shows {0}.', this.sso.userCode) : l10n.t('Opened the browser.'));
         else if (message.error) this.showFormError(message.error);
         return true;
       case 'signInPassword':
@@ -318,13 +320,13 @@ export class AddProfileForm {
     if (message.op === 'startSso') this.closeSso();
     if (message.ok) {
       this.reset();
-      this.host.announce(`Signed in. Profile ${pending.profileName} is saved.`);
+      this.host.announce(l10n.t('Signed in. Profile {0} is saved.', pending.profileName));
       this.host.signedIn(message.id, pending.profileName);
       return true;
     }
     if (message.op === 'signInPassword') this.fields.password.value = '';
     if (message.error) this.showProblem(message.error);
-    else this.host.announce('Sign-in cancelled.');
+    else this.host.announce(l10n.t('Sign-in cancelled.'));
     this.host.persist();
     return true;
   }
@@ -336,16 +338,16 @@ export class AddProfileForm {
     const profileName = this.fields.profileName.value.trim();
     const serverUrl = this.fields.serverUrl.value.trim();
     const problems: Array<[FormField, string]> = [];
-    if (profileName === '') problems.push(['profileName', 'Enter a name for this profile.']);
-    if (serverUrl === '') problems.push(['serverUrl', 'Enter the server URL.']);
+    if (profileName === '') problems.push(['profileName', l10n.t('Enter a name for this profile.')]);
+    if (serverUrl === '') problems.push(['serverUrl', l10n.t('Enter the server URL.')]);
     else if (!isHttpUrl(serverUrl)) {
-      problems.push(['serverUrl', 'Enter a URL that starts with https:// or http://, for example https://coderflow.example.com.']);
+      problems.push(['serverUrl', l10n.t('Enter a URL that starts with {0} or {1}, for example {2}.', 'https://', 'http://', 'https://coderflow.example.com')]);
     }
     if (method === 'password') {
-      if (this.fields.username.value.trim() === '') problems.push(['username', 'Enter your username.']);
-      if (this.fields.password.value === '') problems.push(['password', 'Enter your password.']);
+      if (this.fields.username.value.trim() === '') problems.push(['username', l10n.t('Enter your username.')]);
+      if (this.fields.password.value === '') problems.push(['password', l10n.t('Enter your password.')]);
     }
-    if (method === 'apiKey' && this.fields.apiKey.value.trim() === '') problems.push(['apiKey', 'Paste your API key.']);
+    if (method === 'apiKey' && this.fields.apiKey.value.trim() === '') problems.push(['apiKey', l10n.t('Paste your API key.')]);
     if (problems.length > 0) {
       for (const [field, message] of problems) this.fields[field].showError({ message });
       this.fields[problems[0][0]].input.focus();
@@ -362,17 +364,17 @@ export class AddProfileForm {
           username: this.fields.username.value.trim(),
           password: this.fields.password.value,
         });
-        this.host.announce('Signing in…');
+        this.host.announce(l10n.t('Signing in…'));
         break;
       case 'sso':
         this.pending = { op: 'startSso', profileName };
         this.host.post({ type: 'startSso', ...base });
-        this.host.announce('Starting SSO sign-in…');
+        this.host.announce(l10n.t('Starting SSO sign-in…'));
         break;
       case 'apiKey':
         this.pending = { op: 'saveApiKey', profileName };
         this.host.post({ type: 'saveApiKey', ...base, apiKey: this.fields.apiKey.value.trim() });
-        this.host.announce('Checking the key with the server…');
+        this.host.announce(l10n.t('Checking the key with the server…'));
         break;
     }
     this.renderBusy();
@@ -384,7 +386,7 @@ export class AddProfileForm {
     this.host.post({ type: 'cancelSignIn' });
     this.pending = undefined;
     this.renderBusy();
-    this.host.announce('Sign-in cancelled. Nothing was saved.');
+    this.host.announce(l10n.t('Sign-in cancelled. Nothing was saved.'));
     (op === 'signInPassword' ? this.signInButton : this.saveKeyButton).focus();
   }
 
@@ -393,7 +395,7 @@ export class AddProfileForm {
     this.pending = undefined;
     this.renderBusy();
     this.closeSso();
-    this.host.announce('SSO sign-in cancelled.');
+    this.host.announce(l10n.t('SSO sign-in cancelled.'));
     this.ssoButton.focus();
   }
 
@@ -412,14 +414,14 @@ export class AddProfileForm {
     if (serverUrl === this.probe?.serverUrl) return this.applyProbe(this.probe, false);
     if (!isHttpUrl(serverUrl)) {
       this.fields.serverUrl.showError({
-        message: 'Enter a URL that starts with https:// or http://, for example https://coderflow.example.com.',
+        message: l10n.t('Enter a URL that starts with {0} or {1}, for example {2}.', 'https://', 'http://', 'https://coderflow.example.com'),
       });
       return;
     }
     this.probing = serverUrl;
     this.probingQuietly = !announce;
-    this.setServerStatus('loading', 'Checking the server…');
-    if (announce) this.host.announce('Checking the server…');
+    this.setServerStatus('loading', l10n.t('Checking the server…'));
+    if (announce) this.host.announce(l10n.t('Checking the server…'));
     this.host.post({ type: 'probeServer', serverUrl });
   }
 
@@ -465,21 +467,16 @@ export class AddProfileForm {
     this.probe = probe;
     if (!probe.reachable) {
       this.serverStatus.hidden = true;
-      this.fields.serverUrl.showError(probe.error ?? { message: 'The server did not answer.', fix: 'Check the URL and your network, then try again.' });
+      this.fields.serverUrl.showError(probe.error ?? { message: l10n.t('The server did not answer.'), fix: l10n.t('Check the URL and your network, then try again.') });
       this.tabs.setAvailable('password', true);
       if (!this.sso.isOpen) this.tabs.setAvailable('sso', false);
-      if (announce) this.host.announce(probe.error?.message ?? 'The server did not answer.');
+      if (announce) this.host.announce(probe.error?.message ?? l10n.t('The server did not answer.'));
       return;
     }
     this.fields.serverUrl.clearError();
-    const ways = [
-      probe.passwordLoginEnabled ? 'username and password' : undefined,
-      probe.ssoEnabled ? `SSO${probe.providerName ? ` (${probe.providerName})` : ''}` : undefined,
-      'an API key',
-    ].filter((way): way is string => way !== undefined);
-    const text = `Server reachable. Sign in with ${ways.slice(0, -1).join(', ')}${ways.length > 1 ? ' or ' : ''}${ways[ways.length - 1]}.`;
+    const text = reachableText(probe);
     this.setServerStatus('pass', text);
-    this.ssoProvider.textContent = probe.providerName ?? 'your organization’s sign-in page';
+    this.ssoProvider.textContent = probe.providerName ?? l10n.t('your organization’s sign-in page');
     this.tabs.setAvailable('sso', probe.ssoEnabled || this.sso.isOpen);
     this.tabs.setAvailable('password', probe.passwordLoginEnabled);
     if (announce) this.host.announce(text);
@@ -568,6 +565,15 @@ export class AddProfileForm {
   get isBusy(): boolean {
     return isBusy(this.signInButton);
   }
+}
+
+// Whole sentences, one per combination: word order and the list's conjunction are the translation's.
+function reachableText(probe: ToPageOf<'probeResult'>): string {
+  const sso = probe.providerName ? l10n.t('SSO ({0})', probe.providerName) : l10n.t('SSO');
+  if (probe.passwordLoginEnabled && probe.ssoEnabled) return l10n.t('Server reachable. Sign in with username and password, {0} or an API key.', sso);
+  if (probe.passwordLoginEnabled) return l10n.t('Server reachable. Sign in with username and password or an API key.');
+  if (probe.ssoEnabled) return l10n.t('Server reachable. Sign in with {0} or an API key.', sso);
+  return l10n.t('Server reachable. Sign in with an API key.');
 }
 
 function isHttpUrl(value: string): boolean {

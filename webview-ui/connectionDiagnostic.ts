@@ -2,28 +2,37 @@
 // loaded by diagnosticLoader.ts on the first result: most visits never test a connection, and the
 // page's first load stays within its size budget.
 import './connectionDiagnostic.css';
+import * as l10n from '@vscode/l10n';
 import { h, icon } from './dom';
 import type { DiagnosticView, ToHost } from '../src/webviewProtocol';
 
 type Status = DiagnosticView['steps'][number]['status'];
 
 // Each status is said in words, not only by an icon or a colour. Icons are named literally,
-// `icon('name')`: the build keeps the codicon rules it finds named so.
-const statuses: Record<Status, { text: string; icon: () => HTMLElement }> = {
-  ok: { text: 'OK', icon: () => icon('pass') },
-  warn: { text: 'Warning', icon: () => icon('warning') },
-  fail: { text: 'Failed', icon: () => icon('error') },
-  skipped: { text: 'Skipped', icon: () => icon('circle-slash') },
-};
+// `icon('name')`: the build keeps the codicon rules it finds named so. A function: the
+// translations are configured after this bundle loads (useTranslations).
+const statuses = (): Record<Status, { text: string; icon: () => HTMLElement }> => ({
+  ok: { text: l10n.t('OK'), icon: () => icon('pass') },
+  warn: { text: l10n.t('Warning'), icon: () => icon('warning') },
+  fail: { text: l10n.t('Failed'), icon: () => icon('error') },
+  skipped: { text: l10n.t('Skipped'), icon: () => icon('circle-slash') },
+});
+
+/** The page's translations (webview-ui/l10n.ts, already checked there): this bundle has its own copy of l10n. */
+export function useTranslations(contents: Record<string, string> | undefined): void {
+  if (contents) l10n.config({ contents });
+}
 
 let sections = 0;
 
 /** The first failed (else warned) step, in a sentence for the live region. */
 export function diagnosticSummary(diagnostic: DiagnosticView): string {
   const worst = diagnostic.steps.find((step) => step.status === 'fail') ?? diagnostic.steps.find((step) => step.status === 'warn');
-  if (diagnostic.ok && !worst) return 'Connection test passed: every step is OK.';
-  const verdict = diagnostic.ok ? 'Connection test passed with a warning' : 'Connection test failed';
-  return worst ? `${verdict} at ${worst.name}: ${worst.detail}` : `${verdict}.`;
+  if (diagnostic.ok && !worst) return l10n.t('Connection test passed: every step is OK.');
+  if (!worst) return l10n.t('Connection test failed.');
+  return diagnostic.ok
+    ? l10n.t('Connection test passed with a warning at {0}: {1}', worst.name, worst.detail)
+    : l10n.t('Connection test failed at {0}: {1}', worst.name, worst.detail);
 }
 
 /**
@@ -32,10 +41,11 @@ export function diagnosticSummary(diagnostic: DiagnosticView): string {
  */
 export function diagnosticSection(diagnostic: DiagnosticView, post: (message: ToHost) => void): HTMLElement {
   const headingId = `diagnostic-${++sections}`;
-  const copy = h('button', { type: 'button', class: 'button secondary small', 'data-action': 'copyReport' }, icon('copy'), 'Copy report');
+  const copy = h('button', { type: 'button', class: 'button secondary small', 'data-action': 'copyReport' }, icon('copy'), l10n.t('Copy report'));
   copy.addEventListener('click', () => post({ type: 'copyReport', reportId: diagnostic.reportId }));
+  const texts = statuses();
   const steps = diagnostic.steps.map((step) => {
-    const status = statuses[step.status];
+    const status = texts[step.status];
     return h(
       'li',
       { class: `diagnostic-step ${step.status}` },
@@ -50,23 +60,27 @@ export function diagnosticSection(diagnostic: DiagnosticView, post: (message: To
           ' ',
           h('span', { class: 'step-status' }, status.text),
           step.status !== 'skipped' && ' ',
-          step.status !== 'skipped' && h('span', { class: 'step-time' }, `${step.durationMs} ms`),
+          step.status !== 'skipped' && h('span', { class: 'step-time' }, l10n.t('{0} ms', step.durationMs)),
         ),
       ),
       h('p', { class: 'step-detail' }, step.detail),
       step.facts.length > 0 && h('dl', { class: 'step-facts' }, ...step.facts.flatMap((fact) => [h('dt', {}, fact.label), h('dd', {}, fact.value)])),
-      step.fix && h('p', { class: 'step-fix' }, h('strong', {}, 'What to do: '), step.fix),
+      step.fix && h('p', { class: 'step-fix' }, h('strong', {}, l10n.t('What to do:')), ' ', step.fix),
     );
   });
   return h(
     'section',
     { class: `diagnostic ${diagnostic.ok ? 'ok' : 'fail'}`, 'aria-labelledby': headingId, 'data-report-id': diagnostic.reportId },
-    h('h3', { id: headingId, class: 'diagnostic-heading' }, `Connection test ${diagnostic.ok ? 'passed' : 'failed'}`),
+    h('h3', { id: headingId, class: 'diagnostic-heading' }, diagnostic.ok ? l10n.t('Connection test passed') : l10n.t('Connection test failed')),
     h('ol', { class: 'diagnostic-steps' }, ...steps),
     h('div', { class: 'actions' }, copy, h('span', { class: 'copy-status hint', 'data-report-status': diagnostic.reportId })),
   );
 }
 
-export type DiagnosticModule = { diagnosticSection: typeof diagnosticSection; diagnosticSummary: typeof diagnosticSummary };
+export type DiagnosticModule = {
+  diagnosticSection: typeof diagnosticSection;
+  diagnosticSummary: typeof diagnosticSummary;
+  useTranslations: typeof useTranslations;
+};
 
-(window as unknown as { coderflowDiagnostic?: DiagnosticModule }).coderflowDiagnostic = { diagnosticSection, diagnosticSummary };
+(window as unknown as { coderflowDiagnostic?: DiagnosticModule }).coderflowDiagnostic = { diagnosticSection, diagnosticSummary, useTranslations };

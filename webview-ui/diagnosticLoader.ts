@@ -1,4 +1,6 @@
 import type { DiagnosticModule } from './connectionDiagnostic';
+import { l10nContents } from './l10n';
+import * as l10n from '@vscode/l10n';
 
 // Loads the Test connection view (dist/webview/diagnostic.js and .css, next to this page's own
 // script) on first use. The script carries this page's nonce, which the Content Security Policy
@@ -14,7 +16,7 @@ export function loadedDiagnostic(): DiagnosticModule | undefined {
 
 export function loadDiagnostic(): Promise<DiagnosticModule> {
   loading ??= new Promise<DiagnosticModule>((resolve, reject) => {
-    if (!page?.src) return reject(new Error('The page script’s address is unknown.'));
+    if (!page?.src) return reject(new Error(l10n.t('The page script’s address is unknown.')));
     const style = document.createElement('link');
     style.rel = 'stylesheet';
     style.href = new URL('diagnostic.css', page.src).toString();
@@ -23,10 +25,11 @@ export function loadDiagnostic(): Promise<DiagnosticModule> {
     script.src = new URL('diagnostic.js', page.src).toString();
     script.addEventListener('load', () => {
       loaded = (window as unknown as { coderflowDiagnostic?: DiagnosticModule }).coderflowDiagnostic;
-      if (loaded) resolve(loaded);
-      else reject(new Error('The connection test view did not load.'));
+      if (!loaded) return reject(new Error(l10n.t('The connection test view did not load.')));
+      loaded.useTranslations(l10nContents);
+      resolve(loaded);
     });
-    script.addEventListener('error', () => reject(new Error('The connection test view did not load.')));
+    script.addEventListener('error', () => reject(new Error(l10n.t('The connection test view did not load.'))));
     document.head.append(style, script);
   }).catch((error: unknown) => {
     loading = undefined;

@@ -47,3 +47,9 @@ export function replaceChildren(parent: Element, ...children: Child[]): void {
   parent.replaceChildren();
   append(parent, children);
 }
+
+/** A translated sentence with an element where its `{0}` is: the translation decides the word order. */
+export function around(text: string, node: Node): Array<Node | string> {
+  const at = text.indexOf('{0}');
+  return at < 0 ? [text, node] : [text.slice(0, at), node, text.slice(at + 3)];
+}

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { h, icon, setBusy } from './dom';
 import { expiryText, expiryWarningDue } from '../src/session/keys';
 import type { ApiKeyView, FieldProblem, ProfileView, ToHost, ToPageOf } from '../src/webviewProtocol';
@@ -30,10 +31,10 @@ export class KeysSection {
   private outcome: { tone: 'ok' | 'error'; text: string } | undefined;
 
   constructor(private readonly host: KeysSectionHost) {
-    const heading = h('h2', { id: 'keys-heading' }, 'API keys');
+    const heading = h('h2', { id: 'keys-heading' }, l10n.t('API keys'));
     this.intro = h('p', { class: 'hint' });
-    this.rotateButton = h('button', { type: 'button', class: 'button secondary small', 'data-action': 'rotateKey' }, 'Rotate key');
-    this.revokeStaleButton = h('button', { type: 'button', class: 'button secondary small', 'data-action': 'revokeStaleKeys', hidden: true }, 'Revoke stale keys');
+    this.rotateButton = h('button', { type: 'button', class: 'button secondary small', 'data-action': 'rotateKey' }, l10n.t('Rotate key'));
+    this.revokeStaleButton = h('button', { type: 'button', class: 'button secondary small', 'data-action': 'revokeStaleKeys', hidden: true }, l10n.t('Revoke stale keys'));
     this.rotateButton.addEventListener('click', () => this.run('rotateKey'));
     this.revokeStaleButton.addEventListener('click', () => this.run('revokeStaleKeys'));
     this.status = h('p', { class: 'hint keys-status' });
@@ -104,16 +105,16 @@ export class KeysSection {
     this.paint();
     switch (op) {
       case 'rotateKey':
-        this.host.announce(`Rotating the key of ${profile.name}…`);
+        this.host.announce(l10n.t('Rotating the key of {0}…', profile.name));
         this.host.post({ type: 'rotateKey', id: profile.id });
         return;
       case 'revokeStaleKeys':
-        this.host.announce('Revoking the stale keys…');
+        this.host.announce(l10n.t('Revoking the stale keys…'));
         this.host.post({ type: 'revokeStaleKeys', profileId: profile.id });
         return;
       case 'revokeKey':
         if (!key) return;
-        this.host.announce(`Revoking ${key.name}…`);
+        this.host.announce(l10n.t('Revoking {0}…', key.name));
         this.host.post({ type: 'revokeKey', profileId: profile.id, keyId: key.id });
         return;
     }
@@ -123,11 +124,14 @@ export class KeysSection {
     const profile = this.profile;
     if (!profile) return;
     const focused = this.focusedControl();
-    this.intro.textContent = `The keys of ${profile.user ?? 'your user'} on ${profile.serverUrl}, listed with the key of ${profile.name}.`;
+    this.intro.textContent = profile.user
+      ? l10n.t('The keys of {0} on {1}, listed with the key of {2}.', profile.user, profile.serverUrl, profile.name)
+      : l10n.t('The keys of your user on {0}, listed with the key of {1}.', profile.serverUrl, profile.name);
     const keys = this.keys;
     const staleCount = keys?.filter((k) => k.stale && !k.thisDevice).length ?? 0;
     this.revokeStaleButton.hidden = staleCount === 0;
-    this.revokeStaleButton.title = `Revoke the ${staleCount} key${staleCount === 1 ? '' : 's'} not used for 90 days or more`;
+    this.revokeStaleButton.title =
+      staleCount === 1 ? l10n.t('Revoke the key not used for 90 days or more') : l10n.t('Revoke the {0} keys not used for 90 days or more', staleCount);
     for (const [button, op] of [[this.rotateButton, 'rotateKey'], [this.revokeStaleButton, 'revokeStaleKeys']] as const) {
       setBusy(button, this.busy !== undefined);
       button.classList.toggle('running', this.busy?.op === op);
@@ -143,10 +147,10 @@ export class KeysSection {
       this.status.append(icon('error'), h('span', {}, this.listError.message, this.listError.fix ? ` ${this.listError.fix}` : ''));
     } else if (!keys) {
       this.status.className = 'hint keys-status';
-      this.status.textContent = 'Loading keys…';
+      this.status.textContent = l10n.t('Loading keys…');
     } else if (keys.length === 0) {
       this.status.className = 'hint keys-status';
-      this.status.textContent = 'No keys listed.';
+      this.status.textContent = l10n.t('No keys listed.');
     }
     this.status.hidden = this.status.childNodes.length === 0;
 
@@ -160,14 +164,14 @@ export class KeysSection {
     const nameId = `key-${index}-name`;
     const expiry = expiryText(key.expiresAt, now);
     const expiring = key.expiresAt ? expiryWarningDue(key.expiresAt, now) : false;
-    const revoke = h('button', { type: 'button', class: 'button secondary small', 'data-action': 'revokeKey', 'aria-describedby': nameId }, 'Revoke');
+    const revoke = h('button', { type: 'button', class: 'button secondary small', 'data-action': 'revokeKey', 'aria-describedby': nameId }, l10n.t('Revoke'));
     const revoking = this.busy?.op === 'revokeKey' && this.busy.keyId === key.id;
     setBusy(revoke, this.busy !== undefined);
     revoke.classList.toggle('running', revoking);
     revoke.addEventListener('click', () => this.run('revokeKey', key));
     const parts = [
-      `Created ${formatDay(key.createdAt)}`,
-      key.lastUsedAt ? `last used ${formatDay(key.lastUsedAt)}` : 'never used',
+      l10n.t('Created {0}', formatDay(key.createdAt)),
+      key.lastUsedAt ? l10n.t('last used {0}', formatDay(key.lastUsedAt)) : l10n.t('never used'),
     ];
     return h(
       'li',
@@ -177,11 +181,11 @@ export class KeysSection {
         { class: 'key-head' },
         key.thisDevice ? icon('device-desktop', 'key-icon') : icon('key', 'key-icon'),
         h('span', { class: 'key-name', id: nameId }, key.name),
-        key.thisDevice && h('span', { class: 'badge' }, 'This device'),
-        key.stale && h('span', { class: 'badge stale', title: 'Not used for 90 days or more' }, 'Stale'),
+        key.thisDevice && h('span', { class: 'badge' }, l10n.t('This device')),
+        key.stale && h('span', { class: 'badge stale', title: l10n.t('Not used for 90 days or more') }, l10n.t('Stale')),
       ),
       h('p', { class: 'profile-detail' }, ...parts.flatMap((part, at) => [at > 0 ? ' · ' : undefined, h('span', { class: 'part' }, part)])),
-      expiry && h('p', { class: `profile-status key-expiry${expiring ? ' warning' : ''}` }, expiring ? icon('warning') : icon('clock'), h('span', {}, `Key ${expiry}.`)),
+      expiry && h('p', { class: `profile-status key-expiry${expiring ? ' warning' : ''}` }, expiring ? icon('warning') : icon('clock'), h('span', {}, l10n.t('Key {0}.', expiry))),
       h('div', { class: 'actions' }, revoke),
     );
   }

@@ -1,3 +1,6 @@
+// First: configures the translations before any module draws text.
+import './l10n';
+import * as l10n from '@vscode/l10n';
 import './main.css';
 import { Announcer } from './announcer';
 import { AddProfileForm } from './addProfileForm';
@@ -48,7 +51,12 @@ const untrustedNotice = h(
   h(
     'span',
     {},
-    'This workspace is not trusted: CoderFlow ignores its profoundCoder.apiKey, profoundCoder.serverUrl and profoundCoder.cliConfigPath settings.',
+    l10n.t(
+      'This workspace is not trusted: CoderFlow ignores its {0}, {1} and {2} settings.',
+      'profoundCoder.apiKey',
+      'profoundCoder.serverUrl',
+      'profoundCoder.cliConfigPath',
+    ),
   ),
 );
 const inUseText = h('span', {});
@@ -61,7 +69,7 @@ function renderState(state: StateMessage): void {
   untrustedNotice.hidden = state.untrustedWorkspace !== true;
   const source = state.credentialSource;
   inUse.hidden = source === undefined;
-  inUseText.textContent = source ? `In use: ${source.detail}${source.serverUrl ? ` (${source.serverUrl})` : ''}` : '';
+  inUseText.textContent = source ? l10n.t('In use: {0}', `${source.detail}${source.serverUrl ? ` (${source.serverUrl})` : ''}`) : '';
   list.render(state.profiles);
   keys.render(state.profiles);
   if (focusWhenListed && list.focusProfile(focusWhenListed)) focusWhenListed = undefined;

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { h, icon, setBusy } from './dom';
 import { loadedDiagnostic } from './diagnosticLoader';
 import { expiryText, expiryWarningDue } from '../src/session/keys';
@@ -23,37 +24,31 @@ export interface ProfileListHost {
   signInAgain(profile: ProfileView): void;
 }
 
-const sourceLabels: Record<CredentialSourceKind, string> = {
-  profile: 'Profile Manager',
-  'cli-profile': 'CLI configuration',
-  'cli-env': 'CODER_API_KEY',
-  setting: 'settings',
-};
+// Functions, not tables: the page's translations are configured before they are first called.
+const sourceLabel = (kind: CredentialSourceKind): string =>
+  ({ profile: l10n.t('Profile Manager'), 'cli-profile': l10n.t('CLI configuration'), 'cli-env': 'CODER_API_KEY', setting: l10n.t('settings') })[kind];
 
-const methodLabels: Record<ProfileView['method'], string | undefined> = {
-  password: 'via password',
-  sso: 'via SSO',
-  apiKey: 'pasted key',
-  unknown: undefined,
-};
+const methodLabel = (method: ProfileView['method']): string | undefined =>
+  ({ password: l10n.t('via password'), sso: l10n.t('via SSO'), apiKey: l10n.t('pasted key'), unknown: undefined })[method];
 
 // Icons are named literally, `icon('name')`: the build keeps the codicon rules it finds named so.
-const statusTexts: Record<ProfileStatus, { text: string; icon: () => HTMLElement; tone: 'ok' | 'warning' | 'error' }> = {
-  verified: { text: 'Connection verified.', icon: () => icon('pass'), tone: 'ok' },
-  invalidKey: { text: 'The server rejected the key. Sign in again or paste a new key.', icon: () => icon('error'), tone: 'error' },
-  forbidden: { text: 'The key works, but this account lacks permission. Ask an administrator.', icon: () => icon('warning'), tone: 'warning' },
-  unreachable: { text: 'The server could not be reached at the last check.', icon: () => icon('warning'), tone: 'warning' },
-  signedOut: { text: 'Signed out.', icon: () => icon('circle-slash'), tone: 'warning' },
-};
+const statusTexts = (): Record<ProfileStatus, { text: string; icon: () => HTMLElement; tone: 'ok' | 'warning' | 'error' }> => ({
+  verified: { text: l10n.t('Connection verified.'), icon: () => icon('pass'), tone: 'ok' },
+  invalidKey: { text: l10n.t('The server rejected the key. Sign in again or paste a new key.'), icon: () => icon('error'), tone: 'error' },
+  forbidden: { text: l10n.t('The key works, but this account lacks permission. Ask an administrator.'), icon: () => icon('warning'), tone: 'warning' },
+  unreachable: { text: l10n.t('The server could not be reached at the last check.'), icon: () => icon('warning'), tone: 'warning' },
+  signedOut: { text: l10n.t('Signed out.'), icon: () => icon('circle-slash'), tone: 'warning' },
+});
 
-const busyTexts: Record<Exclude<ProfileAction, 'signInAgain'>, string> = {
-  useProfile: 'Switching to',
-  testConnection: 'Testing the connection to',
-  signOut: 'Signing out of',
-  removeProfile: 'Removing',
-  saveToCli: 'Saving to the CLI configuration:',
-  importFromCli: 'Importing from the CLI configuration:',
-};
+const busyText = (action: Exclude<ProfileAction, 'signInAgain'>, name: string): string =>
+  ({
+    useProfile: () => l10n.t('Switching to {0}…', name),
+    testConnection: () => l10n.t('Testing the connection to {0}…', name),
+    signOut: () => l10n.t('Signing out of {0}…', name),
+    removeProfile: () => l10n.t('Removing {0}…', name),
+    saveToCli: () => l10n.t('Saving to the CLI configuration: {0}…', name),
+    importFromCli: () => l10n.t('Importing from the CLI configuration: {0}…', name),
+  })[action]();
 
 /** The extension's and the CLI's profiles, the active one marked, each with what can be done to it. */
 export class ProfileList {
@@ -74,17 +69,17 @@ export class ProfileList {
     private readonly host: ProfileListHost,
     addProfile: () => void,
   ) {
-    this.heading = h('h2', { id: 'profiles-heading', tabindex: '-1' }, 'Profiles');
+    this.heading = h('h2', { id: 'profiles-heading', tabindex: '-1' }, l10n.t('Profiles'));
     this.list = h('ul', { class: 'profiles', 'aria-labelledby': 'profiles-heading', hidden: true });
-    this.loading = h('p', { class: 'hint' }, 'Loading profiles…');
-    const addButton = h('button', { type: 'button', class: 'button secondary' }, icon('add'), 'Add profile');
+    this.loading = h('p', { class: 'hint' }, l10n.t('Loading profiles…'));
+    const addButton = h('button', { type: 'button', class: 'button secondary' }, icon('add'), l10n.t('Add profile'));
     addButton.addEventListener('click', addProfile);
     this.empty = h(
       'div',
       { class: 'empty', hidden: true },
       icon('account', 'empty-icon'),
-      h('p', { class: 'empty-title' }, 'No profiles yet'),
-      h('p', { class: 'hint' }, 'Sign in to your CoderFlow server with your username and password, with SSO, or with an API key you already have.'),
+      h('p', { class: 'empty-title' }, l10n.t('No profiles yet')),
+      h('p', { class: 'hint' }, l10n.t('Sign in to your CoderFlow server with your username and password, with SSO, or with an API key you already have.')),
       addButton,
     );
     this.element = h('section', { class: 'profiles-section', 'aria-labelledby': 'profiles-heading' }, this.heading, this.loading, this.list, this.empty);
@@ -119,7 +114,7 @@ export class ProfileList {
     const op = message.op;
     if (!profileOperations.has(op)) return false;
     if (!message.id) return true;
-    const name = this.nameOf(message.id) ?? 'the profile';
+    const name = this.nameOf(message.id) ?? l10n.t('the profile');
     this.busy.delete(message.id);
     this.notices.delete(message.id);
     if (message.error) {
@@ -161,7 +156,7 @@ export class ProfileList {
       { class: 'profile-head' },
       profile.source === 'cli' ? icon('terminal', 'profile-icon') : icon('server', 'profile-icon'),
       h('span', { class: 'profile-name', id: `${prefix}-name` }, profile.name),
-      profile.source === 'cli' && h('span', { class: 'badge', title: 'From the CoderFlow CLI configuration' }, 'CLI'),
+      profile.source === 'cli' && h('span', { class: 'badge', title: l10n.t('From the CoderFlow CLI configuration') }, l10n.t('CLI')),
     );
     const activeMark =
       profile.active &&
@@ -169,12 +164,12 @@ export class ProfileList {
         'p',
         { class: 'active-mark' },
         icon('pass-filled'),
-        h('span', {}, `Active${profile.activeSource ? ` · from ${sourceLabels[profile.activeSource]}` : ''}`),
+        h('span', {}, profile.activeSource ? l10n.t('Active · from {0}', sourceLabel(profile.activeSource)) : l10n.t('Active')),
       );
     const details = [
-      profile.user ? `Signed in as ${profile.user}` : undefined,
-      profile.maskedKey ? `key ${profile.maskedKey}` : undefined,
-      methodLabels[profile.method],
+      profile.user ? l10n.t('Signed in as {0}', profile.user) : undefined,
+      profile.maskedKey ? l10n.t('key {0}', profile.maskedKey) : undefined,
+      methodLabel(profile.method),
     ].filter((part): part is string => part !== undefined);
     const expiry = profile.keyExpiresAt ? expiryText(profile.keyExpiresAt, Date.now()) : undefined;
     const expiring = profile.keyExpiresAt !== undefined && expiryWarningDue(profile.keyExpiresAt, Date.now());
@@ -199,7 +194,7 @@ export class ProfileList {
           'p',
           { class: `profile-status key-expiry${expiring ? ' warning' : ''}` },
           expiring ? icon('warning') : icon('clock'),
-          h('span', {}, `Key ${expiry}.${expiryAdvice(profile.keyExpiresAt, expiring)}`),
+          h('span', {}, `${l10n.t('Key {0}.', expiry)}${expiryAdvice(profile.keyExpiresAt, expiring)}`),
         ),
       this.statusLine(profile),
       this.diagnostic(profile.id),
@@ -222,13 +217,13 @@ export class ProfileList {
       );
     }
     if (!profile.status) return undefined;
-    const status = statusTexts[profile.status];
+    const status = statusTexts()[profile.status];
     const when = profile.status === 'verified' && profile.lastVerifiedAt ? formatWhen(profile.lastVerifiedAt) : undefined;
     return h(
       'p',
       { class: `profile-status ${status.tone}` },
       status.icon(),
-      h('span', {}, when ? `${status.text.slice(0, -1)} ${when}.` : status.text),
+      h('span', {}, when ? l10n.t('Connection verified {0}.', when) : status.text),
     );
   }
 
@@ -261,14 +256,19 @@ export class ProfileList {
     if (profile.source === 'cli') {
       // The CLI owns its file: the Profile Manager uses and checks CLI profiles but leaves
       // signing out and removing them to `coder`.
-      if (!profile.active) actions.push(['useProfile', 'Use']);
-      actions.push(['testConnection', 'Test connection']);
-      if (!signedOut) actions.push(['importFromCli', 'Import from CLI']);
+      if (!profile.active) actions.push(['useProfile', l10n.t('Use')]);
+      actions.push(['testConnection', l10n.t('Test connection')]);
+      if (!signedOut) actions.push(['importFromCli', l10n.t('Import from CLI')]);
     } else if (signedOut) {
-      actions.push(['signInAgain', 'Sign in again'], ['removeProfile', 'Remove']);
+      actions.push(['signInAgain', l10n.t('Sign in again')], ['removeProfile', l10n.t('Remove')]);
     } else {
-      if (!profile.active) actions.push(['useProfile', 'Use']);
-      actions.push(['testConnection', 'Test connection'], ['signOut', 'Sign out'], ['removeProfile', 'Remove'], ['saveToCli', 'Save to CLI profile']);
+      if (!profile.active) actions.push(['useProfile', l10n.t('Use')]);
+      actions.push(
+        ['testConnection', l10n.t('Test connection')],
+        ['signOut', l10n.t('Sign out')],
+        ['removeProfile', l10n.t('Remove')],
+        ['saveToCli', l10n.t('Save to CLI profile')],
+      );
     }
     const row = h('div', { class: 'actions' });
     for (const [action, label] of actions) {
@@ -283,7 +283,7 @@ export class ProfileList {
       row.appendChild(button);
     }
     if (profile.source === 'cli') {
-      row.appendChild(h('p', { class: 'hint cli-hint' }, 'Managed by the CoderFlow CLI (coder profile …).'));
+      row.appendChild(h('p', { class: 'hint cli-hint' }, l10n.t('Managed by the CoderFlow CLI ({0}).', 'coder profile …')));
     }
     return row;
   }
@@ -299,7 +299,7 @@ export class ProfileList {
     this.notices.delete(profile.id);
     if (action === 'testConnection') this.tests.delete(profile.id);
     this.paint();
-    this.host.announce(`${busyTexts[action]} ${profile.name}…`);
+    this.host.announce(busyText(action, profile.name));
     this.host.post({ type: action, id: profile.id });
   }
 
@@ -339,24 +339,24 @@ export class ProfileList {
 function successText(op: Operation, name: string): string {
   switch (op) {
     case 'useProfile':
-      return `Now using ${name}.`;
+      return l10n.t('Now using {0}.', name);
     case 'signOut':
-      return `Signed out of ${name}.`;
+      return l10n.t('Signed out of {0}.', name);
     case 'removeProfile':
-      return `Removed ${name}.`;
+      return l10n.t('Removed {0}.', name);
     default:
-      return 'Done.';
+      return l10n.t('Done.');
   }
 }
 
 function formatWhen(iso: string): string | undefined {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return undefined;
-  return `on ${date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}`;
+  return l10n.t('on {0}', date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }));
 }
 
 // An expired key cannot make its successor: only signing in again helps then.
 function expiryAdvice(expiresAt: string | undefined, expiring: boolean): string {
   if (!expiring || expiresAt === undefined) return '';
-  return Date.parse(expiresAt) <= Date.now() ? ' Sign in again to get a new key.' : ' Rotate it under API keys.';
+  return ` ${Date.parse(expiresAt) <= Date.now() ? l10n.t('Sign in again to get a new key.') : l10n.t('Rotate it under API keys.')}`;
 }

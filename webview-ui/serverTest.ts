@@ -1,10 +1,11 @@
+import * as l10n from '@vscode/l10n';
 import { h, icon, isBusy, replaceChildren, setBusy } from './dom';
 import { loadDiagnostic } from './diagnosticLoader';
 import type { ToHost, ToPageOf } from '../src/webviewProtocol';
 
 /** Copy report's outcome, shown next to its button and read out. */
 export function onReportCopied(message: ToPageOf<'operationResult'>, announce: (text: string) => void): void {
-  const text = message.ok ? (message.message ?? 'Report copied.') : (message.error?.message ?? 'The report was not copied.');
+  const text = message.ok ? (message.message ?? l10n.t('Report copied.')) : (message.error?.message ?? l10n.t('The report was not copied.'));
   for (const status of document.querySelectorAll<HTMLElement>('[data-report-status]')) {
     status.textContent = status.dataset.reportStatus === message.id ? text : '';
   }
@@ -27,7 +28,7 @@ export class ServerTest {
   ) {
     // The profiles' buttons say Test connection too: the accessible name says which this is, and
     // starts with the visible text (WCAG 2.5.3, label in name).
-    this.button = h('button', { type: 'button', class: 'button secondary small', 'data-action': 'testServer', 'aria-label': 'Test connection to the server URL' }, 'Test connection');
+    this.button = h('button', { type: 'button', class: 'button secondary small', 'data-action': 'testServer', 'aria-label': l10n.t('Test connection to the server URL') }, l10n.t('Test connection'));
     this.button.addEventListener('click', () => this.run());
     this.result = h('div', { class: 'server-test-result' });
     this.element = h('div', { class: 'server-test' }, h('div', { class: 'actions' }, this.button), this.result);
@@ -36,7 +37,7 @@ export class ServerTest {
   onResult(message: ToPageOf<'serverTestResult'>): void {
     if (message.serverUrl !== this.testing) return;
     this.testing = undefined;
-    replaceChildren(this.button, 'Test connection');
+    replaceChildren(this.button, l10n.t('Test connection'));
     setBusy(this.button, false);
     const diagnostic = message.diagnostic;
     if (diagnostic) {
@@ -45,10 +46,10 @@ export class ServerTest {
           replaceChildren(this.result, view.diagnosticSection(diagnostic, (m) => this.host.post(m)));
           this.host.announce(view.diagnosticSummary(diagnostic));
         },
-        () => this.showProblem({ message: 'The connection test’s result could not be shown.', fix: 'Reload the view and test again.' }),
+        () => this.showProblem({ message: l10n.t('The connection test’s result could not be shown.'), fix: l10n.t('Reload the view and test again.') }),
       );
     } else {
-      this.showProblem(message.error ?? { message: 'The connection test did not run.' });
+      this.showProblem(message.error ?? { message: l10n.t('The connection test did not run.') });
     }
   }
 
@@ -68,9 +69,9 @@ export class ServerTest {
     if (typeof url !== 'string') return this.showProblem({ message: url.problem });
     this.testing = url;
     this.result.replaceChildren();
-    replaceChildren(this.button, icon('loading', 'codicon-modifier-spin'), 'Testing…');
+    replaceChildren(this.button, icon('loading', 'codicon-modifier-spin'), l10n.t('Testing…'));
     setBusy(this.button, true);
-    this.host.announce(`Testing the connection to ${url}…`);
+    this.host.announce(l10n.t('Testing the connection to {0}…', url));
     this.host.post({ type: 'testServer', serverUrl: url });
   }
 }

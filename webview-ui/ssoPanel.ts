@@ -1,4 +1,5 @@
-import { h, icon, isBusy, setBusy } from './dom';
+import * as l10n from '@vscode/l10n';
+import { around, h, icon, isBusy, setBusy } from './dom';
 import type { ToPageOf } from '../src/webviewProtocol';
 
 export interface SsoPanelActions {
@@ -37,28 +38,26 @@ export class SsoPanel {
       autocomplete: 'off',
       'aria-describedby': 'sso-instructions',
     });
-    this.copyButton = h('button', { type: 'button', class: 'button secondary' }, icon('copy'), 'Copy code');
-    this.openButton = h('button', { type: 'button', class: 'button' }, icon('link-external'), 'Open again');
+    this.copyButton = h('button', { type: 'button', class: 'button secondary' }, icon('copy'), l10n.t('Copy code'));
+    this.openButton = h('button', { type: 'button', class: 'button' }, icon('link-external'), l10n.t('Open again'));
     this.openedHost = h('strong', { class: 'sso-host' });
-    const cancelButton = h('button', { type: 'button', class: 'button secondary' }, 'Cancel');
+    const cancelButton = h('button', { type: 'button', class: 'button secondary' }, l10n.t('Cancel'));
     this.countdown = h('p', { class: 'sso-countdown', role: 'timer', 'aria-live': 'off' });
     this.address = h('code', { class: 'sso-address' });
-    this.waiting = h('p', { class: 'sso-waiting' }, icon('loading', 'codicon-modifier-spin'), 'Waiting for approval in the browser…');
+    this.waiting = h('p', { class: 'sso-waiting' }, icon('loading', 'codicon-modifier-spin'), l10n.t('Waiting for approval in the browser…'));
     this.element = h(
       'div',
       { class: 'sso-panel', role: 'group', 'aria-labelledby': 'sso-heading', hidden: true },
-      h('h3', { id: 'sso-heading' }, 'Confirm the code in your browser'),
+      h('h3', { id: 'sso-heading' }, l10n.t('Confirm the code in your browser')),
       h(
         'p',
         { id: 'sso-instructions', class: 'hint' },
-        'Your browser opens ',
-        this.openedHost,
-        '. Sign in with your organization there, and check that it shows this code.',
+        ...around(l10n.t('Your browser opens {0}. Sign in with your organization there, and check that it shows this code.'), this.openedHost),
       ),
-      h('label', { for: 'sso-code', class: 'sso-code-label' }, 'Verification code'),
+      h('label', { for: 'sso-code', class: 'sso-code-label' }, l10n.t('Verification code')),
       this.code,
       h('div', { class: 'actions' }, this.openButton, this.copyButton, cancelButton),
-      h('p', { class: 'hint' }, 'Or go to ', this.address, ' in any browser and enter the code.'),
+      h('p', { class: 'hint' }, ...around(l10n.t('Or go to {0} in any browser and enter the code.'), this.address)),
       this.countdown,
       this.waiting,
     );
@@ -111,23 +110,23 @@ export class SsoPanel {
   private tick(): void {
     const left = Math.max(0, Math.ceil((this.deadline - Date.now()) / 1000));
     if (left === 0) {
-      this.countdown.textContent = 'The code has expired.';
+      this.countdown.textContent = l10n.t('The code has expired.');
       this.countdown.classList.add('expired');
       this.waiting.hidden = true;
       setBusy(this.copyButton, true);
       setBusy(this.openButton, true);
       if (this.timer !== undefined) clearInterval(this.timer);
       this.timer = undefined;
-      this.actions.announce('The verification code has expired. Cancel and sign in again.');
+      this.actions.announce(l10n.t('The verification code has expired. Cancel and sign in again.'));
       return;
     }
     this.countdown.classList.remove('expired');
     this.countdown.classList.toggle('ending', left <= 60);
     this.waiting.hidden = false;
-    this.countdown.textContent = `Code expires in ${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
+    this.countdown.textContent = l10n.t('Code expires in {0}', `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`);
     if (left <= 60 && !this.warnedLastMinute) {
       this.warnedLastMinute = true;
-      this.actions.announce('The verification code expires in one minute.');
+      this.actions.announce(l10n.t('The verification code expires in one minute.'));
     }
   }
 }

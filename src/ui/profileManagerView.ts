@@ -121,6 +121,8 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(bundle, 'main.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(bundle, 'main.css')).toString(),
       codiconsUri: webview.asWebviewUri(vscode.Uri.joinPath(bundle, 'codicons', 'codicon.css')).toString(),
+      language: vscode.env.language,
+      l10nBundle: vscode.l10n.bundle,
     });
     const listeners = [
       webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
