@@ -11,6 +11,7 @@ import type * as CliConfigText from './cliConfigText';
 import { AuthError } from './errors';
 import { sleep } from './sleep';
 import { CLI_CONFIG_DIR, CLI_CONFIG_ENV, CLI_CONFIG_FILE, CliConfig, describeSchemaMismatch } from './protocol';
+import * as l10n from '@vscode/l10n';
 
 export type { CliConfig } from './protocol';
 
@@ -75,11 +76,11 @@ function parseCliConfig(file: string, raw: string): Parsed {
     document = JSON.parse(text);
   } catch {
     const where = textTools().findJsonError(text);
-    const place = where ? ` at line ${where.line}, column ${where.column}: expected ${where.expected}` : '';
+    const place = where ? l10n.t(' at line {0}, column {1}: expected {2}', where.line, where.column, where.expected) : '';
     return {
       ok: false,
-      error: new AuthError('bad-input', `The CoderFlow CLI config ${file} is not valid JSON${place}.`, {
-        fix: 'Fix the file in an editor, or run coder login again. CoderFlow does not change a file it cannot read.',
+      error: new AuthError('bad-input', l10n.t('The CoderFlow CLI config {0} is not valid JSON{1}.', file, place), {
+        fix: l10n.t('Fix the file in an editor, or run coder login again. CoderFlow does not change a file it cannot read.'),
         ...(where ? { detail: `line ${where.line}, column ${where.column}` } : {}),
       }),
       ...(where ? { line: where.line, column: where.column } : {}),
@@ -89,7 +90,7 @@ function parseCliConfig(file: string, raw: string): Parsed {
     return {
       ok: false,
       error: new AuthError('bad-input', `The CoderFlow CLI config ${file} must hold a JSON object ({ … }).`, {
-        fix: 'Fix the file in an editor, or run coder login again.',
+        fix: l10n.t('Fix the file in an editor, or run coder login again.'),
       }),
     };
   }
@@ -98,8 +99,8 @@ function parseCliConfig(file: string, raw: string): Parsed {
     const what = describeSchemaMismatch(result.error, document);
     return {
       ok: false,
-      error: new AuthError('bad-input', `The CoderFlow CLI config ${file} is not as expected: ${what}.`, {
-        fix: 'Fix the file in an editor, or run coder login again.',
+      error: new AuthError('bad-input', l10n.t('The CoderFlow CLI config {0} is not as expected: {1}.', file, what), {
+        fix: l10n.t('Fix the file in an editor, or run coder login again.'),
         detail: what,
       }),
     };
@@ -118,8 +119,8 @@ export async function readCliConfig(file: string): Promise<CliConfigState> {
     return {
       state: 'error',
       path: file,
-      error: new AuthError('bad-input', `The CoderFlow CLI config ${file} could not be read (${code ?? 'error'}).`, {
-        fix: 'Check that the file is readable by you.',
+      error: new AuthError('bad-input', l10n.t('The CoderFlow CLI config {0} could not be read ({1}).', file, code ?? 'error'), {
+        fix: l10n.t('Check that the file is readable by you.'),
         ...(code ? { detail: code } : {}),
         cause: e,
       }),
@@ -198,8 +199,8 @@ async function writeTemporary(target: string, data: string): Promise<string> {
 
 function writeFailure(file: string, e: unknown): AuthError {
   const code = (e as NodeJS.ErrnoException).code ?? 'error';
-  return new AuthError('bad-input', `The CoderFlow CLI config ${file} could not be written (${code}); it was not changed.`, {
-    fix: 'Check that you may write to the file and its folder.',
+  return new AuthError('bad-input', l10n.t('The CoderFlow CLI config {0} could not be written ({1}); it was not changed.', file, code), {
+    fix: l10n.t('Check that you may write to the file and its folder.'),
     detail: code,
     cause: e,
   });
@@ -221,7 +222,7 @@ async function updateCliConfig(file: string, changesFor: (config: CliConfig) => 
       raw = contentNow(target);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? 'error';
-      throw new AuthError('bad-input', `The CoderFlow CLI config ${file} could not be read (${code}); it was not changed.`, { detail: code, cause: e });
+      throw new AuthError('bad-input', l10n.t('The CoderFlow CLI config {0} could not be read ({1}); it was not changed.', file, code), { detail: code, cause: e });
     }
     let config: CliConfig = {};
     // An empty file is what another program's write in place looks like between truncating the
@@ -234,7 +235,7 @@ async function updateCliConfig(file: string, changesFor: (config: CliConfig) => 
         // Another program may be half-way through writing it: a file that stays broken is refused.
         await sleep(REREAD_DELAY_MS);
         if (attempt < WRITE_ATTEMPTS && safeContent(target) !== raw) continue;
-        throw new AuthError('bad-input', `${parsed.error.message} It was not changed.`, {
+        throw new AuthError('bad-input', l10n.t('{0} It was not changed.', parsed.error.message), {
           ...(parsed.error.fix ? { fix: parsed.error.fix } : {}),
           ...(parsed.error.detail ? { detail: parsed.error.detail } : {}),
         });
@@ -246,8 +247,8 @@ async function updateCliConfig(file: string, changesFor: (config: CliConfig) => 
     const edited = textTools().editText(stripBom(raw ?? ''), changes);
     const text = edited === undefined ? undefined : `${raw?.charCodeAt(0) === 0xfeff ? '\uFEFF' : ''}${edited}`;
     if (text === undefined) {
-      throw new AuthError('bad-input', `The CoderFlow CLI config ${file} could not be changed safely; it was not changed.`, {
-        fix: 'Check the file in an editor, or run coder profile set instead.',
+      throw new AuthError('bad-input', l10n.t('The CoderFlow CLI config {0} could not be changed safely; it was not changed.', file), {
+        fix: l10n.t('Check the file in an editor, or run coder profile set instead.'),
       });
     }
     let temp: string;
@@ -269,8 +270,8 @@ async function updateCliConfig(file: string, changesFor: (config: CliConfig) => 
     }
     await rm(temp, { force: true });
   }
-  throw new AuthError('bad-input', `The CoderFlow CLI config ${file} kept changing while CoderFlow was writing to it; it was not changed.`, {
-    fix: 'Another program (such as coder login) is writing it: try again in a moment.',
+  throw new AuthError('bad-input', l10n.t('The CoderFlow CLI config {0} kept changing while CoderFlow was writing to it; it was not changed.', file), {
+    fix: l10n.t('Another program (such as coder login) is writing it: try again in a moment.'),
   });
 }
 
@@ -308,7 +309,7 @@ export async function writeCliProfileKey(
   values: { server?: string; apiKey?: string },
 ): Promise<void> {
   if (profileName !== undefined && profileName.trim() === '') {
-    throw new AuthError('bad-input', 'Enter a CLI profile name.', { field: 'profileName' });
+    throw new AuthError('bad-input', l10n.t('Enter a CLI profile name.'), { field: 'profileName' });
   }
   const base: JSONPath = profileName === undefined ? [] : ['profiles', profileName];
   await updateCliConfig(file, () => [

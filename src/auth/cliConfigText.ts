@@ -43,8 +43,10 @@ export function findJsonError(text: string): { line: number; column: number; exp
   const first = errors[0];
   if (!first) return undefined;
   const offset = Math.min(first.offset, text.length);
-  let expected = EXPECTED[first.error] ?? 'valid JSON';
-  if (first.error === 6) expected = typeof getLocation(text, offset).path.at(-1) === 'number' ? "',' or ']'" : "',' or '}'";
+  const code: number = first.error;
+  let expected = EXPECTED[code] ?? 'valid JSON';
+  // 6: ParseErrorCode.CommaExpected.
+  if (code === 6) expected = typeof getLocation(text, offset).path.at(-1) === 'number' ? "',' or ']'" : "',' or '}'";
   const before = text.slice(0, offset);
   return { line: before.split('\n').length, column: offset - (before.lastIndexOf('\n') + 1) + 1, expected };
 }
@@ -104,7 +106,7 @@ function setField(text: string, path: JSONPath, value: string, layout: Layout): 
   let node = root;
   let depth = 0;
   for (; depth < path.length && node.type === 'object'; depth++) {
-    const child = propertyValue(node, path[depth]!);
+    const child = propertyValue(node, path[depth]);
     if (!child) break;
     node = child;
   }

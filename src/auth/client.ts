@@ -22,6 +22,7 @@ import {
 import { sleep } from './sleep';
 import { isUntrustedCertificate, tlsAgentOptions, type TlsOptions } from './tls';
 import { redactSecrets } from '../shared/secretShapes';
+import * as l10n from '@vscode/l10n';
 
 // node-fetch (with the Node modules it pulls in) loads on the first request, not when the
 // extension activates: most windows never make one before the person does something.
@@ -75,16 +76,16 @@ function badUrl(message: string, fix?: string): AuthError {
  */
 export function normalizeServerUrl(input: string): string {
   const trimmed = input.trim();
-  if (trimmed === '') throw badUrl('Enter the server URL, for example https://coderflow.example.com.');
+  if (trimmed === '') throw badUrl(l10n.t('Enter the server URL, for example https://coderflow.example.com.'));
   const scheme = /^([a-z][a-z0-9+.-]*):(.*)$/is.exec(trimmed);
   let text = trimmed;
   if (scheme) {
-    const name = scheme[1]!.toLowerCase();
-    const rest = scheme[2]!;
+    const name = scheme[1].toLowerCase();
+    const rest = scheme[2];
     const isHostPort = /^\d+(?:[/?#]|$)/.test(rest);
     if (name !== 'http' && name !== 'https') {
       if (!isHostPort) {
-        throw badUrl(`The server URL must start with https:// or http://, not ${name}:.`);
+        throw badUrl(l10n.t('The server URL must start with https:// or http://, not {0}:.', name));
       }
       text = `https://${trimmed}`;
     }
@@ -95,17 +96,17 @@ export function normalizeServerUrl(input: string): string {
   try {
     url = new URL(text);
   } catch {
-    throw badUrl('The server URL is not a valid address.', 'Use the form https://coderflow.example.com, with a path prefix if your server has one.');
+    throw badUrl(l10n.t('The server URL is not a valid address.'), l10n.t('Use the form https://coderflow.example.com, with a path prefix if your server has one.'));
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw badUrl(`The server URL must start with https:// or http://, not ${url.protocol}.`);
+    throw badUrl(l10n.t('The server URL must start with https:// or http://, not {0}.', url.protocol));
   }
   if (url.username !== '' || url.password !== '') {
-    throw badUrl('The server URL must not contain a user name or password.', 'Remove them from the URL and sign in with them instead.');
+    throw badUrl(l10n.t('The server URL must not contain a user name or password.'), l10n.t('Remove them from the URL and sign in with them instead.'));
   }
-  if (url.hash !== '' || text.includes('#')) throw badUrl('The server URL must not contain a fragment (#…).');
-  if (url.search !== '' || text.includes('?')) throw badUrl('The server URL must not contain a query (?…).');
-  if (url.hostname === '') throw badUrl('The server URL has no host name.');
+  if (url.hash !== '' || text.includes('#')) throw badUrl(l10n.t('The server URL must not contain a fragment (#…).'));
+  if (url.search !== '' || text.includes('?')) throw badUrl(l10n.t('The server URL must not contain a query (?…).'));
+  if (url.hostname === '') throw badUrl(l10n.t('The server URL has no host name.'));
   const path = url.pathname.replace(/\/+$/, '');
   return `${url.protocol}//${url.host}${path}`;
 }
@@ -120,8 +121,8 @@ function refuseSecretOverHttp(url: URL, what: string): void {
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     throw new AuthError(
       'bad-input',
-      `CoderFlow will not send ${what} over plain http to ${url.hostname}: anyone on the network path could read it.`,
-      { field: 'serverUrl', fix: 'Use the server\'s https:// address. Plain http is allowed only for a server on this computer (localhost).' },
+      l10n.t('CoderFlow will not send {0} over plain http to {1}: anyone on the network path could read it.', what, url.hostname),
+      { field: 'serverUrl', fix: l10n.t('Use the server\'s https:// address. Plain http is allowed only for a server on this computer (localhost).') },
     );
   }
 }
@@ -175,7 +176,7 @@ function excerpt(body: string): string {
     const end = text.indexOf('>', i);
     if (end < 0) break;
     let nameEnd = i + 1;
-    while (nameEnd < end && /[a-z0-9]/.test(lower[nameEnd]!)) nameEnd++;
+    while (nameEnd < end && /[a-z0-9]/.test(lower[nameEnd])) nameEnd++;
     const name = lower.slice(i + 1, nameEnd);
     plain += ' ';
     i = end + 1;
@@ -302,7 +303,7 @@ export class CoderFlowClient {
 
   /** `POST /auth/cli-login`: checks a username and password, and creates a key named keyName. */
   async cliLogin(username: string, password: string, keyName: string, signal?: AbortSignal): Promise<LoginResult> {
-    const response = await this.send('POST', PATHS.cliLogin, { body: { username, password, keyName }, secret: { label: 'your password', value: password }, signal });
+    const response = await this.send('POST', PATHS.cliLogin, { body: { username, password, keyName }, secret: { label: l10n.t('your password'), value: password }, signal });
     return this.parse(response, LoginResult, {
       on401: () => new AuthError('invalid-credentials', MESSAGES.invalidCredentials, { fix: MESSAGES.invalidCredentialsFix, field: 'password', status: 401 }),
     });
@@ -310,7 +311,7 @@ export class CoderFlowClient {
 
   /** `POST /auth/sso/device`: starts a device authorization (RFC 8628 §3.1). */
   async startDevice(keyName: string, signal?: AbortSignal): Promise<DeviceAuthorization> {
-    const response = await this.send('POST', PATHS.ssoDevice, { body: { keyName }, secret: { label: 'a sign-in code' }, signal });
+    const response = await this.send('POST', PATHS.ssoDevice, { body: { keyName }, secret: { label: l10n.t('a sign-in code') }, signal });
     return this.parse(response, DeviceAuthorization, { onNotFound: ssoDisabled });
   }
 
@@ -319,7 +320,7 @@ export class CoderFlowClient {
     deviceCode: string,
     signal?: AbortSignal,
   ): Promise<{ status: 'pending' | 'slow_down' } | { status: 'approved'; result: LoginResult }> {
-    const response = await this.send('POST', PATHS.ssoToken, { body: { deviceCode }, secret: { label: 'a sign-in code', value: deviceCode }, signal });
+    const response = await this.send('POST', PATHS.ssoToken, { body: { deviceCode }, secret: { label: l10n.t('a sign-in code'), value: deviceCode }, signal });
     if (response.status === 400) {
       const parsed = parseJsonBody(response.text);
       const body = parsed.ok ? ErrorBody.safeParse(parsed.value) : undefined;
@@ -334,13 +335,13 @@ export class CoderFlowClient {
           throw new AuthError('access-denied', MESSAGES.accessDenied, { fix: MESSAGES.accessDeniedFix, status: 400 });
       }
     }
-    return { status: 'approved', result: await this.parse(response, LoginResult, { onNotFound: ssoDisabled }) };
+    return { status: 'approved', result: this.parse(response, LoginResult, { onNotFound: ssoDisabled }) };
   }
 
   /** `GET /api-keys`: the signed-in user's keys, without secrets. */
   async listKeys(signal?: AbortSignal): Promise<ApiKeyInfo[]> {
     const response = await this.send('GET', PATHS.apiKeys, { auth: true, signal });
-    return (await this.parse(response, ApiKeyList)).keys;
+    return this.parse(response, ApiKeyList).keys;
   }
 
   /** `POST /api-keys`: a new key; its secret is in the answer this once. */
@@ -355,7 +356,7 @@ export class CoderFlowClient {
     if (!this.isSuccess(response)) {
       throw this.errorFor(response, {
         onNotFound: () =>
-          new AuthError('unexpected-response', 'That API key does not exist: it may have been deleted already.', { status: 404 }),
+          new AuthError('unexpected-response', l10n.t('That API key does not exist: it may have been deleted already.'), { status: 404 }),
       });
     }
   }
@@ -373,7 +374,7 @@ export class CoderFlowClient {
     if (response.text.trim() === '') return undefined;
     const parsed = parseJsonBody(response.text);
     if (!parsed.ok) {
-      throw new AuthError('unexpected-response', `The server answered ${path} with something that is not JSON.`, {
+      throw new AuthError('unexpected-response', l10n.t('The server answered {0} with something that is not JSON.', path), {
         status: response.status,
         detail: this.safeExcerpt(response),
       });
@@ -385,16 +386,16 @@ export class CoderFlowClient {
     return response.status >= 200 && response.status < 300;
   }
 
-  private async parse<S extends z.ZodMiniType>(response: RawResponse, schema: S, meaning: StatusMeaning = {}): Promise<z.infer<S>> {
+  private parse<S extends z.ZodMiniType>(response: RawResponse, schema: S, meaning: StatusMeaning = {}): z.infer<S> {
     if (!this.isSuccess(response)) throw this.errorFor(response, meaning);
     const parsed = parseJsonBody(response.text);
     if (!parsed.ok) {
-      const what = response.text.trim() === '' ? 'an empty answer' : looksLikeHtml(response) ? 'a web page' : 'something that is not JSON';
+      const what = response.text.trim() === '' ? l10n.t('an empty answer') : looksLikeHtml(response) ? l10n.t('a web page') : l10n.t('something that is not JSON');
       throw new AuthError(
         'unexpected-response',
-        `The server at ${this.serverUrl} sent ${what} instead of CoderFlow data: it may not be a CoderFlow server, or a proxy or sign-in page is in the way.`,
+        l10n.t('The server at {0} sent {1} instead of CoderFlow data: it may not be a CoderFlow server, or a proxy or sign-in page is in the way.', this.serverUrl, what),
         {
-          fix: 'Check the server URL, including any path prefix (for example https://host/coderflow).',
+          fix: l10n.t('Check the server URL, including any path prefix (for example https://host/coderflow).'),
           field: 'serverUrl',
           status: response.status,
           detail: this.safeExcerpt(response),
@@ -404,8 +405,8 @@ export class CoderFlowClient {
     const result = schema.safeParse(parsed.value);
     if (!result.success) {
       const what = describeSchemaMismatch(result.error, parsed.value);
-      throw new AuthError('unexpected-response', `The server answered something unexpected: ${what}.`, {
-        fix: 'Check that the server URL points to a CoderFlow server, and that the server and the extension are up to date.',
+      throw new AuthError('unexpected-response', l10n.t('The server answered something unexpected: {0}.', what), {
+        fix: l10n.t('Check that the server URL points to a CoderFlow server, and that the server and the extension are up to date.'),
         status: response.status,
         detail: what,
       });
@@ -447,8 +448,8 @@ export class CoderFlowClient {
     if (status === 403) return new AuthError('forbidden', MESSAGES.forbidden, { fix: MESSAGES.forbiddenFix, status, ...withDetail });
     if (status === 404 && meaning.onNotFound) return meaning.onNotFound();
     if (status === 404) {
-      return new AuthError('unexpected-response', `The server has nothing at ${response.url.pathname} (404): it may not be a CoderFlow server, or the path prefix is wrong.`, {
-        fix: 'Check the server URL, including any path prefix (for example https://host/coderflow).',
+      return new AuthError('unexpected-response', l10n.t('The server has nothing at {0} (404): it may not be a CoderFlow server, or the path prefix is wrong.', response.url.pathname), {
+        fix: l10n.t('Check the server URL, including any path prefix (for example https://host/coderflow).'),
         field: 'serverUrl',
         status,
         ...withDetail,
@@ -458,9 +459,9 @@ export class CoderFlowClient {
       const wait = retryAfterSeconds(response.headers, Date.now());
       return new AuthError(
         'rate-limited',
-        wait === undefined ? 'The server is receiving too many requests from you.' : `The server is receiving too many requests from you and asks to wait ${wait} seconds.`,
+        wait === undefined ? l10n.t('The server is receiving too many requests from you.') : l10n.t('The server is receiving too many requests from you and asks to wait {0} seconds.', wait),
         {
-          fix: wait === undefined ? 'Wait a moment, then try again.' : `Try again in ${wait} seconds.`,
+          fix: wait === undefined ? l10n.t('Wait a moment, then try again.') : l10n.t('Try again in {0} seconds.', wait),
           status,
           ...(wait === undefined ? {} : { retryAfterSeconds: wait }),
         },
@@ -469,14 +470,18 @@ export class CoderFlowClient {
     if (status >= 500) {
       const statusLine = `${status}${response.statusText ? ` ${response.statusText}` : ''}`;
       // A reverse proxy's page ("502 Bad Gateway … nginx") tells the person who failed: quote a short part.
-      const page = !parsed.ok && response.text.trim() !== '' ? ` and answered: "${this.safeExcerpt(response)}"` : '';
-      return new AuthError('server-error', `The server had a problem (${statusLine})${serverMessage ? `: ${serverMessage}` : `${page}.`}`, {
-        fix: 'Try again later. If it keeps happening, tell the server\'s administrator.',
+      const message = serverMessage
+        ? l10n.t('The server had a problem ({0}): {1}', statusLine, serverMessage)
+        : !parsed.ok && response.text.trim() !== ''
+          ? l10n.t('The server had a problem ({0}) and answered: "{1}".', statusLine, this.safeExcerpt(response))
+          : l10n.t('The server had a problem ({0}).', statusLine);
+      return new AuthError('server-error', message, {
+        fix: l10n.t('Try again later. If it keeps happening, tell the server\'s administrator.'),
         status,
         ...withDetail,
       });
     }
-    return new AuthError('unexpected-response', `The server refused the request (${status})${serverMessage ? `: ${serverMessage}` : '.'}`, {
+    return new AuthError('unexpected-response', serverMessage ? l10n.t('The server refused the request ({0}): {1}', status, serverMessage) : l10n.t('The server refused the request ({0}).', status), {
       status,
       ...withDetail,
     });
@@ -518,10 +523,10 @@ export class CoderFlowClient {
     const { signal } = options;
     if (signal?.aborted) throw new AuthError('cancelled', MESSAGES.cancelled);
     if (options.auth && this.apiKey === undefined) {
-      throw new AuthError('bad-input', 'No API key to send: sign in first.', { field: 'apiKey' });
+      throw new AuthError('bad-input', l10n.t('No API key to send: sign in first.'), { field: 'apiKey' });
     }
     const first = this.resolvePath(path);
-    if (options.auth) refuseSecretOverHttp(first, 'your API key');
+    if (options.auth) refuseSecretOverHttp(first, l10n.t('your API key'));
     if (options.secret) refuseSecretOverHttp(first, options.secret.label);
 
     for (let attempt = 0; ; attempt++) {
@@ -541,19 +546,19 @@ export class CoderFlowClient {
    */
   private resolvePath(path: string): URL {
     const refuse = (why: string) =>
-      new AuthError('bad-input', `CoderFlow refused the request path "${redactSecrets(String(path).slice(0, 80))}": ${why}`, {
-        fix: 'Use a path relative to the server URL, such as /auth/me.',
+      new AuthError('bad-input', l10n.t('CoderFlow refused the request path "{0}": {1}', redactSecrets(String(path).slice(0, 80)), why), {
+        fix: l10n.t('Use a path relative to the server URL, such as /auth/me.'),
       });
-    if (typeof path !== 'string' || !path.startsWith('/') || path.startsWith('//')) throw refuse('a path starts with a single "/", relative to the server URL.');
-    const pathPart = path.split(/[?#]/, 1)[0]!;
-    if (/\\|%2f|%5c/i.test(pathPart)) throw refuse('it holds a backslash or an encoded slash.');
-    if (/\p{Cc}/u.test(path)) throw refuse('it holds a control character.');
+    if (typeof path !== 'string' || !path.startsWith('/') || path.startsWith('//')) throw refuse(l10n.t('a path starts with a single "/", relative to the server URL.'));
+    const pathPart = path.split(/[?#]/, 1)[0];
+    if (/\\|%2f|%5c/i.test(pathPart)) throw refuse(l10n.t('it holds a backslash or an encoded slash.'));
+    if (/\p{Cc}/u.test(path)) throw refuse(l10n.t('it holds a control character.'));
     for (const segment of pathPart.split('/')) {
       const decoded = segment.replace(/%2e/gi, '.');
-      if (decoded === '.' || decoded === '..') throw refuse('it holds a "." or ".." segment, which could leave the server URL\'s path.');
+      if (decoded === '.' || decoded === '..') throw refuse(l10n.t('it holds a "." or ".." segment, which could leave the server URL\'s path.'));
     }
     const url = new URL(this.serverUrl + path);
-    if (!this.isUnderServerUrl(url)) throw refuse('it leads outside the server URL.');
+    if (!this.isUnderServerUrl(url)) throw refuse(l10n.t('it leads outside the server URL.'));
     return url;
   }
 
@@ -582,8 +587,8 @@ export class CoderFlowClient {
       }
       url = target;
     }
-    throw new AuthError('unexpected-response', `The server at ${this.serverUrl} redirected more than ${MAX_REDIRECTS} times.`, {
-      fix: 'Check the server URL; a proxy or sign-in page may be redirecting in a loop.',
+    throw new AuthError('unexpected-response', l10n.t('The server at {0} redirected more than {1} times.', this.serverUrl, MAX_REDIRECTS), {
+      fix: l10n.t('Check the server URL; a proxy or sign-in page may be redirecting in a loop.'),
       field: 'serverUrl',
     });
   }
@@ -591,8 +596,8 @@ export class CoderFlowClient {
   private redirectOutsidePrefix(target: URL): AuthError {
     return new AuthError(
       'unexpected-response',
-      `The server at ${this.serverUrl} redirected to ${target.pathname.slice(0, 120)}, outside its path. CoderFlow does not follow it, so your key is not sent there.`,
-      { fix: 'Check the server URL, including its path prefix.', field: 'serverUrl' },
+      l10n.t('The server at {0} redirected to {1}, outside its path. CoderFlow does not follow it, so your key is not sent there.', this.serverUrl, target.pathname.slice(0, 120)),
+      { fix: l10n.t('Check the server URL, including its path prefix.'), field: 'serverUrl' },
     );
   }
 
@@ -602,8 +607,8 @@ export class CoderFlowClient {
     const suggestion = target.pathname.startsWith(prefix) ? `${target.origin}${prefix}` : target.origin;
     return new AuthError(
       'unexpected-response',
-      `The server at ${from.origin} redirected to ${target.origin}. CoderFlow does not follow a redirect to another address, so your key is never sent there.`,
-      { fix: `If ${target.origin} is your CoderFlow server, set the server URL to ${suggestion}.`, field: 'serverUrl', detail: target.origin },
+      l10n.t('The server at {0} redirected to {1}. CoderFlow does not follow a redirect to another address, so your key is never sent there.', from.origin, target.origin),
+      { fix: l10n.t('If {0} is your CoderFlow server, set the server URL to {1}.', target.origin, suggestion), field: 'serverUrl', detail: target.origin },
     );
   }
 
@@ -646,8 +651,9 @@ export class CoderFlowClient {
       if (e instanceof AuthError) throw e;
       if (signal?.aborted) throw new AuthError('cancelled', MESSAGES.cancelled, { cause: e });
       if (timedOut) {
-        throw new AuthError('timeout', `The server at ${url.host} did not answer within ${this.timeoutMs < 1000 ? `${this.timeoutMs} ms` : `${Math.round(this.timeoutMs / 1000)} seconds`}.`, {
-          fix: 'Check the server URL and your network, VPN or proxy, then try again.',
+        const within = this.timeoutMs < 1000 ? l10n.t('{0} ms', this.timeoutMs) : l10n.t('{0} seconds', Math.round(this.timeoutMs / 1000));
+        throw new AuthError('timeout', l10n.t('The server at {0} did not answer within {1}.', url.host, within), {
+          fix: l10n.t('Check the server URL and your network, VPN or proxy, then try again.'),
           cause: e,
         });
       }
@@ -665,8 +671,8 @@ export class CoderFlowClient {
     if (mapped) return mapped;
     // Node's own messages may quote a header value, which can be the key.
     const reason = this.redact(e instanceof Error ? e.message.replace(/^request to \S+ failed, reason: /, '').slice(0, 500) : String(e), [options.secret?.value]);
-    return new AuthError('network', `Could not reach ${url.host}: ${reason}`, {
-      fix: 'Check the server URL and your network, VPN or proxy.',
+    return new AuthError('network', l10n.t('Could not reach {0}: {1}', url.host, reason), {
+      fix: l10n.t('Check the server URL and your network, VPN or proxy.'),
       ...(typeof code === 'string' ? { detail: code } : {}),
       cause: e,
     });
@@ -674,8 +680,8 @@ export class CoderFlowClient {
 }
 
 function tooLarge(cause?: unknown): AuthError {
-  return new AuthError('unexpected-response', `The server's answer was larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB, far more than CoderFlow sends.`, {
-    fix: 'Check that the server URL points to a CoderFlow server.',
+  return new AuthError('unexpected-response', l10n.t("The server's answer was larger than {0} MiB, far more than CoderFlow sends.", MAX_BODY_BYTES / 1024 / 1024), {
+    fix: l10n.t('Check that the server URL points to a CoderFlow server.'),
     cause,
   });
 }

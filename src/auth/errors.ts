@@ -2,6 +2,7 @@
 // happened (message) and, where a person can do something about it, what to do (fix). No
 // message ever contains an API key or a password.
 import { redactSecrets } from '../shared/secretShapes';
+import * as l10n from '@vscode/l10n';
 
 export type AuthErrorKind =
   | 'invalid-credentials'
@@ -35,7 +36,20 @@ export interface AuthErrorDetails {
   cause?: unknown;
 }
 
+/** The mark of an AuthError, in the global symbol registry so that every copy of this module shares it. */
+const AUTH_ERROR: unique symbol = Symbol.for('coderflow.AuthError');
+
 export class AuthError extends Error {
+  /**
+   * The extension's lazily loaded bundles (dist/keys.js, dist/profileManager.js…) each hold a copy
+   * of this class, and their errors reach the others: `instanceof AuthError` recognises an AuthError
+   * made by any copy by its mark, not by its prototype.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as { [AUTH_ERROR]?: unknown })[AUTH_ERROR] === true;
+  }
+
+  readonly [AUTH_ERROR] = true;
   override readonly name = 'AuthError';
   readonly kind: AuthErrorKind;
   readonly fix?: string;
@@ -74,103 +88,104 @@ export function isAuthError(e: unknown, kind?: AuthErrorKind): e is AuthError {
 }
 
 // Texts from CoderFlow's own troubleshooting page (shared/seeds/000), so the extension and the
-// docs say the same thing.
+// docs say the same thing. Getters: each text is looked up in the l10n bundle when it is used, after
+// activation has loaded the bundle, not when this module is first evaluated.
 export const MESSAGES = {
-  invalidApiKey: 'Invalid API key: the key was deleted, mistyped, or belongs to a deleted user.',
-  invalidApiKeyFix: 'Sign in again, or update the key stored in this profile.',
-  forbidden: 'The key is valid, but your user does not have the permission this needs.',
-  forbiddenFix: "Ask an administrator to review your teams and access bindings.",
-  invalidCredentials: 'Wrong username or password.',
-  invalidCredentialsFix: 'Check both and try again. If your organisation signs in through SSO, use Sign in with SSO.',
-  passwordLoginDisabled: 'This server does not allow signing in with a password.',
-  passwordLoginDisabledFix: 'Use Sign in with SSO, or paste an existing API key.',
-  ssoDisabled: 'Single sign-on (SSO) is not enabled on this server.',
-  ssoDisabledFix: 'Sign in with your username and password, or paste an existing API key.',
-  codeExpired: 'The sign-in code expired before it was approved.',
-  codeExpiredFix: 'Start Sign in with SSO again and approve the new code in your browser.',
-  accessDenied: 'The sign-in was refused, in the browser or by the identity provider.',
-  accessDeniedFix: 'Start Sign in with SSO again, or ask an administrator whether your account may use CoderFlow.',
-  cancelled: 'Sign-in was cancelled.',
-} as const;
+  get invalidApiKey() { return l10n.t('Invalid API key: the key was deleted, mistyped, or belongs to a deleted user.'); },
+  get invalidApiKeyFix() { return l10n.t('Sign in again, or update the key stored in this profile.'); },
+  get forbidden() { return l10n.t('The key is valid, but your user does not have the permission this needs.'); },
+  get forbiddenFix() { return l10n.t("Ask an administrator to review your teams and access bindings."); },
+  get invalidCredentials() { return l10n.t('Wrong username or password.'); },
+  get invalidCredentialsFix() { return l10n.t('Check both and try again. If your organisation signs in through SSO, use Sign in with SSO.'); },
+  get passwordLoginDisabled() { return l10n.t('This server does not allow signing in with a password.'); },
+  get passwordLoginDisabledFix() { return l10n.t('Use Sign in with SSO, or paste an existing API key.'); },
+  get ssoDisabled() { return l10n.t('Single sign-on (SSO) is not enabled on this server.'); },
+  get ssoDisabledFix() { return l10n.t('Sign in with your username and password, or paste an existing API key.'); },
+  get codeExpired() { return l10n.t('The sign-in code expired before it was approved.'); },
+  get codeExpiredFix() { return l10n.t('Start Sign in with SSO again and approve the new code in your browser.'); },
+  get accessDenied() { return l10n.t('The sign-in was refused, in the browser or by the identity provider.'); },
+  get accessDeniedFix() { return l10n.t('Start Sign in with SSO again, or ask an administrator whether your account may use CoderFlow.'); },
+  get cancelled() { return l10n.t('Sign-in was cancelled.'); },
+};
 
-const NETWORK_CODES: Record<string, { message: (host: string) => string; fix: string }> = {
+const NETWORK_CODES: Record<string, { message: (host: string) => string; fix: () => string }> = {
   ECONNREFUSED: {
-    message: (host) => `Nothing is answering at ${host} (connection refused).`,
-    fix: 'Check the server URL, including the port, and that the CoderFlow server is running.',
+    message: (host) => l10n.t('Nothing is answering at {0} (connection refused).', host),
+    fix: () => l10n.t('Check the server URL, including the port, and that the CoderFlow server is running.'),
   },
   ENOTFOUND: {
-    message: (host) => `The host name ${host} could not be found.`,
-    fix: 'Check the server URL for a typo, and your network or VPN connection.',
+    message: (host) => l10n.t('The host name {0} could not be found.', host),
+    fix: () => l10n.t('Check the server URL for a typo, and your network or VPN connection.'),
   },
   EAI_AGAIN: {
-    message: (host) => `The host name ${host} could not be looked up right now (DNS did not answer).`,
-    fix: 'Check your network or VPN connection and try again.',
+    message: (host) => l10n.t('The host name {0} could not be looked up right now (DNS did not answer).', host),
+    fix: () => l10n.t('Check your network or VPN connection and try again.'),
   },
   ECONNRESET: {
-    message: (host) => `The connection to ${host} was closed before the server answered.`,
-    fix: 'Try again. If it keeps happening, a proxy or firewall between you and the server may be cutting the connection.',
+    message: (host) => l10n.t('The connection to {0} was closed before the server answered.', host),
+    fix: () => l10n.t('Try again. If it keeps happening, a proxy or firewall between you and the server may be cutting the connection.'),
   },
   EPIPE: {
-    message: (host) => `The connection to ${host} was closed while sending the request.`,
-    fix: 'Try again. If it keeps happening, a proxy or firewall between you and the server may be cutting the connection.',
+    message: (host) => l10n.t('The connection to {0} was closed while sending the request.', host),
+    fix: () => l10n.t('Try again. If it keeps happening, a proxy or firewall between you and the server may be cutting the connection.'),
   },
   ETIMEDOUT: {
-    message: (host) => `The connection to ${host} timed out.`,
-    fix: 'Check the server URL and your network, VPN or proxy.',
+    message: (host) => l10n.t('The connection to {0} timed out.', host),
+    fix: () => l10n.t('Check the server URL and your network, VPN or proxy.'),
   },
   EHOSTUNREACH: {
-    message: (host) => `${host} cannot be reached from this computer.`,
-    fix: 'Check your network or VPN connection.',
+    message: (host) => l10n.t('{0} cannot be reached from this computer.', host),
+    fix: () => l10n.t('Check your network or VPN connection.'),
   },
   ENETUNREACH: {
-    message: (host) => `The network of ${host} cannot be reached from this computer.`,
-    fix: 'Check your network or VPN connection.',
+    message: (host) => l10n.t('The network of {0} cannot be reached from this computer.', host),
+    fix: () => l10n.t('Check your network or VPN connection.'),
   },
 };
 
-const CA_FIX =
-  'Set profoundCoder.tls.caFile to a PEM file with the certificate authority that signed the server\'s certificate (ask your administrator for it).';
+const caFix = (): string =>
+  l10n.t('Set profoundCoder.tls.caFile to a PEM file with the certificate authority that signed the server\'s certificate (ask your administrator for it).');
 
-const TLS_CODES: Record<string, { message: (host: string) => string; fix: string }> = {
+const TLS_CODES: Record<string, { message: (host: string) => string; fix: () => string }> = {
   DEPTH_ZERO_SELF_SIGNED_CERT: {
-    message: (host) => `The certificate of ${host} is self-signed, so it is not trusted.`,
-    fix: CA_FIX,
+    message: (host) => l10n.t('The certificate of {0} is self-signed, so it is not trusted.', host),
+    fix: caFix,
   },
   SELF_SIGNED_CERT_IN_CHAIN: {
-    message: (host) => `The certificate of ${host} was issued by a private (self-signed) certificate authority that this computer does not trust.`,
-    fix: CA_FIX,
+    message: (host) => l10n.t('The certificate of {0} was issued by a private (self-signed) certificate authority that this computer does not trust.', host),
+    fix: caFix,
   },
   UNABLE_TO_VERIFY_LEAF_SIGNATURE: {
-    message: (host) => `The certificate of ${host} was issued by a certificate authority that this computer does not trust.`,
-    fix: CA_FIX,
+    message: (host) => l10n.t('The certificate of {0} was issued by a certificate authority that this computer does not trust.', host),
+    fix: caFix,
   },
   UNABLE_TO_GET_ISSUER_CERT_LOCALLY: {
-    message: (host) => `The certificate of ${host} was issued by a certificate authority that this computer does not trust.`,
-    fix: CA_FIX,
+    message: (host) => l10n.t('The certificate of {0} was issued by a certificate authority that this computer does not trust.', host),
+    fix: caFix,
   },
   UNABLE_TO_GET_ISSUER_CERT: {
-    message: (host) => `The certificate of ${host} was issued by a certificate authority that this computer does not trust.`,
-    fix: CA_FIX,
+    message: (host) => l10n.t('The certificate of {0} was issued by a certificate authority that this computer does not trust.', host),
+    fix: caFix,
   },
   CERT_HAS_EXPIRED: {
-    message: (host) => `The certificate of ${host} has expired.`,
-    fix: "Ask the server's administrator to renew the certificate, and check that this computer's date and time are right.",
+    message: (host) => l10n.t('The certificate of {0} has expired.', host),
+    fix: () => l10n.t("Ask the server's administrator to renew the certificate, and check that this computer's date and time are right."),
   },
   CERT_NOT_YET_VALID: {
-    message: (host) => `The certificate of ${host} is not valid yet.`,
-    fix: "Check that this computer's date and time are right.",
+    message: (host) => l10n.t('The certificate of {0} is not valid yet.', host),
+    fix: () => l10n.t("Check that this computer's date and time are right."),
   },
   ERR_TLS_CERT_ALTNAME_INVALID: {
-    message: (host) => `The certificate presented by ${host} was issued for a different host name.`,
-    fix: 'Check the server URL: use the host name the certificate was issued for (ask your administrator which one).',
+    message: (host) => l10n.t('The certificate presented by {0} was issued for a different host name.', host),
+    fix: () => l10n.t('Check the server URL: use the host name the certificate was issued for (ask your administrator which one).'),
   },
   EPROTO: {
-    message: (host) => `${host} did not answer with TLS (https).`,
-    fix: 'Check the scheme and port of the server URL.',
+    message: (host) => l10n.t('{0} did not answer with TLS (https).', host),
+    fix: () => l10n.t('Check the scheme and port of the server URL.'),
   },
   ERR_SSL_WRONG_VERSION_NUMBER: {
-    message: (host) => `${host} did not answer with TLS (https).`,
-    fix: 'Check the scheme and port of the server URL.',
+    message: (host) => l10n.t('{0} did not answer with TLS (https).', host),
+    fix: () => l10n.t('Check the scheme and port of the server URL.'),
   },
 };
 
@@ -178,9 +193,9 @@ const TLS_CODES: Record<string, { message: (host: string) => string; fix: string
 export function fromNodeErrorCode(code: string | undefined, host: string, cause?: unknown): AuthError | undefined {
   if (code === undefined) return undefined;
   const tls = TLS_CODES[code];
-  if (tls) return new AuthError('tls', tls.message(host), { fix: tls.fix, detail: code, cause });
+  if (tls) return new AuthError('tls', tls.message(host), { fix: tls.fix(), detail: code, cause });
   const net = NETWORK_CODES[code];
-  if (net) return new AuthError('network', net.message(host), { fix: net.fix, detail: code, cause });
+  if (net) return new AuthError('network', net.message(host), { fix: net.fix(), detail: code, cause });
   return undefined;
 }
 
@@ -201,8 +216,8 @@ export function toAuthError(e: unknown): AuthError {
   if (typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'AbortError') {
     return new AuthError('cancelled', MESSAGES.cancelled, { cause: e });
   }
-  const mapped = fromNodeErrorCode(errorCode(e), 'the server', e);
+  const mapped = fromNodeErrorCode(errorCode(e), l10n.t('the server'), e);
   if (mapped) return mapped;
   const text = e instanceof Error ? e.message : String(e);
-  return new AuthError('unexpected-response', `Something unexpected went wrong: ${redactSecrets(text.slice(0, 500))}`, { cause: e });
+  return new AuthError('unexpected-response', l10n.t('Something unexpected went wrong: {0}', redactSecrets(text.slice(0, 500))), { cause: e });
 }

@@ -1,6 +1,7 @@
 import type { CoderFlowClient } from './client';
 import { AuthError, toAuthError } from './errors';
 import type { CreatedKey } from './protocol';
+import * as l10n from '@vscode/l10n';
 
 /** The docs' four steps of a rotation, in order. */
 export type RotationStep = 'create' | 'update' | 'test' | 'delete';
@@ -20,7 +21,7 @@ export interface RotateOptions {
   mayDelete?: () => Promise<boolean>;
   /** Cancels the rotation until the old key's deletion starts; after that it cannot be undone. */
   signal?: AbortSignal;
-  onStep?(step: RotationStep): void;
+  onStep?: (step: RotationStep) => void;
 }
 
 export interface RotateResult {
@@ -33,7 +34,7 @@ export interface RotateResult {
 }
 
 function checkCancelled(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new AuthError('cancelled', 'The rotation was cancelled.');
+  if (signal?.aborted) throw new AuthError('cancelled', l10n.t('The rotation was cancelled.'));
 }
 
 /**

@@ -10,6 +10,7 @@ import * as tls from 'node:tls';
 import { DEFAULT_TIMEOUT_MS, type AgentOption } from './client';
 import { tlsAgentOptions, type TlsOptions } from './tls';
 import { AuthError } from './errors';
+import * as l10n from '@vscode/l10n';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -27,11 +28,11 @@ function firstSet(env: Env, names: string[]): Proxy | undefined {
     try {
       url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
     } catch {
-      throw new AuthError('bad-input', `The proxy in ${name} is not a valid URL.`, { fix: `Set ${name} to a URL such as http://proxy.example.com:3128.` });
+      throw new AuthError('bad-input', l10n.t('The proxy in {0} is not a valid URL.', name), { fix: l10n.t('Set {0} to a URL such as http://proxy.example.com:3128.', name) });
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new AuthError('bad-input', `The proxy in ${name} uses ${url.protocol}, which CoderFlow does not support.`, {
-        fix: `Set ${name} to an http:// or https:// proxy.`,
+      throw new AuthError('bad-input', l10n.t('The proxy in {0} uses {1}, which CoderFlow does not support.', name, url.protocol), {
+        fix: l10n.t('Set {0} to an http:// or https:// proxy.', name),
       });
     }
     return { url, from: name };
@@ -75,7 +76,7 @@ type Done = (error: Error | null, stream: Duplex) => void;
  */
 function openTunnel(proxy: Proxy, host: string, port: number, tlsOptions: https.AgentOptions, done: (error: Error | null, socket?: Socket) => void): void {
   const target = `${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
-  const where = `the proxy ${proxy.url.host} (${proxy.from})`;
+  const where = l10n.t('the proxy {0} ({1})', proxy.url.host, proxy.from);
   const headers: Record<string, string> = { Host: target };
   if (proxy.url.username || proxy.url.password) {
     const credentials = `${decodeURIComponent(proxy.url.username)}:${decodeURIComponent(proxy.url.password)}`;
@@ -83,16 +84,16 @@ function openTunnel(proxy: Proxy, host: string, port: number, tlsOptions: https.
   }
   const options = { host: bare(proxy.url.hostname), port: proxy.url.port, method: 'CONNECT', path: target, headers, agent: false as const };
   const request = proxy.url.protocol === 'https:' ? https.request({ ...tlsOptions, ...options }) : http.request(options);
-  request.setTimeout(DEFAULT_TIMEOUT_MS, () => request.destroy(new Error(`${where} did not answer`)));
+  request.setTimeout(DEFAULT_TIMEOUT_MS, () => request.destroy(new Error(l10n.t('{0} did not answer', where))));
   request.once('connect', (response, socket) => {
     if (response.statusCode === 200) return done(null, socket);
     socket.destroy();
     const status = `${response.statusCode ?? ''} ${response.statusMessage ?? ''}`.trim();
-    const reason = response.statusCode === 407 ? 'asks for a user name and password' : 'refused to connect to the server';
+    const reason = response.statusCode === 407 ? l10n.t('asks for a user name and password') : l10n.t('refused to connect to the server');
     done(new Error(`${where} ${reason} (${status})`));
   });
   request.once('error', (e: NodeJS.ErrnoException) => {
-    done(new Error(e.message.startsWith(where) ? e.message : `${where} could not be reached (${e.code ?? e.message})`));
+    done(new Error(e.message.startsWith(where) ? e.message : l10n.t('{0} could not be reached ({1})', where, e.code ?? e.message)));
   });
   request.end();
 }

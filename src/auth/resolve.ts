@@ -6,6 +6,7 @@ import { normalizeServerUrl } from './client';
 import { AuthError } from './errors';
 import { keyFormatError } from './flows/apiKey';
 import type { CliConfig, CliProfile } from './protocol';
+import * as l10n from '@vscode/l10n';
 
 export type CredentialSource = 'profile' | 'cli-env' | 'cli-profile' | 'cli-base' | 'setting';
 
@@ -75,12 +76,12 @@ function candidate(
   detail: string,
   prefix = '',
 ): Candidate {
-  if (url === undefined) return { ok: false, reason: capitalize(`${prefix}${where.noServer} has no server URL`) };
+  if (url === undefined) return { ok: false, reason: capitalize(l10n.t('{0}{1} has no server URL', prefix, where.noServer)) };
   try {
     return { ok: true, serverUrl: normalizeServerUrl(url), apiKey, detail };
   } catch (e) {
     const why = e instanceof AuthError ? e.message : String(e);
-    return { ok: false, reason: capitalize(`${prefix}the server URL of ${where.owner} is unusable. ${why}`) };
+    return { ok: false, reason: capitalize(l10n.t('{0}the server URL of {1} is unusable. {2}', prefix, where.owner, why)) };
   }
 }
 
@@ -90,17 +91,17 @@ function candidate(
  */
 function malformed(apiKey: string, where: string): Candidate | undefined {
   const error = keyFormatError(apiKey, where);
-  return error ? { ok: false, reason: `${error.message} It is not used.${error.fix ? ` ${error.fix}` : ''}` } : undefined;
+  return error ? { ok: false, reason: error.fix ? l10n.t('{0} It is not used. {1}', error.message, error.fix) : l10n.t('{0} It is not used.', error.message) } : undefined;
 }
 
 function fromProfile(inputs: ResolveInputs): Candidate {
   const profile = inputs.profile;
-  if (!profile) return { ok: false, reason: 'No profile is chosen in the Profile Manager.' };
+  if (!profile) return { ok: false, reason: l10n.t('No profile is chosen in the Profile Manager.') };
   const apiKey = text(profile.apiKey);
-  if (!apiKey) return { ok: false, reason: `Profile '${profile.name}' has no key in secure storage (signed out).` };
-  const bad = malformed(apiKey, `The key of profile '${profile.name}' in secure storage`);
+  if (!apiKey) return { ok: false, reason: l10n.t("Profile '{0}' has no key in secure storage (signed out).", profile.name) };
+  const bad = malformed(apiKey, l10n.t("The key of profile '{0}' in secure storage", profile.name));
   if (bad) return bad;
-  return candidate(text(profile.serverUrl), apiKey, { owner: `profile '${profile.name}'`, noServer: `profile '${profile.name}'` }, `Profile '${profile.name}' (Profile Manager)`);
+  return candidate(text(profile.serverUrl), apiKey, { owner: l10n.t("profile '{0}'", profile.name), noServer: l10n.t("profile '{0}'", profile.name) }, l10n.t("Profile '{0}' (Profile Manager)", profile.name));
 }
 
 /** The CLI config as §6 reads it: the active (or configured) profile over the base, field by field. */
@@ -115,9 +116,9 @@ interface CliView {
 
 function cliView(inputs: ResolveInputs): { ok: true; view: CliView } | { ok: false; reason: string } {
   const cli = inputs.cli;
-  if (cli === undefined) return { ok: false, reason: 'The CoderFlow CLI config is not read.' };
+  if (cli === undefined) return { ok: false, reason: l10n.t('The CoderFlow CLI config is not read.') };
   const file = displayPath(cli.path, inputs.homedir);
-  if (cli.state === 'missing') return { ok: false, reason: `There is no CoderFlow CLI config at ${file}.` };
+  if (cli.state === 'missing') return { ok: false, reason: l10n.t('There is no CoderFlow CLI config at {0}.', file) };
   if (cli.state === 'error') return { ok: false, reason: cli.error.message };
   const fromSetting = text(inputs.cliProfile);
   const profileName = fromSetting ?? text(cli.config.activeProfile);
@@ -136,10 +137,10 @@ function cliView(inputs: ResolveInputs): { ok: true; view: CliView } | { ok: fal
 
 /** The server as §6 reads it, and, for a reason, who lacks one when there is none. */
 function cliServer(view: CliView): { url: string | undefined; owner: string; noServer: string } {
-  const base = `the CLI config ${view.file}`;
+  const base = l10n.t('the CLI config {0}', view.file);
   const fromProfile = text(view.profile?.server);
-  if (fromProfile) return { url: fromProfile, owner: `CLI profile '${view.profileName}' in ${view.file}`, noServer: '' };
-  const noServer = view.profile ? `neither CLI profile '${view.profileName}' nor the base of ${base}` : base;
+  if (fromProfile) return { url: fromProfile, owner: l10n.t("CLI profile '{0}' in {1}", String(view.profileName), view.file), noServer: '' };
+  const noServer = view.profile ? l10n.t("neither CLI profile '{0}' nor the base of {1}", String(view.profileName), base) : base;
   return { url: text(view.config.server), owner: base, noServer };
 }
 
@@ -155,35 +156,35 @@ export function cliConfigServer(cli: CliConfigState | undefined, cliProfile?: st
 
 function fromCliEnv(inputs: ResolveInputs): Candidate {
   const apiKey = text(inputs.env.CODER_API_KEY);
-  if (!apiKey) return { ok: false, reason: 'CODER_API_KEY is not set.' };
-  const bad = malformed(apiKey, 'The key in CODER_API_KEY');
+  if (!apiKey) return { ok: false, reason: l10n.t('CODER_API_KEY is not set.') };
+  const bad = malformed(apiKey, l10n.t('The key in CODER_API_KEY'));
   if (bad) return bad;
   const cli = cliView(inputs);
   // The key alone says nothing about where to send it: without a server from the CLI config
   // it is not paired with a server from anywhere else.
-  if (!cli.ok) return { ok: false, reason: `CODER_API_KEY is set, but the server URL comes from the CLI config. ${cli.reason}` };
+  if (!cli.ok) return { ok: false, reason: l10n.t('CODER_API_KEY is set, but the server URL comes from the CLI config. {0}', cli.reason) };
   const s = cliServer(cli.view);
-  return candidate(s.url, apiKey, s, `CODER_API_KEY with the server of ${s.owner}`, 'CODER_API_KEY is set, but ');
+  return candidate(s.url, apiKey, s, l10n.t('CODER_API_KEY with the server of {0}', s.owner), l10n.t('CODER_API_KEY is set, but '));
 }
 
 function profileMissingNote(view: CliView): string | undefined {
   if (view.profileName === undefined || view.profile) return undefined;
-  return `CLI profile '${view.profileName}' (named by ${view.profileFrom}) does not exist in ${view.file}`;
+  return l10n.t("CLI profile '{0}' (named by {1}) does not exist in {2}", view.profileName, String(view.profileFrom), view.file);
 }
 
 function fromCliProfile(inputs: ResolveInputs): Candidate {
   const cli = cliView(inputs);
   if (!cli.ok) return cli;
   const view = cli.view;
-  if (view.profileName === undefined) return { ok: false, reason: `No CLI profile is active in ${view.file}.` };
+  if (view.profileName === undefined) return { ok: false, reason: l10n.t('No CLI profile is active in {0}.', view.file) };
   const missing = profileMissingNote(view);
   if (missing) return { ok: false, reason: `${missing}.` };
   const apiKey = text(view.profile?.apiKey);
-  if (!apiKey) return { ok: false, reason: `CLI profile '${view.profileName}' in ${view.file} has no apiKey.` };
-  const bad = malformed(apiKey, `The apiKey of CLI profile '${view.profileName}' in ${view.file}`);
+  if (!apiKey) return { ok: false, reason: l10n.t("CLI profile '{0}' in {1} has no apiKey.", view.profileName, view.file) };
+  const bad = malformed(apiKey, l10n.t("The apiKey of CLI profile '{0}' in {1}", view.profileName, view.file));
   if (bad) return bad;
   const s = cliServer(view);
-  return candidate(s.url, apiKey, s, `CLI profile '${view.profileName}' in ${view.file}`);
+  return candidate(s.url, apiKey, s, l10n.t("CLI profile '{0}' in {1}", view.profileName, view.file));
 }
 
 function fromCliBase(inputs: ResolveInputs): Candidate {
@@ -191,12 +192,12 @@ function fromCliBase(inputs: ResolveInputs): Candidate {
   if (!cli.ok) return cli;
   const view = cli.view;
   const apiKey = text(view.config.apiKey);
-  if (!apiKey) return { ok: false, reason: `The CLI config ${view.file} has no base apiKey.` };
-  const bad = malformed(apiKey, `The base apiKey of the CLI config ${view.file}`);
+  if (!apiKey) return { ok: false, reason: l10n.t('The CLI config {0} has no base apiKey.', view.file) };
+  const bad = malformed(apiKey, l10n.t('The base apiKey of the CLI config {0}', view.file));
   if (bad) return bad;
   const s = cliServer(view);
-  const why = profileMissingNote(view) ?? (view.profileName !== undefined && !text(view.profile?.apiKey) ? `CLI profile '${view.profileName}' has no apiKey` : undefined);
-  const detail = `The base apiKey of the CLI config ${view.file}${why ? ` (${why})` : ''}`;
+  const why = profileMissingNote(view) ?? (view.profileName !== undefined && !text(view.profile?.apiKey) ? l10n.t("CLI profile '{0}' has no apiKey", view.profileName) : undefined);
+  const detail = why ? l10n.t('The base apiKey of the CLI config {0} ({1})', view.file, why) : l10n.t('The base apiKey of the CLI config {0}', view.file);
   return candidate(s.url, apiKey, s, detail);
 }
 
@@ -204,11 +205,11 @@ function fromSettings(inputs: ResolveInputs): Candidate {
   const scope = inputs.settings.scope ? ` (${inputs.settings.scope})` : '';
   const apiKey = text(inputs.settings.apiKey);
   const url = text(inputs.settings.serverUrl);
-  if (!apiKey) return { ok: false, reason: `profoundCoder.apiKey is not set${scope}.` };
-  if (!url) return { ok: false, reason: `profoundCoder.apiKey is set, but profoundCoder.serverUrl is not${scope}.` };
-  const bad = malformed(apiKey, `The key in profoundCoder.apiKey${scope}`);
+  if (!apiKey) return { ok: false, reason: l10n.t('profoundCoder.apiKey is not set{0}.', scope) };
+  if (!url) return { ok: false, reason: l10n.t('profoundCoder.apiKey is set, but profoundCoder.serverUrl is not{0}.', scope) };
+  const bad = malformed(apiKey, l10n.t('The key in profoundCoder.apiKey{0}', scope));
   if (bad) return bad;
-  return candidate(url, apiKey, { owner: `the setting profoundCoder.serverUrl${scope}`, noServer: '' }, `The settings profoundCoder.serverUrl and profoundCoder.apiKey${scope}`);
+  return candidate(url, apiKey, { owner: l10n.t('the setting profoundCoder.serverUrl{0}', scope), noServer: '' }, l10n.t('The settings profoundCoder.serverUrl and profoundCoder.apiKey{0}', scope));
 }
 
 const CANDIDATES: Record<CredentialSource, (inputs: ResolveInputs) => Candidate> = {
@@ -219,13 +220,16 @@ const CANDIDATES: Record<CredentialSource, (inputs: ResolveInputs) => Candidate>
   setting: fromSettings,
 };
 
-const LABEL: Record<CredentialSource, string> = {
-  profile: 'the Profile Manager profile',
-  'cli-env': 'CODER_API_KEY',
-  'cli-profile': 'the CLI profile',
-  'cli-base': 'the CLI config',
-  setting: 'the settings',
-};
+// A function, not a table: the texts are looked up in the l10n bundle when used, after activation loaded it.
+function label(source: CredentialSource): string {
+  switch (source) {
+    case 'profile': return l10n.t('the Profile Manager profile');
+    case 'cli-env': return 'CODER_API_KEY';
+    case 'cli-profile': return l10n.t('the CLI profile');
+    case 'cli-base': return l10n.t('the CLI config');
+    case 'setting': return l10n.t('the settings');
+  }
+}
 
 /**
  * Picks the credential by priority: the Profile Manager's profile, then the CLI config
@@ -239,7 +243,7 @@ export function resolve(inputs: ResolveInputs): Resolution {
     if (!found.ok) {
       considered.push({ source, used: false, reason: found.reason.endsWith('.') ? found.reason : `${found.reason}.` });
     } else if (credential) {
-      considered.push({ source, used: false, reason: `${found.detail} has a key too, but ${LABEL[credential.source]} comes first.` });
+      considered.push({ source, used: false, reason: l10n.t('{0} has a key too, but {1} comes first.', found.detail, label(credential.source)) });
     } else {
       credential = { serverUrl: found.serverUrl, apiKey: found.apiKey, source, detail: found.detail };
       considered.push({ source, used: true, reason: `Used: ${found.detail}.` });

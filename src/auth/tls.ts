@@ -16,6 +16,7 @@ import type * as https from 'node:https';
 import { rootCertificates } from 'node:tls';
 import * as z from 'zod/mini';
 import { AuthError } from './errors';
+import * as l10n from '@vscode/l10n';
 
 /** A certificate the person trusted for one server (origin), as stored. Not a secret. */
 export const PinnedCertificate = z.object({
@@ -77,15 +78,15 @@ export async function readCaFile(path: string): Promise<string> {
     pem = await readFile(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? 'error';
-    throw new AuthError('tls', `The certificate file ${path} could not be read (${code}).`, {
-      fix: 'Check the path in profoundCoder.tls.caFile.',
+    throw new AuthError('tls', l10n.t('The certificate file {0} could not be read ({1}).', path, code), {
+      fix: l10n.t('Check the path in profoundCoder.tls.caFile.'),
       detail: code,
       cause: e,
     });
   }
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new AuthError('tls', `The file ${path} holds no PEM certificate.`, {
-      fix: 'profoundCoder.tls.caFile must name a PEM file (text starting with -----BEGIN CERTIFICATE-----).',
+  if (!pem.includes(l10n.t('-----BEGIN CERTIFICATE-----'))) {
+    throw new AuthError('tls', l10n.t('The file {0} holds no PEM certificate.', path), {
+      fix: l10n.t('profoundCoder.tls.caFile must name a PEM file (text starting with -----BEGIN CERTIFICATE-----).'),
     });
   }
   return pem;
@@ -138,7 +139,7 @@ export function pinnableCertificate(chain: readonly X509Certificate[]): X509Cert
 /** The anchor among `anchors` that the chain (leaf first, each issued by the next) ends in. */
 function anchorOf(chain: readonly X509Certificate[], anchors: readonly X509Certificate[]): X509Certificate | undefined {
   for (let i = 0; i < chain.length; i++) {
-    const certificate = chain[i]!;
+    const certificate = chain[i];
     const anchor = anchors.find((a) => a.fingerprint256 === certificate.fingerprint256 || (certificate.checkIssued(a) && certificate.verify(a.publicKey)));
     if (anchor) return anchor;
     const next = chain[i + 1];

@@ -1,5 +1,6 @@
 import { AuthError } from '../errors';
 import { confirmNewKey, type FlowContext, type SignInFlow, type SignInResult } from './types';
+import * as l10n from '@vscode/l10n';
 
 export interface PasswordInput {
   username: string;
@@ -9,7 +10,9 @@ export interface PasswordInput {
 /** Username and password: the CLI login endpoint creates a key, then `GET /auth/me` confirms it. */
 export const passwordFlow: SignInFlow<PasswordInput> = {
   id: 'password',
-  title: 'Sign in with username and password',
+  get title() {
+    return l10n.t('Sign in with username and password');
+  },
 
   supports(config) {
     return config === undefined || config.passwordLoginEnabled;
@@ -17,8 +20,8 @@ export const passwordFlow: SignInFlow<PasswordInput> = {
 
   async authenticate(input: PasswordInput, context: FlowContext): Promise<SignInResult> {
     const username = input.username.trim();
-    if (username === '') throw new AuthError('bad-input', 'Enter your username.', { field: 'username' });
-    if (input.password === '') throw new AuthError('bad-input', 'Enter your password.', { field: 'password' });
+    if (username === '') throw new AuthError('bad-input', l10n.t('Enter your username.'), { field: 'username' });
+    if (input.password === '') throw new AuthError('bad-input', l10n.t('Enter your password.'), { field: 'password' });
     const { client, signal, keyName } = context;
     const login = await client.cliLogin(username, input.password, keyName, signal);
     const user = await confirmNewKey(client, login, signal);

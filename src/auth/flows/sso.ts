@@ -10,6 +10,7 @@ import {
 } from '../../shared/deviceCode';
 import { confirmNewKey, type FlowContext, type SignInFlow, type SignInResult } from './types';
 import { checkVerificationUri } from './verificationUri';
+import * as l10n from '@vscode/l10n';
 
 /** What to show the person while the server waits for their approval in a browser. */
 export interface DeviceCodePrompt {
@@ -36,8 +37,8 @@ export interface SsoInput {
   /** A poll failed in a way that may pass (5xx, reset, timeout); the next comes after `waitSeconds`. */
   onRetry?(error: AuthError, waitSeconds: number): void;
   /** Tests may speed time up; the default waits in real time. */
-  sleep?(ms: number, signal?: AbortSignal): Promise<void>;
-  now?(): number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  now?: () => number;
 }
 
 // A poll that failed this way may succeed next time; anything else (a 4xx outside RFC 8628, a
@@ -54,7 +55,9 @@ const clampInterval = (seconds: number) => Math.min(MAX_POLL_INTERVAL_SECONDS, M
  */
 export const ssoFlow: SignInFlow<SsoInput> = {
   id: 'sso',
-  title: 'Sign in with SSO',
+  get title() {
+    return l10n.t('Sign in with SSO');
+  },
 
   supports(config) {
     return config?.enabled === true;
@@ -115,14 +118,14 @@ export const ssoFlow: SignInFlow<SsoInput> = {
  */
 export function deviceCodePrompt(device: DeviceAuthorization, serverUrl: string, now: number): DeviceCodePrompt {
   const unusable = (why: string) =>
-    new AuthError('unexpected-response', `The server sent a sign-in code that cannot be used: ${why}.`, {
-      fix: 'Try again. If it keeps happening, ask your CoderFlow administrator to check the server’s SSO settings.',
+    new AuthError('unexpected-response', l10n.t('The server sent a sign-in code that cannot be used: {0}.', why), {
+      fix: l10n.t('Try again. If it keeps happening, ask your CoderFlow administrator to check the server’s SSO settings.'),
     });
   if (!isShowableUserCode(device.userCode)) {
-    throw unusable(`the code to show must be 1–${MAX_USER_CODE_LENGTH} letters or digits, in groups separated by a space or a hyphen`);
+    throw unusable(l10n.t('the code to show must be 1–{0} letters or digits, in groups separated by a space or a hyphen', MAX_USER_CODE_LENGTH));
   }
-  if (!Number.isFinite(device.expiresIn) || device.expiresIn <= 0) throw unusable('it has no lifetime');
-  if (!Number.isFinite(device.interval)) throw unusable('it has no polling interval');
+  if (!Number.isFinite(device.expiresIn) || device.expiresIn <= 0) throw unusable(l10n.t('it has no lifetime'));
+  if (!Number.isFinite(device.interval)) throw unusable(l10n.t('it has no polling interval'));
   const plain = checkVerificationUri(device.verificationUri, serverUrl);
   const complete = device.verificationUriComplete === undefined ? undefined : checkVerificationUri(device.verificationUriComplete, serverUrl);
   const browser = complete ?? plain;

@@ -1,5 +1,6 @@
 import { AuthError } from '../errors';
 import { MAX_VERIFICATION_URI_LENGTH } from '../../shared/deviceCode';
+import * as l10n from '@vscode/l10n';
 
 /** A verification address that may be opened in the person's browser. */
 export interface VerificationAddress {
@@ -18,22 +19,22 @@ export interface VerificationAddress {
  */
 export function checkVerificationUri(uri: string, serverUrl: string): VerificationAddress {
   const refuse = (why: string) =>
-    new AuthError('unexpected-response', `The server sent a sign-in address that VS Code will not open: ${why}.`, {
-      fix: 'Ask your CoderFlow administrator to check the server’s SSO settings.',
+    new AuthError('unexpected-response', l10n.t('The server sent a sign-in address that VS Code will not open: {0}.', why), {
+      fix: l10n.t('Ask your CoderFlow administrator to check the server’s SSO settings.'),
     });
-  if (uri.length > MAX_VERIFICATION_URI_LENGTH) throw refuse(`it is longer than ${MAX_VERIFICATION_URI_LENGTH} characters`);
+  if (uri.length > MAX_VERIFICATION_URI_LENGTH) throw refuse(l10n.t('it is longer than {0} characters', MAX_VERIFICATION_URI_LENGTH));
   let url: URL;
   try {
     // No base: a relative or scheme-relative address is not an address to open.
     url = new URL(uri);
   } catch {
-    throw refuse('it is not a complete web address');
+    throw refuse(l10n.t('it is not a complete web address'));
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw refuse(`it is a ${url.protocol.replace(/:$/, '')} address, not a web page`);
-  if (url.username !== '' || url.password !== '') throw refuse('it carries a user name, which can disguise its real host');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw refuse(l10n.t('it is a {0} address, not a web page', url.protocol.replace(/:$/, '')));
+  if (url.username !== '' || url.password !== '') throw refuse(l10n.t('it carries a user name, which can disguise its real host'));
   if (url.protocol === 'http:') {
     const server = new URL(serverUrl);
-    if (server.protocol !== 'http:' || server.hostname !== url.hostname) throw refuse('it is plain http, where the code could be read on the way');
+    if (server.protocol !== 'http:' || server.hostname !== url.hostname) throw refuse(l10n.t('it is plain http, where the code could be read on the way'));
   }
   return { href: url.href, host: url.host };
 }
