@@ -27,6 +27,8 @@ export interface SessionOptions {
   sharedContext?: boolean;
   /** VSIX files of other extensions to install in VS Code first (e.g. a fixture that borrows the sign-in). */
   installExtensions?: string[];
+  /** VS Code's display language (its server's `--locale`), e.g. the pseudo-locale `qps-ploc`. */
+  locale?: string;
 }
 
 export interface Session {
@@ -71,6 +73,7 @@ export async function startSession(options: SessionOptions = {}): Promise<Sessio
       name: 'vscode-e2e',
       env: { [TEST_SERVER_URL_ENV]: server.url, ...options.env },
       ...(options.installExtensions ? { installExtensions: options.installExtensions } : {}),
+      ...(options.locale ? { locale: options.locale } : {}),
     });
     cleanups.push(() => vscode.stop());
     const browser = await launchChromium();

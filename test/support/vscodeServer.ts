@@ -60,7 +60,15 @@ export interface VscodeServer {
  * Its environment reaches the extension host: pass test settings through `env`.
  */
 export async function startVscodeServer(
-  options: { env?: NodeJS.ProcessEnv; echo?: boolean; name?: string; /** VSIX files installed before the server starts. */ installExtensions?: string[] } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    echo?: boolean;
+    name?: string;
+    /** VSIX files installed before the server starts. */
+    installExtensions?: string[];
+    /** The display language (`--locale`), which the server prefers to the browser's. */
+    locale?: string;
+  } = {},
 ): Promise<VscodeServer> {
   const { serverMain } = await installation();
   const name = options.name ?? 'vscode';
@@ -77,6 +85,7 @@ export async function startVscodeServer(
       '--without-connection-token',
       '--accept-server-license-terms',
       '--telemetry-level', 'off',
+      ...(options.locale ? ['--locale', options.locale] : []),
       '--user-data-dir', join(dataDir, 'user-data'),
       '--server-data-dir', join(dataDir, 'server-data'),
       '--extensions-dir', join(dataDir, 'extensions'),
