@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { parseToPage, signInMethod, type StateMessage, type ToPageOf } from '../src/webviewProtocol';
+import { parseToPage, signInMethod, type StateMessage } from '../src/webviewProtocol';
 import type { FormSnapshot } from './addProfileForm';
 
 /**
@@ -31,7 +31,7 @@ export function readPageState(saved: unknown): PageState | undefined {
   const probeMessage = parseToPage(probe);
   const profiles = parseToPage(parsed.data.profiles);
   return {
-    form: { ...form, ...(probeMessage?.type === 'probeResult' ? { probe: probeMessage as ToPageOf<'probeResult'> } : {}) },
+    form: { ...form, ...(probeMessage?.type === 'probeResult' ? { probe: probeMessage } : {}) },
     ...(profiles?.type === 'state' ? { profiles } : {}),
   };
 }

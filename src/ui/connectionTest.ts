@@ -54,7 +54,7 @@ export async function runConnectionTest(services: Services, target: ConnectionTe
   redactor.add(target.apiKey);
   if (proxy.url?.password) redactor.add(decodeURIComponent(proxy.url.password));
   const context: Fact[] = [
-    { label: 'Extension', value: `${services.context.extension.id} ${String(services.context.extension.packageJSON.version ?? '')}`.trim() },
+    { label: 'Extension', value: `${services.context.extension.id} ${(services.context.extension.packageJSON as { version?: string }).version ?? ''}`.trim() },
     { label: 'VS Code', value: `${vscode.version}${vscode.env.remoteName ? ` (remote: ${vscode.env.remoteName})` : ''}` },
   ];
   const report = diagnosticReportText(diagnostic, redactor, context);

@@ -130,8 +130,8 @@ function install(config: ProbeConfig): void {
       target[name] = wrapped;
     }
   }
-  wrapFs(fs as unknown as Record<string, unknown>, 'fs.');
-  wrapFs(fs.promises as unknown as Record<string, unknown>, 'fs.promises.');
+  wrapFs(fs, 'fs.');
+  wrapFs(fs.promises, 'fs.promises.');
 
   const connect = net.Socket.prototype.connect as (...args: unknown[]) => net.Socket;
   net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
@@ -143,7 +143,7 @@ function install(config: ProbeConfig): void {
       for (const { watch, by } of watches) watch.connections.push({ to, by, afterMs: round(performance.now() - watch.loadStart) });
     }
     return connect.apply(this, args);
-  } as typeof net.Socket.prototype.connect;
+  };
 
   // The outermost require(): VS Code's own Module._load interception runs inside it.
   const loading = new Map<string, { id: string; ms: number }[]>();

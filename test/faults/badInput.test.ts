@@ -237,7 +237,7 @@ describe('bad input (fast-check)', () => {
       fc.record({ enabled: fc.oneof(fc.boolean(), fc.string()), passwordLoginEnabled: fc.boolean(), keys: fc.array(fc.jsonValue(), { maxLength: 3 }) }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
     );
     await property('server responses', fc.tuple(fc.integer({ min: 0, max: calls.length - 1 }), body), 100, async ([index, text]) => {
-      const { path, call, shape } = calls[index]!;
+      const { path, call, shape } = calls[index];
       server.faults.set({ path, status: 200, contentType: 'application/json', body: text, times: 1 });
       let value: unknown;
       try {

@@ -196,7 +196,7 @@ describe('API keys: manage, revoke, rotate, share with the CLI and the terminal 
 
     await settings().update('terminal.injectApiKey', true, vscode.ConfigurationTarget.Global);
     await until('the variable is set', () => (variable() === key ? true : undefined), 5000);
-    assert.match(String(collection.description), /CoderFlow: CODER_API_KEY of profile 'IT keys'/);
+    assert.match(typeof collection.description === 'string' ? collection.description : (collection.description?.value ?? ''), /CoderFlow: CODER_API_KEY of profile 'IT keys'/);
 
     // It follows a switch of profile.
     const other = await signIn('bob', 'IT terminal');

@@ -89,7 +89,7 @@ describe("Signing in through VS Code's http.proxy (extension host)", function ()
       });
       assert.equal(tlsProfile.serverUrl, serverUrl);
       assert.equal(asked.length, 1, 'asked once, for the whole sign-in');
-      assert.match(asked[0]!, new RegExp(`^${new URL(serverUrl).origin.replace(/\./g, '\\.')} (?:[0-9A-F]{2}:){31}[0-9A-F]{2}$`));
+      assert.match(asked[0], new RegExp(`^${new URL(serverUrl).origin.replace(/\./g, '\\.')} (?:[0-9A-F]{2}:){31}[0-9A-F]{2}$`));
       assert.ok(tlsServer.requests.some((r) => r.method === 'POST' && r.path === '/auth/cli-login'), 'the server received the sign-in');
       const forwarded = (await proxy.forwarded()).filter((r) => r.target === new URL(serverUrl).host);
       assert.ok(forwarded.length > 0 && forwarded.every((r) => r.method === 'CONNECT'), 'every request went through a CONNECT tunnel, which the proxy cannot read');

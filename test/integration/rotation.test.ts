@@ -142,7 +142,7 @@ describe('Rotation and sign-in hand a key over to every holder (extension host)'
       picks.restore();
     }
     assert.ok(picks.calls.length <= 1, 'asked at most once');
-    if (picks.calls.length === 1) assert.ok((picks.calls[0]![0] as Array<{ id?: string }>).some((item) => item.id === pasted.id), 'the pasted key is among the choices');
+    if (picks.calls.length === 1) assert.ok((picks.calls[0][0] as Array<{ id?: string }>).some((item) => item.id === pasted.id), 'the pasted key is among the choices');
     assert.equal(profile.keyId, pasted.id);
     assert.equal(testing.store.get(profile.id)?.keyName, 'IT pasted');
 

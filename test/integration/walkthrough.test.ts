@@ -58,8 +58,8 @@ describe('Walkthrough: each step completes on the real event (extension host)', 
       assert.ok(events.length > 0, `${step.id} has completion events`);
       for (const event of events) {
         const [kind, name] = event.split(/:(.*)/s);
-        if (kind === 'onContext') assert.ok(keys.has(name!), `${step.id}: ${name} is a context key the extension sets`);
-        else if (kind === 'onCommand') assert.ok(commands.has(name!), `${step.id}: ${name} is a registered command`);
+        if (kind === 'onContext') assert.ok(keys.has(name), `${step.id}: ${name} is a context key the extension sets`);
+        else if (kind === 'onCommand') assert.ok(commands.has(name), `${step.id}: ${name} is a registered command`);
         else assert.fail(`${step.id}: unexpected completion event ${event}`);
       }
       assert.ok(step.media.altText, `${step.id}'s picture has a text alternative`);

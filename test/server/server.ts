@@ -294,7 +294,7 @@ export async function startServer(options: StartOptions = {}): Promise<Reference
     if (path === '/__test/faults' && method === 'POST') {
       const body = await readJsonObject(req);
       try {
-        faults.set(body as Fault);
+        faults.set(body);
       } catch (error) {
         throw new HttpError(400, 'invalid_request', `Invalid fault: ${(error as Error).message}`);
       }

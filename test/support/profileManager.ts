@@ -19,7 +19,7 @@ export function profileItem(page: Frame, name: string): Locator {
 /** The names of the listed profiles, top to bottom: each entry's first line. */
 export async function listedNames(page: Frame, entries = profileEntries(page)): Promise<string[]> {
   const names: string[] = [];
-  for (const entry of await entries.all()) names.push((await entry.innerText()).split('\n')[0]!.trim());
+  for (const entry of await entries.all()) names.push((await entry.innerText()).split('\n')[0].trim());
   return names;
 }
 

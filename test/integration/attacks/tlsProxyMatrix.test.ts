@@ -218,8 +218,8 @@ describe('attack: TLS options in the extension host, direct and through http.pro
       observe(error ? `${error.detail ?? error.kind}; asked again with previous ${questions[1]?.previous?.fingerprint256.slice(0, 11) ?? 'none'}…` : 'accepted');
       assert.equal(error?.detail, 'DEPTH_ZERO_SELF_SIGNED_CERT', 'the pin does not vouch for another certificate');
       assert.equal(questions.length, 2);
-      assert.equal(questions[1]!.previous?.fingerprint256, trusted, 'the question shows the certificate trusted before');
-      assert.notEqual(questions[1]!.fingerprint256, trusted);
+      assert.equal(questions[1].previous?.fingerprint256, trusted, 'the question shows the certificate trusted before');
+      assert.notEqual(questions[1].fingerprint256, trusted);
       assert.equal(testing.certificatePins.get(genuine.origin)?.fingerprint256, trusted, 'declined: the pin is unchanged');
       assert.deepEqual(interceptor.requests, [], 'the interceptor received no request, so no key');
     } finally {
@@ -244,7 +244,7 @@ describe('attack: TLS options in the extension host, direct and through http.pro
       assert.equal(outcome.result, expected.result, observed);
       assert.equal(outcome.asked, expected.asked, 'the person was asked exactly when a certificate could be pinned');
       if (outcome.asked) {
-        const question = questions[0]!;
+        const question = questions[0];
         assert.equal(question.origin, new URL(url).origin, 'the question names the server');
         assert.match(question.fingerprint256, /^(?:[0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'and shows the SHA-256 fingerprint');
         const pinned = (await api()).testing.certificatePins.get(question.origin);

@@ -131,7 +131,7 @@ describe('sign-in flows', () => {
         onPoll(attempt) {
           seen.polls = attempt;
           if (attempt === 2) {
-            const prompt = seen.prompts[0]!;
+            const prompt = seen.prompts[0];
             approval = completeSsoLogin(prompt.verificationUri, prompt.userCode, alice);
           }
         },
@@ -139,7 +139,7 @@ describe('sign-in flows', () => {
       const started = Date.now();
       const result = await ssoFlow.authenticate(input, contextFor(server));
       await approval;
-      const prompt = seen.prompts[0]!;
+      const prompt = seen.prompts[0];
       assert.match(prompt.userCode, /^[A-Z]{4}-[A-Z]{4}$/);
       assert.equal(prompt.verificationUri, `${server.url}/auth/sso/verify`);
       assert.ok(prompt.verificationUriComplete?.includes(encodeURIComponent(prompt.userCode)));
@@ -175,7 +175,9 @@ describe('sign-in flows', () => {
     it('access-denied: the person refuses in the browser', async () => {
       let denial: Promise<void> | undefined;
       const { input } = recording({
-        onCode: (prompt) => (denial = completeSsoLogin(prompt.verificationUri, prompt.userCode, alice, { deny: true })),
+        onCode: (prompt) => {
+          denial = completeSsoLogin(prompt.verificationUri, prompt.userCode, alice, { deny: true });
+        },
       });
       await rejectsWith(ssoFlow.authenticate(input, contextFor(server)), 'access-denied', /refused/);
       await denial;
@@ -204,7 +206,7 @@ describe('sign-in flows', () => {
         onPoll(attempt) {
           seen.polls = attempt;
           if (attempt === 3) {
-            const prompt = seen.prompts[0]!;
+            const prompt = seen.prompts[0];
             approval = completeSsoLogin(prompt.verificationUri, prompt.userCode, alice);
           }
         },
@@ -318,7 +320,11 @@ describe('a server without SSO or without passwords', () => {
       assert.match(error.fix ?? '', /Sign in with SSO/);
       let approval: Promise<void> | undefined;
       const result = await ssoFlow.authenticate(
-        { onCode: (prompt) => (approval = completeSsoLogin(prompt.verificationUri, prompt.userCode, alice)) },
+        {
+          onCode: (prompt) => {
+            approval = completeSsoLogin(prompt.verificationUri, prompt.userCode, alice);
+          },
+        },
         contextFor(server),
       );
       await approval;

@@ -71,7 +71,7 @@ describe('TLS trust: CA file, built-in authorities and pinned certificates', () 
   describe('pinnableCertificate', () => {
     it('is the server\'s own certificate when self-signed, the authority when the server sends it, none when it does not', async () => {
       const self = chainOf((await selfSignedFor(['DNS:coderflow.test'])).cert);
-      assert.equal(pinnableCertificate(self)?.fingerprint256, self[0]!.fingerprint256);
+      assert.equal(pinnableCertificate(self)?.fingerprint256, self[0].fingerprint256);
       const withAuthority = chainOf((await ca.issue(['DNS:coderflow.test'], { sendAuthority: true })).cert);
       assert.equal(withAuthority.length, 2);
       assert.equal(pinnableCertificate(withAuthority)?.fingerprint256, new X509Certificate(ca.caPem).fingerprint256);
@@ -151,8 +151,8 @@ describe('TLS trust: CA file, built-in authorities and pinned certificates', () 
         const error = await rejectsWith(new CoderFlowClient({ serverUrl: interceptor.url, tls: { pins } }).health(), 'tls');
         assert.equal(error.detail, 'DEPTH_ZERO_SELF_SIGNED_CERT', 'the pinned certificate does not vouch for another one');
         assert.deepEqual(pins.asked, [origin, origin]);
-        assert.equal(pins.questions[1]!.previous?.fingerprint256, pins.questions[0]!.fingerprint256, 'the question shows the certificate trusted before');
-        assert.notEqual(pins.questions[1]!.fingerprint256, pins.questions[0]!.fingerprint256);
+        assert.equal(pins.questions[1].previous?.fingerprint256, pins.questions[0].fingerprint256, 'the question shows the certificate trusted before');
+        assert.notEqual(pins.questions[1].fingerprint256, pins.questions[0].fingerprint256);
         assert.deepEqual(interceptor.requests, [], 'the interceptor received no request');
       } finally {
         await interceptor.stop();
@@ -166,8 +166,8 @@ describe('TLS trust: CA file, built-in authorities and pinned certificates', () 
         const pins = new Pins(true);
         await new CoderFlowClient({ serverUrl: withAuthority.url, tls: { pins } }).health();
         assert.equal(pins.questions.length, 1);
-        assert.equal(pins.questions[0]!.isAuthority, true);
-        assert.equal(pins.questions[0]!.fingerprint256, new X509Certificate(ca.caPem).fingerprint256);
+        assert.equal(pins.questions[0].isAuthority, true);
+        assert.equal(pins.questions[0].fingerprint256, new X509Certificate(ca.caPem).fingerprint256);
         assert.equal(pins.get(withAuthority.origin)?.fingerprint256, new X509Certificate(ca.caPem).fingerprint256);
       } finally {
         await withAuthority.stop();

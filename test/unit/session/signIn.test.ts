@@ -250,7 +250,7 @@ describe('SignInService against the reference server', () => {
       fresh.faults.set({ path: '/api-keys', method: 'GET', status: 200, body: JSON.stringify({ keys: listed }), contentType: 'application/json' });
       const profile = await service.apiKey({ serverUrl: fresh.url, profileName: 'Bob pasted' }, pasted.key);
       assert.equal(asked.whichKey.length, 1);
-      assert.deepEqual([...asked.whichKey[0]!].sort(), [pasted.id, twin.id].sort());
+      assert.deepEqual([...asked.whichKey[0]].sort(), [pasted.id, twin.id].sort());
       assert.equal(profile.keyId, pasted.id);
     });
 
