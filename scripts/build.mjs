@@ -1,5 +1,6 @@
 // Bundles the extension (Node, CommonJS) and the Profile Manager page (browser) with esbuild.
 // --production: minified, no source maps (the VSIX ships only what runs). --watch: rebuild on change.
+// --analyze: also print what each bundle holds, module by module (esbuild's metafile).
 import * as esbuild from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -8,6 +9,19 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+const analyze = process.argv.includes('--analyze');
+
+// Modules the extension's bundles share one instance of, each a bundle of its own (built below)
+// that they require at run time: @vscode/l10n, so that the translations activate() configures are
+// the ones every lazily loaded bundle reads; node-fetch, loaded on the first request by whichever
+// bundle makes it, instead of a copy inside each.
+const SHARED = { '@vscode/l10n': './l10n.js', 'node-fetch': './nodeFetch.js' };
+const sharedModules = {
+  name: 'shared-modules',
+  setup(build) {
+    build.onResolve({ filter: /^(@vscode\/l10n|node-fetch)$/ }, (args) => ({ path: SHARED[args.path], external: true }));
+  },
+};
 
 const extension = {
   entryPoints: [join(root, 'src/extension.ts')],
@@ -19,8 +33,13 @@ const extension = {
   // dist/profileManager.js is the Profile Manager's host, built below and required at run time
   // when the view first opens (see src/extension.ts); dist/connectionTest.js likewise on the
   // first Test connection (src/ui/commands.ts); dist/cliConfigText.js (jsonc-parser) on the first
-  // write to the CLI config or the first one that does not parse (src/auth/cliConfig.ts).
-  external: ['vscode', './profileManager.js', './connectionTest.js', './cliConfigText.js'],
+  // write to the CLI config or the first one that does not parse (src/auth/cliConfig.ts);
+  // dist/keys.js (key management, rotation, the CLI sharing) on the first key action, or when the
+  // key in use may be near its expiry (src/extension.ts).
+  external: ['vscode', './profileManager.js', './connectionTest.js', './cliConfigText.js', './keys.js'],
+  plugins: [sharedModules],
+  // `import('node-fetch')` (src/auth/client.ts) as a require of the shared bundle, like the others.
+  supported: { 'dynamic-import': false },
   // See src/shims/whatwg-url.ts: keeps node-fetch's unused URL polyfill out of the bundle.
   // jsonc-parser's `main` is a UMD build whose require() calls esbuild cannot follow (the bundle
   // then fails at run time with "Cannot find module './impl/format'"): its ES module build instead.
@@ -49,6 +68,14 @@ const connectionTest = {
   external: ['vscode', './cliConfigText.js'],
 };
 
+// The key lifecycle's actions (src/ui/keys.ts): needed at the first key action, not to activate.
+const keys = {
+  ...extension,
+  entryPoints: [join(root, 'src/ui/keys.ts')],
+  outfile: join(root, 'dist/keys.js'),
+  external: ['vscode', './cliConfigText.js'],
+};
+
 // Editing the CoderFlow CLI config as text (jsonc-parser): needed only to write it, or to say where a broken one breaks.
 const cliConfigText = {
   ...extension,
@@ -56,6 +83,15 @@ const cliConfigText = {
   outfile: join(root, 'dist/cliConfigText.js'),
   external: [],
 };
+
+// The shared modules themselves (see SHARED above).
+const sharedBundles = Object.entries(SHARED).map(([name, path]) => ({
+  ...extension,
+  entryPoints: [name],
+  outfile: join(root, 'dist', path),
+  external: [],
+  plugins: [],
+}));
 
 const webview = {
   // diagnostic: Test connection's view, loaded by the page on the first result (diagnosticLoader.ts).
@@ -105,7 +141,7 @@ function copyCodicons() {
 // A production build starts from an empty dist/, so no source map of an earlier build is packaged.
 if (production) rmSync(join(root, 'dist'), { recursive: true, force: true });
 
-const targets = [extension, profileManagerHost, connectionTest, cliConfigText];
+const targets = [extension, profileManagerHost, connectionTest, keys, cliConfigText, ...sharedBundles];
 if (existsSync(webview.entryPoints.main)) targets.push(webview);
 
 if (watch) {
@@ -113,6 +149,7 @@ if (watch) {
   copyCodicons();
   console.log('watching for changes…');
 } else {
-  await Promise.all(targets.map((options) => esbuild.build(options)));
+  const results = await Promise.all(targets.map((options) => esbuild.build(options)));
+  if (analyze) for (const result of results) console.log(await esbuild.analyzeMetafile(result.metafile));
   if (targets.includes(webview)) copyCodicons();
 }

@@ -16,10 +16,14 @@ import { inflateRawSync } from 'node:zlib';
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const KB = 1000;
 export const BUDGETS = {
-  extension: { label: 'extension bundle (dist/extension.js, minified)', bytes: 150 * KB },
+  extension: { label: 'extension bundle (what activation loads, minified)', bytes: 150 * KB },
   webview: { label: "webview bundle (the page's JS + CSS)", bytes: 80 * KB },
   vsix: { label: 'VSIX', bytes: 300 * KB },
 };
+/** What activation loads: the bundle and the shared module it requires at once (scripts/build.mjs). */
+export const EXTENSION_FILES = ['dist/extension.js', 'dist/l10n.js'];
+/** The bundles loaded when first needed (scripts/build.mjs): listed, not counted in the extension budget. */
+export const LAZY_FILES = ['dist/profileManager.js', 'dist/connectionTest.js', 'dist/keys.js', 'dist/cliConfigText.js', 'dist/nodeFetch.js', 'dist/webview/diagnostic.js', 'dist/webview/diagnostic.css'];
 /** The JS and CSS the Profile Manager page loads (see src/ui/profileManagerHtml.ts). */
 export const WEBVIEW_FILES = ['dist/webview/main.js', 'dist/webview/main.css', 'dist/webview/codicons/codicon.css'];
 
@@ -55,16 +59,17 @@ export async function packageInCopy({ log = () => {} } = {}) {
 /** Bytes of each shipped artifact of a packaged copy. */
 export function measure(dir, vsix = join(dir, 'dist/coderflow.vsix')) {
   const size = (path) => statSync(join(dir, path)).size;
+  const total = (paths) => paths.reduce((sum, path) => sum + size(path), 0);
   const webviewFiles = Object.fromEntries(WEBVIEW_FILES.map((path) => [path, size(path)]));
   const entries = readZip(vsix);
   return {
-    extension: size('dist/extension.js'),
+    extension: total(EXTENSION_FILES),
     webview: Object.values(webviewFiles).reduce((sum, bytes) => sum + bytes, 0),
     vsix: statSync(vsix).size,
     details: {
       webviewFiles,
-      // The Profile Manager's host, a bundle of its own loaded when the view first opens.
-      profileManagerHost: size('dist/profileManager.js'),
+      extensionFiles: Object.fromEntries(EXTENSION_FILES.map((path) => [path, size(path)])),
+      lazyFiles: Object.fromEntries(LAZY_FILES.map((path) => [path, size(path)])),
       // A font, not JS or CSS: listed, not counted in the webview budget.
       codiconFont: size('dist/webview/codicons/codicon.ttf'),
       vsixEntries: Object.fromEntries(entries.map((entry) => [entry.name, entry.size])),
@@ -162,7 +167,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     for (const line of lines) {
       console.log(`${line.ok ? 'ok  ' : 'OVER'} ${line.label.padEnd(48)} ${formatBytes(line.bytes).padStart(9)}  budget ${formatBytes(line.budget)}`);
     }
-    console.log(`     ${'Profile Manager host (loaded when the view opens)'.padEnd(48)} ${formatBytes(sizes.details.profileManagerHost).padStart(9)}`);
+    for (const [path, bytes] of Object.entries(sizes.details.lazyFiles)) {
+      console.log(`     ${`${path} (loaded when first needed)`.padEnd(48)} ${formatBytes(bytes).padStart(9)}`);
+    }
     const over = lines.filter((line) => !line.ok);
     if (over.length > 0) {
       console.error(`Size budget exceeded: ${over.map((line) => `${line.key} by ${formatBytes(line.bytes - line.budget)}`).join(', ')}.`);

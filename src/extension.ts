@@ -10,7 +10,7 @@ import { SignInService } from './session/signIn';
 import { CoderFlowAuthenticationProvider, AUTH_PROVIDER_ID } from './ui/authProvider';
 import { ProfileManagerBackendImpl } from './ui/backend';
 import { registerCommands, signIn, signOut } from './ui/commands';
-import { keyActionsFor, type KeyActions } from './ui/keys';
+import type { KeyActions } from './ui/keys';
 import { contextKeysFor, type ContextKeys } from './ui/contextKeys';
 import { createLog } from './ui/log';
 import type { ProfileManagerViewProvider } from './ui/profileManagerView';
@@ -19,6 +19,7 @@ import { CertificatePinStore } from './ui/certificatePins';
 import { clientFactory, HealthTracker, type Services } from './ui/services';
 import { affectsCredentialSettings, readSettings } from './ui/settings';
 import { createStatusBar } from './ui/statusBar';
+import { TerminalKeyInjector } from './ui/terminal';
 import { offerToMoveWorkspaceKey } from './ui/workspaceKey';
 
 const PROFILE_MANAGER_VIEW = 'profoundCoder.profileManager';
@@ -86,6 +87,7 @@ export function activate(context: vscode.ExtensionContext): CoderFlowApi {
     log: (line) => log.info(line),
   });
   const health = new HealthTracker();
+  let keyActions: KeyActions | undefined;
   const services: Services = {
     context,
     log,
@@ -98,7 +100,19 @@ export function activate(context: vscode.ExtensionContext): CoderFlowApi {
       const credential = credentials.credential;
       return credential ? { credential, client: makeClient(credential.serverUrl, credential.apiKey) } : undefined;
     },
+    // Key management, rotation and the CLI sharing load on the first key action (or when the key in
+    // use may be near its expiry, src/ui/keyWatch.ts), from a bundle of their own next to this one.
+    keyActions() {
+      if (!keyActions) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { KeyActions: Actions } = require('./keys.js') as typeof import('./ui/keys');
+        keyActions = new Actions(services, terminal);
+      }
+      return keyActions;
+    },
   };
+  // CODER_API_KEY of new terminals follows the credential from activation on.
+  const terminal = new TerminalKeyInjector(services);
 
   // The Profile Manager's host (with the page's message schemas) loads when the view first opens:
   // building those schemas is a few milliseconds every window would pay at startup otherwise.
@@ -120,6 +134,7 @@ export function activate(context: vscode.ExtensionContext): CoderFlowApi {
   context.subscriptions.push(
     store,
     credentials,
+    terminal,
     { dispose: () => view?.dispose() },
     authProvider,
     vscode.window.registerWebviewViewProvider(PROFILE_MANAGER_VIEW, {
@@ -171,7 +186,7 @@ export function activate(context: vscode.ExtensionContext): CoderFlowApi {
       }
     },
     ...(testMode
-      ? { testing: { secrets: context.secrets, globalState: context.globalState, workspaceState: context.workspaceState, store, authProvider, logLines, environmentVariableCollection: context.environmentVariableCollection, onDidShowInputBox, certificatePins, makeClient, credential: currentCredential, keyActions: keyActionsFor(services), contextKeys: contextKeysFor(services), signOut: (profileId: string, revoke: boolean) => signOut(services, profileId, revoke) } }
+      ? { testing: { secrets: context.secrets, globalState: context.globalState, workspaceState: context.workspaceState, store, authProvider, logLines, environmentVariableCollection: context.environmentVariableCollection, onDidShowInputBox, certificatePins, makeClient, credential: currentCredential, get keyActions() { return services.keyActions(); }, contextKeys: contextKeysFor(services), signOut: (profileId: string, revoke: boolean) => signOut(services, profileId, revoke) } }
       : {}),
   };
 }

@@ -7,7 +7,7 @@ import type { ApiKeyView, CredentialSourceView, ProbeResult, ProfileView } from 
 import { connectionTests, revokeProfileKey, signOut } from './commands';
 import type { ConnectionTarget } from './connectionTest';
 import { contextKeysFor } from './contextKeys';
-import { keyActionsFor, revokeFailureText, type KeyActions } from './keys';
+import { revokeFailureText, type KeyActions } from './keys';
 import type { KeyOperationOutcome, ProfileManagerBackend, ProfileManagerState, SignInOutcome, SsoCode } from './profileManagerBackend';
 import type { Services } from './services';
 import { defaultServerUrl, readSettings } from './settings';
@@ -24,7 +24,7 @@ export class ProfileManagerBackendImpl implements ProfileManagerBackend {
   private readonly keys: KeyActions;
 
   constructor(private readonly services: Services) {
-    this.keys = keyActionsFor(services);
+    this.keys = services.keyActions();
     const emitter = new vscode.EventEmitter<void>();
     services.context.subscriptions.push(
       emitter,

@@ -10,13 +10,13 @@ import { listPlaces, type KeyHolder, type KeyRetirement, type RevokeQuestion } f
 import { ExpiryChecks, expiryText, expiryWarningDue, isStale, localDay, staleKeys, STALE_AFTER_DAYS } from '../session/keys';
 import { checkCliProfileName, checkImportName, cliConfigHolder, cliSaveEffect, importCliProfile, saveToCliProfile, suggestCliProfileName } from '../session/keysCli';
 import { describeKey, KeyService, revokeKeys, type KeyListing, type RevokeOutcome, type RotationOutcome } from '../session/keysService';
-import type { NameTakenAnswer, NameTakenQuestion } from '../session/signIn';
+import type { NameTakenAnswer, NameTakenQuestion, SignInChoices } from '../session/signIn';
 import type { RotationStep } from '../auth/keys';
 import { folderHolding } from '../session/workspacePaths';
 import type { ApiKeyView } from '../webviewProtocol';
 import { describe } from './prompts';
 import type { Services } from './services';
-import { TerminalKeyInjector } from './terminal';
+import type { TerminalKeyInjector } from './terminal';
 
 /** Arguments of `profoundCoder.manageApiKeys` for running it without the Quick Pick (tests, other extensions). */
 export interface ManageArgs {
@@ -55,36 +55,23 @@ type KeyTarget =
   | { kind: 'profile'; profile: ProfileMeta; serverUrl: string }
   | { kind: 'credential'; serverUrl: string };
 
-const keyActions = new WeakMap<Services, KeyActions>();
-
-/**
- * The one KeyActions of an activation: the commands and the Profile Manager share it (and with it
- * the terminal variable and what was already warned about).
- */
-export function keyActionsFor(services: Services): KeyActions {
-  let actions = keyActions.get(services);
-  if (!actions) {
-    actions = new KeyActions(services);
-    keyActions.set(services, actions);
-    services.context.subscriptions.push(actions);
-  }
-  return actions;
-}
-
 /**
  * The key lifecycle in VS Code: confirmations, progress and notifications around KeyService and
- * the CLI sharing of src/session, the expiry warning, and the terminal variable.
+ * the CLI sharing of src/session, the expiry warning, and what sign-in asks. A bundle of its own
+ * (dist/keys.js), made on first use by `services.keyActions()` (src/extension.ts); what runs
+ * before that, the terminal variable and the expiry check's timer, is in src/ui/keyWatch.ts.
  */
-export class KeyActions implements vscode.Disposable {
+export class KeyActions {
   readonly keys: KeyService;
-  readonly terminal: TerminalKeyInjector;
+  /** What sign-in asks the person (SignInService gets it through keyWatch.ts). */
+  readonly choices: SignInChoices;
   private readonly warned = new Set<string>();
   private readonly checked = new ExpiryChecks();
-  private readonly subscriptions: vscode.Disposable[] = [];
-  private expiryTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly expiryRecheck: ReturnType<typeof setInterval>;
 
-  constructor(private readonly services: Services) {
+  constructor(
+    private readonly services: Services,
+    readonly terminal: TerminalKeyInjector,
+  ) {
     const retirement = this.retirement();
     this.keys = new KeyService({
       store: services.store,
@@ -93,18 +80,7 @@ export class KeyActions implements vscode.Disposable {
       deviceName: services.signIn.deviceName,
       retirement,
     });
-    services.signIn.setChoices({ retirement, nameTaken: (q) => askNameTaken(services, q), whichKey: (keys) => askWhichKey(keys) });
-    this.terminal = new TerminalKeyInjector(services);
-    this.subscriptions.push(
-      this.terminal,
-      services.credentials.onDidChangeCredential(() => this.scheduleExpiryCheck()),
-      // A key whose id (and so expiry) became known later, here or in another window.
-      services.store.onDidChange(() => this.scheduleExpiryCheck()),
-    );
-    this.scheduleExpiryCheck();
-    // A window left open for days looks again once a day (ExpiryChecks decides what is due).
-    this.expiryRecheck = setInterval(() => this.scheduleExpiryCheck(), EXPIRY_POLL_MS);
-    this.expiryRecheck.unref?.();
+    this.choices = { retirement, nameTaken: (q) => askNameTaken(services, q), whichKey: (keys) => askWhichKey(keys) };
   }
 
   /**
@@ -135,12 +111,6 @@ export class KeyActions implements vscode.Disposable {
       },
       confirmRevoke: (question) => confirmRevokeHeldKey(question),
     };
-  }
-
-  dispose(): void {
-    clearTimeout(this.expiryTimer);
-    clearInterval(this.expiryRecheck);
-    for (const subscription of this.subscriptions) subscription.dispose();
   }
 
   /** The extension profile in use, if the credential in use is one. */
@@ -367,18 +337,12 @@ export class KeyActions implements vscode.Disposable {
   // Expiry
   // -------------------------------------------------------------------------------------------
 
-  // Once per profile and key in a session, a little after the credential settled, so that an
-  // activation makes no request of its own before VS Code is done starting.
-  private scheduleExpiryCheck(): void {
-    clearTimeout(this.expiryTimer);
-    this.expiryTimer = setTimeout(() => void this.checkExpiry(), 3000);
-  }
-
-  private async checkExpiry(): Promise<void> {
-    const id = this.activeProfileId();
-    const profile = id ? this.services.store.get(id) : undefined;
-    if (!profile?.keyId || !profile.keyHint) return;
-    if (!this.checked.claim(profile.id, profile.keyId, Date.now())) return;
+  /**
+   * Reads the key list of the profile in use to learn when its key `keyId` expires, and warns when
+   * that is near; at most once a day per profile and key (keyWatch.ts says when to look).
+   */
+  async checkExpiry(profile: ProfileMeta, keyId: string): Promise<void> {
+    if (!this.checked.claim(profile.id, keyId, Date.now())) return;
     try {
       await this.listProfile(profile.id);
     } catch (e) {
@@ -507,9 +471,6 @@ export class KeyActions implements vscode.Disposable {
     return profile;
   }
 }
-
-/** How often a window looks whether its key's daily expiry check is due. */
-const EXPIRY_POLL_MS = 3_600_000;
 
 const ROTATION_STEPS: Record<RotationStep, string> = {
   create: '1 of 4: creating a new key…',

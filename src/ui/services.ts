@@ -6,6 +6,7 @@ import type { ProfileStore } from '../profiles/store';
 import type { CredentialService } from '../session/credentials';
 import type { SignInService } from '../session/signIn';
 import { Emitter } from '../util/event';
+import type { KeyActions } from './keys';
 import type { Log } from './log';
 import { tlsOptions } from './settings';
 
@@ -23,6 +24,11 @@ export interface Services {
   makeClient(serverUrl: string, apiKey?: string): CoderFlowClient;
   /** A client for the credential in use, or undefined when not signed in. */
   currentClient(): { client: CoderFlowClient; credential: Credential } | undefined;
+  /**
+   * The one KeyActions of an activation, loaded (dist/keys.js) and made on first use: the
+   * commands, sign-in and the Profile Manager share it, and with it what was already warned about.
+   */
+  keyActions(): KeyActions;
 }
 
 /** Clients with the TLS settings as they are now; `pins` holds the certificates the person trusted per server. */
