@@ -3,6 +3,7 @@ import { AuthError } from '../auth/errors';
 import { PinnedCertificate, pinnableCertificate, type CertificatePins } from '../auth/tls';
 import type { Memento } from '../profiles/store';
 import type { Handshake } from './connectionProbe';
+import * as l10n from '@vscode/l10n';
 
 // profoundCoder.tls.insecure: a server whose certificate no authority vouches for is trusted by
 // the certificate it presents, pinned per server (origin) once the person has seen the server and
@@ -64,18 +65,18 @@ export class PinnedCertificates implements CertificatePins {
     const host = new URL(origin).host;
     const shake = await this.readCertificate(new URL(origin));
     const presented = shake.certificate;
-    if (!presented) throw new AuthError('tls', `${host} presented no certificate.`);
+    if (!presented) throw new AuthError('tls', l10n.t('{0} presented no certificate.', host));
     if (shake.nameMismatch) {
       // Trusting it would not help: the name is checked whoever vouches for the certificate.
-      throw new AuthError('tls', `The certificate presented by ${host} was issued for a different host name (${shake.nameMismatch}).`, {
-        fix: 'Check the server URL: use the host name the certificate was issued for (ask your administrator which one).',
+      throw new AuthError('tls', l10n.t('The certificate presented by {0} was issued for a different host name ({1}).', host, shake.nameMismatch), {
+        fix: l10n.t('Check the server URL: use the host name the certificate was issued for (ask your administrator which one).'),
         detail: 'ERR_TLS_CERT_ALTNAME_INVALID',
       });
     }
     const anchor = pinnableCertificate(presented.chain);
     if (!anchor) {
-      throw new AuthError('tls', `The certificate of ${host} was issued by a certificate authority that the server does not send along (${presented.issuer}), so it cannot be trusted by its fingerprint.`, {
-        fix: 'Set profoundCoder.tls.caFile to a PEM file with that certificate authority\'s certificate (ask your administrator for it).',
+      throw new AuthError('tls', l10n.t('The certificate of {0} was issued by a certificate authority that the server does not send along ({1}), so it cannot be trusted by its fingerprint.', host, presented.issuer), {
+        fix: l10n.t('Set profoundCoder.tls.caFile to a PEM file with that certificate authority\'s certificate (ask your administrator for it).'),
       });
     }
     const previous = this.get(origin);

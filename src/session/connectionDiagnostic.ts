@@ -11,6 +11,7 @@ import type { Redactor } from '../util/redact';
 import { connectDirect, connectThroughProxy, handshake, lookUpName, ProxyRefusal, type Handshake } from './connectionProbe';
 import type { ProxyChoice } from './proxyChoice';
 import type { Socket } from 'node:net';
+import * as l10n from '@vscode/l10n';
 
 export type StepStatus = 'ok' | 'warn' | 'fail' | 'skipped';
 export type StepId = 'address' | 'proxy' | 'connection' | 'tls' | 'health' | 'sso' | 'key';
@@ -59,26 +60,30 @@ export interface DiagnosticInput {
   now?: () => number;
 }
 
-const NAMES: Record<StepId, string> = {
-  address: 'Address',
-  proxy: 'Proxy',
-  connection: 'Connection',
-  tls: 'TLS certificate',
-  health: 'Server health (/health)',
-  sso: 'Sign-in options (/auth/sso/config)',
-  key: 'API key (/auth/me)',
-};
+// Functions, not tables, here and below: texts are looked up in the l10n bundle when a test runs,
+// after activation loaded it, not when this module is evaluated.
+function stepName(id: StepId): string {
+  switch (id) {
+    case 'address': return l10n.t('Address');
+    case 'proxy': return l10n.t('Proxy');
+    case 'connection': return l10n.t('Connection');
+    case 'tls': return l10n.t('TLS certificate');
+    case 'health': return l10n.t('Server health (/health)');
+    case 'sso': return l10n.t('Sign-in options (/auth/sso/config)');
+    case 'key': return l10n.t('API key (/auth/me)');
+  }
+}
 
 type Outcome = Omit<DiagnosticStep, 'id' | 'name' | 'durationMs' | 'facts'> & { facts?: Fact[] };
 
 async function timed(id: StepId, run: () => Promise<Outcome>): Promise<DiagnosticStep> {
   const started = performance.now();
   const outcome = await run();
-  return { id, name: NAMES[id], facts: [], ...outcome, durationMs: Math.round(performance.now() - started) };
+  return { id, name: stepName(id), facts: [], ...outcome, durationMs: Math.round(performance.now() - started) };
 }
 
 function skipped(id: StepId, detail: string): DiagnosticStep {
-  return { id, name: NAMES[id], status: 'skipped', detail, durationMs: 0, facts: [] };
+  return { id, name: stepName(id), status: 'skipped', detail, durationMs: 0, facts: [] };
 }
 
 function problem(error: AuthError): Pick<Outcome, 'detail' | 'fix'> {
@@ -112,11 +117,11 @@ export async function runConnectionDiagnostic(input: DiagnosticInput): Promise<C
         const found = await lookUpName(hostname);
         resolved = true;
         return found.literal
-          ? { status: 'ok', detail: `${hostname} is an IP address: nothing to look up.` }
-          : { status: 'ok', detail: `${hostname} resolved to ${found.addresses.join(', ')}.`, facts: [{ label: 'Addresses', value: found.addresses.join(', ') }] };
+          ? { status: 'ok', detail: l10n.t('{0} is an IP address: nothing to look up.', hostname) }
+          : { status: 'ok', detail: l10n.t('{0} resolved to {1}.', hostname, found.addresses.join(', ')), facts: [{ label: l10n.t('Addresses'), value: found.addresses.join(', ') }] };
       } catch (e) {
         const error = networkError(e, hostname);
-        if (input.proxy.url) return { status: 'warn', detail: `${error.message} The proxy looks names up itself, so this may not matter.` };
+        if (input.proxy.url) return { status: 'warn', detail: l10n.t('{0} The proxy looks names up itself, so this may not matter.', error.message) };
         return fail(error.kind, { status: 'fail', ...problem(error) });
       }
     }),
@@ -125,13 +130,13 @@ export async function runConnectionDiagnostic(input: DiagnosticInput): Promise<C
   // 2. The proxy, as VS Code chooses it.
   steps.push({
     id: 'proxy',
-    name: NAMES.proxy,
+    name: stepName('proxy'),
     status: 'ok',
     detail: input.proxy.reason,
     durationMs: 0,
     facts: [
-      { label: 'Proxy', value: input.proxy.shown ?? 'none (direct)' },
-      { label: 'Read from', value: 'http.proxySupport, http.noProxy, http.proxy, then HTTPS_PROXY, HTTP_PROXY and NO_PROXY, as VS Code reads them' },
+      { label: l10n.t('Proxy'), value: input.proxy.shown ?? l10n.t('none (direct)') },
+      { label: l10n.t('Read from'), value: l10n.t('http.proxySupport, http.noProxy, http.proxy, then HTTPS_PROXY, HTTP_PROXY and NO_PROXY, as VS Code reads them') },
     ],
   });
 
@@ -139,7 +144,7 @@ export async function runConnectionDiagnostic(input: DiagnosticInput): Promise<C
   let socket: Socket | undefined;
   let proxyWantedCredentials = false;
   if (!resolved && !input.proxy.url) {
-    steps.push(skipped('connection', 'Not tried: the name could not be looked up.'));
+    steps.push(skipped('connection', l10n.t('Not tried: the name could not be looked up.')));
   } else {
     steps.push(
       await timed('connection', async () => {
@@ -148,21 +153,21 @@ export async function runConnectionDiagnostic(input: DiagnosticInput): Promise<C
           if (input.proxy.url) {
             const tunnel = await connectThroughProxy(input.proxy.url, hostname.replace(/^\[|\]$/g, ''), port, timeoutMs);
             socket = tunnel.socket;
-            return { status: 'ok', detail: `Connected to ${where} through the proxy ${input.proxy.shown}: it answered CONNECT with ${tunnel.status}.`, facts: [{ label: 'Route', value: `through ${input.proxy.shown} (${input.proxy.from})` }] };
+            return { status: 'ok', detail: l10n.t('Connected to {0} through the proxy {1}: it answered CONNECT with {2}.', where, String(input.proxy.shown), tunnel.status), facts: [{ label: l10n.t('Route'), value: l10n.t('through {0} ({1})', String(input.proxy.shown), String(input.proxy.from)) }] };
           }
           socket = await connectDirect(hostname, port, timeoutMs);
-          return { status: 'ok', detail: `Connected directly to ${where} (${socket.remoteAddress ?? hostname}).`, facts: [{ label: 'Route', value: 'direct' }] };
+          return { status: 'ok', detail: l10n.t('Connected directly to {0} ({1}).', where, socket.remoteAddress ?? hostname), facts: [{ label: l10n.t('Route'), value: l10n.t('direct') }] };
         } catch (e) {
           if (e instanceof ProxyRefusal) {
             proxyWantedCredentials = e.status.startsWith('407');
-            const why = e.status.startsWith('407') ? 'asks for a user name and password' : `refused to connect to ${where}`;
+            const why = e.status.startsWith('407') ? l10n.t('asks for a user name and password') : l10n.t('refused to connect to {0}', where);
             return fail('proxy', {
               status: 'fail',
-              detail: `The proxy ${input.proxy.shown} ${why} (${e.status}).`,
-              fix: e.status.startsWith('407') ? 'Put the proxy\'s user name and password in http.proxy (http://user:password@host:port), or ask your administrator.' : 'Ask your network administrator whether the proxy allows connections to this server.',
+              detail: l10n.t('The proxy {0} {1} ({2}).', String(input.proxy.shown), why, e.status),
+              fix: e.status.startsWith('407') ? l10n.t('Put the proxy\'s user name and password in http.proxy (http://user:password@host:port), or ask your administrator.') : l10n.t('Ask your network administrator whether the proxy allows connections to this server.'),
             });
           }
-          const error = networkError(e, input.proxy.url ? `the proxy ${input.proxy.shown}` : where);
+          const error = networkError(e, input.proxy.url ? l10n.t('the proxy {0}', String(input.proxy.shown)) : where);
           return fail(error.kind, { status: 'fail', ...problem(error) });
         }
       }),
@@ -175,11 +180,11 @@ export async function runConnectionDiagnostic(input: DiagnosticInput): Promise<C
   if (!secure) {
     steps.push(
       isLoopbackHost(hostname)
-        ? { ...skipped('tls', 'No TLS: plain http, which CoderFlow allows only for a server on this computer.'), status: 'ok' }
-        : { ...skipped('tls', 'No TLS: plain http. CoderFlow refuses to send a key or a password over it to another computer.'), status: 'fail' },
+        ? { ...skipped('tls', l10n.t('No TLS: plain http, which CoderFlow allows only for a server on this computer.')), status: 'ok' }
+        : { ...skipped('tls', l10n.t('No TLS: plain http. CoderFlow refuses to send a key or a password over it to another computer.')), status: 'fail' },
     );
   } else if (!socket) {
-    steps.push(skipped('tls', 'Not tried: there is no connection.'));
+    steps.push(skipped('tls', l10n.t('Not tried: there is no connection.')));
   } else {
     const open = socket;
     tlsStepIndex = steps.length;
@@ -206,15 +211,15 @@ export async function runConnectionDiagnostic(input: DiagnosticInput): Promise<C
         const pinned = input.tls.pins?.get(url.origin);
         if (shake.authorized) {
           const trust = shake.certificate ? trustApplied(shake.certificate.chain, { ...(caPem ? { caPem } : {}), ...(pinned ? { pinned } : {}) }) : { source: 'none' as const };
-          facts.push({ label: 'Trusted by', value: trustedBy(trust, input.tls) });
-          return { status: 'ok', detail: `The certificate is valid for ${hostname} and trusted by ${TRUST_SHORT[trust.source]} (${shake.protocol}).`, facts };
+          facts.push({ label: l10n.t('Trusted by'), value: trustedBy(trust, input.tls) });
+          return { status: 'ok', detail: l10n.t('The certificate is valid for {0} and trusted by {1} ({2}).', hostname, trustShort(trust.source), shake.protocol), facts };
         }
         refusedCode = shake.refusal;
         const reason = fromNodeErrorCode(shake.refusal, `${hostname}:${port}`);
-        const why = reason?.message ?? `The certificate was refused (${shake.refusal ?? 'no reason given'}).`;
-        if (shake.refusal) facts.push({ label: 'Error code', value: shake.refusal });
+        const why = reason?.message ?? l10n.t('The certificate was refused ({0}).', shake.refusal ?? l10n.t('no reason given'));
+        if (shake.refusal) facts.push({ label: l10n.t('Error code'), value: shake.refusal });
         if (pinned) {
-          return fail('tls', { status: 'fail', detail: `The server no longer presents the certificate pinned for it (${pinned.fingerprint256}).`, fix: 'If the server\'s certificate was replaced on purpose, confirm the new one when asked; otherwise do not: someone may be in between.', facts });
+          return fail('tls', { status: 'fail', detail: l10n.t('The server no longer presents the certificate pinned for it ({0}).', pinned.fingerprint256), fix: l10n.t('If the server\'s certificate was replaced on purpose, confirm the new one when asked; otherwise do not: someone may be in between.'), facts });
         }
         return fail('tls', { status: 'fail', detail: why, ...(reason?.fix ? { fix: reason.fix } : {}), facts });
       }),
@@ -229,7 +234,7 @@ export async function runConnectionDiagnostic(input: DiagnosticInput): Promise<C
       try {
         await input.client.health();
         healthy = true;
-        return { status: 'ok', detail: 'The server answered: it is up.' };
+        return { status: 'ok', detail: l10n.t('The server answered: it is up.') };
       } catch (e) {
         const error = toAuthError(e);
         return fail(error.kind, { status: 'fail', ...problem(error) });
@@ -243,9 +248,9 @@ export async function runConnectionDiagnostic(input: DiagnosticInput): Promise<C
   if (tlsStep && healthy && refusedCode && !input.tls.pins?.get(url.origin) && /ISSUER|SELF_SIGNED|UNABLE_TO_VERIFY/.test(refusedCode)) {
     tlsStep.status = 'ok';
     delete tlsStep.fix;
-    tlsStep.detail = `Trusted by the operating system's certificate store, which VS Code adds to its requests (http.systemCertificates); Node's built-in list alone does not trust it.`;
-    tlsStep.facts = tlsStep.facts.filter((fact) => fact.label !== 'Error code');
-    tlsStep.facts.push({ label: 'Trusted by', value: 'the operating system\'s certificate store (VS Code: http.systemCertificates)' });
+    tlsStep.detail = l10n.t("Trusted by the operating system's certificate store, which VS Code adds to its requests (http.systemCertificates); Node's built-in list alone does not trust it.");
+    tlsStep.facts = tlsStep.facts.filter((fact) => fact.label !== l10n.t('Error code'));
+    tlsStep.facts.push({ label: l10n.t('Trusted by'), value: l10n.t('the operating system\'s certificate store (VS Code: http.systemCertificates)') });
     if (failure?.kind === 'tls') failure = undefined;
   }
 
@@ -254,24 +259,24 @@ export async function runConnectionDiagnostic(input: DiagnosticInput): Promise<C
   const connectionStep = steps.find((step) => step.id === 'connection');
   if (connectionStep && healthy && proxyWantedCredentials) {
     connectionStep.status = 'warn';
-    connectionStep.detail += ' VS Code\'s own requests got through it (VS Code answers the proxy\'s request for credentials itself), so only this test\'s look at the certificate is missing.';
+    connectionStep.detail += l10n.t(' VS Code\'s own requests got through it (VS Code answers the proxy\'s request for credentials itself), so only this test\'s look at the certificate is missing.');
     delete connectionStep.fix;
     if (failure?.kind === 'proxy') failure = undefined;
   }
 
   if (!healthy) {
-    steps.push(skipped('sso', 'Not asked: the server did not answer /health.'), skipped('key', 'Not checked: the server did not answer /health.'));
+    steps.push(skipped('sso', l10n.t('Not asked: the server did not answer /health.')), skipped('key', l10n.t('Not checked: the server did not answer /health.')));
   } else {
     steps.push(
       await timed('sso', async () => {
         try {
           const sso = await input.client.ssoConfig();
-          const ssoState = sso.enabled ? `enabled${sso.providerName ? ` (${sso.providerName})` : ''}` : 'not enabled';
-          const passwordState = sso.passwordLoginEnabled ? 'enabled' : 'disabled';
+          const ssoState = sso.enabled ? (sso.providerName ? l10n.t('enabled ({0})', sso.providerName) : l10n.t('enabled')) : l10n.t('not enabled');
+          const passwordState = sso.passwordLoginEnabled ? l10n.t('enabled') : l10n.t('disabled');
           return {
             status: 'ok',
-            detail: `SSO is ${ssoState}; password sign-in is ${passwordState}.`,
-            facts: [{ label: 'SSO', value: ssoState }, { label: 'Password sign-in', value: passwordState }],
+            detail: l10n.t('SSO is {0}; password sign-in is {1}.', ssoState, passwordState),
+            facts: [{ label: l10n.t('SSO'), value: ssoState }, { label: l10n.t('Password sign-in'), value: passwordState }],
           };
         } catch (e) {
           const error = toAuthError(e);
@@ -281,8 +286,8 @@ export async function runConnectionDiagnostic(input: DiagnosticInput): Promise<C
     );
     if (!input.client.hasApiKey) {
       // A profile without its key is a finding; a bare server URL has no key to check.
-      const signedOut = input.noKeyReason && fail('signed-out', { status: 'warn', detail: input.noKeyReason, fix: 'Sign in again.' });
-      steps.push(signedOut ? { ...skipped('key', ''), ...signedOut } : skipped('key', 'No API key to check: this tests the server only.'));
+      const signedOut = input.noKeyReason && fail('signed-out', { status: 'warn', detail: input.noKeyReason, fix: l10n.t('Sign in again.') });
+      steps.push(signedOut ? { ...skipped('key', ''), ...signedOut } : skipped('key', l10n.t('No API key to check: this tests the server only.')));
     } else {
       let user: User | undefined;
       steps.push(
@@ -290,7 +295,7 @@ export async function runConnectionDiagnostic(input: DiagnosticInput): Promise<C
           try {
             user = await input.client.me();
             const roles = user.roles.length > 0 ? user.roles.join(', ') : 'none';
-            return { status: 'ok', detail: `The key works: signed in as ${user.username} (roles: ${roles}).`, facts: [{ label: 'User', value: user.username }, { label: 'Roles', value: roles }] };
+            return { status: 'ok', detail: l10n.t('The key works: signed in as {0} (roles: {1}).', user.username, roles), facts: [{ label: l10n.t('User'), value: user.username }, { label: l10n.t('Roles'), value: roles }] };
           } catch (e) {
             const error = toAuthError(e);
             const status = error.status ? ` (${error.status})` : '';
@@ -308,46 +313,55 @@ function finish(serverUrl: string, startedAt: string, steps: DiagnosticStep[], f
   return { serverUrl, startedAt, ok: failure === undefined && !steps.some((step) => step.status === 'fail'), steps, ...(failure ? { failure } : {}), ...(user ? { user } : {}) };
 }
 
-const TRUST_SHORT: Record<TrustApplied['source'], string> = {
-  pinned: 'the certificate pinned for this server',
-  caFile: 'profoundCoder.tls.caFile',
-  system: 'the certificate authorities built into Node',
-  none: 'the certificate authorities this computer trusts',
-};
+function trustShort(source: TrustApplied['source']): string {
+  switch (source) {
+    case 'pinned': return l10n.t('the certificate pinned for this server');
+    case 'caFile': return 'profoundCoder.tls.caFile';
+    case 'system': return l10n.t('the certificate authorities built into Node');
+    case 'none': return l10n.t('the certificate authorities this computer trusts');
+  }
+}
 
 function trustedBy(trust: TrustApplied, tls: TlsOptions): string {
   const anchor = trust.anchor ? `: ${trust.anchor.subject.replace(/\n/g, ', ')}` : '';
   switch (trust.source) {
     case 'pinned':
-      return `the certificate you confirmed for this server, pinned by its SHA-256 fingerprint ${trust.anchor?.fingerprint256 ?? ''} (profoundCoder.tls.insecure)`;
+      return l10n.t('the certificate you confirmed for this server, pinned by its SHA-256 fingerprint {0} (profoundCoder.tls.insecure)', trust.anchor?.fingerprint256 ?? '');
     case 'caFile':
       return `profoundCoder.tls.caFile${tls.caFile ? ` (${tls.caFile})` : ''}${anchor}`;
     case 'system':
-      return `the certificate authorities built into Node${anchor}`;
+      return l10n.t('the certificate authorities built into Node{0}', anchor);
     case 'none':
-      return 'the certificate authorities this computer trusts (NODE_EXTRA_CA_CERTS or the system\'s)';
+      return l10n.t('the certificate authorities this computer trusts (NODE_EXTRA_CA_CERTS or the system\'s)');
   }
 }
 
 function certificateFacts(shake: Handshake, now: number): Fact[] {
-  const facts: Fact[] = [{ label: 'TLS version', value: shake.protocol }];
+  const facts: Fact[] = [{ label: l10n.t('TLS version'), value: shake.protocol }];
   const certificate = shake.certificate;
-  if (!certificate) return [...facts, { label: 'Certificate', value: 'none presented' }];
+  if (!certificate) return [...facts, { label: l10n.t('Certificate'), value: l10n.t('none presented') }];
   const expired = Date.parse(certificate.validTo) < now;
   const early = Date.parse(certificate.validFrom) > now;
   facts.push(
-    { label: 'Subject', value: certificate.subject },
-    { label: 'Issuer', value: certificate.issuer },
-    { label: 'Valid from', value: `${certificate.validFrom}${early ? ' (not valid yet)' : ''}` },
-    { label: 'Valid until', value: `${certificate.validTo}${expired ? ' (expired)' : ''}` },
-    { label: 'Name matches', value: shake.nameMismatch ? `no: ${shake.nameMismatch}` : 'yes' },
+    { label: l10n.t('Subject'), value: certificate.subject },
+    { label: l10n.t('Issuer'), value: certificate.issuer },
+    { label: l10n.t('Valid from'), value: early ? l10n.t('{0} (not valid yet)', certificate.validFrom) : certificate.validFrom },
+    { label: l10n.t('Valid until'), value: expired ? l10n.t('{0} (expired)', certificate.validTo) : certificate.validTo },
+    { label: l10n.t('Name matches'), value: shake.nameMismatch ? l10n.t('no: {0}', shake.nameMismatch) : l10n.t('yes') },
   );
-  if (certificate.subjectAltName) facts.push({ label: 'Names', value: certificate.subjectAltName });
-  facts.push({ label: 'SHA-256 fingerprint', value: certificate.fingerprint256 });
+  if (certificate.subjectAltName) facts.push({ label: l10n.t('Names'), value: certificate.subjectAltName });
+  facts.push({ label: l10n.t('SHA-256 fingerprint'), value: certificate.fingerprint256 });
   return facts;
 }
 
-const MARKS: Record<StepStatus, string> = { ok: 'OK', warn: 'WARNING', fail: 'FAILED', skipped: 'SKIPPED' };
+function mark(status: StepStatus): string {
+  switch (status) {
+    case 'ok': return l10n.t('OK');
+    case 'warn': return l10n.t('WARNING');
+    case 'fail': return l10n.t('FAILED');
+    case 'skipped': return l10n.t('SKIPPED');
+  }
+}
 
 /**
  * The report for a support ticket, passed through the project's redaction (the caller registers
@@ -355,17 +369,17 @@ const MARKS: Record<StepStatus, string> = { ok: 'OK', warn: 'WARNING', fail: 'FA
  */
 export function diagnosticReportText(diagnostic: ConnectionDiagnostic, redactor: Redactor, context: Fact[] = []): string {
   const lines = [
-    'CoderFlow connection report',
-    `Server: ${diagnostic.serverUrl}`,
-    `Started: ${diagnostic.startedAt}`,
+    l10n.t('CoderFlow connection report'),
+    l10n.t('Server: {0}', diagnostic.serverUrl),
+    l10n.t('Started: {0}', diagnostic.startedAt),
     ...context.map((fact) => `${fact.label}: ${fact.value}`),
-    `Result: ${diagnostic.ok ? 'OK' : `FAILED${diagnostic.failure ? `: ${diagnostic.failure.message}` : ''}`}`,
+    l10n.t('Result: {0}', diagnostic.ok ? mark('ok') : diagnostic.failure ? `${mark('fail')}: ${diagnostic.failure.message}` : mark('fail')),
     '',
   ];
   for (const step of diagnostic.steps) {
-    lines.push(`[${MARKS[step.status]}] ${step.name} (${step.durationMs} ms): ${step.detail}`);
+    lines.push(`[${mark(step.status)}] ${step.name} (${l10n.t('{0} ms', step.durationMs)}): ${step.detail}`);
     for (const fact of step.facts) lines.push(`    ${fact.label}: ${fact.value}`);
-    if (step.fix) lines.push(`    What to do: ${step.fix}`);
+    if (step.fix) lines.push(l10n.t('    What to do: {0}', step.fix));
   }
   return redactor.redact(lines.join('\n'));
 }

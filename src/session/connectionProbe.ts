@@ -5,6 +5,7 @@ import { lookup } from 'node:dns/promises';
 import { X509Certificate } from 'node:crypto';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
+import * as l10n from '@vscode/l10n';
 
 export interface NameLookup {
   addresses: string[];
@@ -22,7 +23,7 @@ export async function lookUpName(hostname: string): Promise<NameLookup> {
 /** The proxy answered the CONNECT request with something other than 200. */
 export class ProxyRefusal extends Error {
   constructor(readonly status: string) {
-    super(`The proxy answered CONNECT with ${status}`);
+    super(l10n.t('The proxy answered CONNECT with {0}', status));
   }
 }
 
@@ -33,7 +34,7 @@ function withTimeout<T>(socket: net.Socket, timeoutMs: number, what: string, run
       socket.destroy();
       reject(error);
     };
-    const timer = setTimeout(() => fail(Object.assign(new Error(`${what} timed out`), { code: 'ETIMEDOUT' })), timeoutMs);
+    const timer = setTimeout(() => fail(Object.assign(new Error(l10n.t('{0} timed out', what)), { code: 'ETIMEDOUT' })), timeoutMs);
     const cleanup = () => {
       clearTimeout(timer);
       socket.off('error', fail);
@@ -52,7 +53,7 @@ function withTimeout<T>(socket: net.Socket, timeoutMs: number, what: string, run
 /** A TCP connection straight to host:port. */
 export function connectDirect(host: string, port: number, timeoutMs: number): Promise<net.Socket> {
   const socket = net.connect({ host: host.replace(/^\[|\]$/g, ''), port });
-  return withTimeout(socket, timeoutMs, 'the connection', (resolve) => socket.once('connect', () => resolve(socket)));
+  return withTimeout(socket, timeoutMs, l10n.t('the connection'), (resolve) => socket.once('connect', () => resolve(socket)));
 }
 
 /**
@@ -74,21 +75,21 @@ export function connectThroughProxy(proxy: URL, host: string, port: number, time
     const credentials = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
     lines.push(`Proxy-Authorization: Basic ${Buffer.from(credentials).toString('base64')}`);
   }
-  return withTimeout(socket, timeoutMs, 'the proxy', (resolve, reject) => {
+  return withTimeout(socket, timeoutMs, l10n.t('the proxy'), (resolve, reject) => {
     socket.once(proxy.protocol === 'https:' ? 'secureConnect' : 'connect', () => socket.write(`${lines.join('\r\n')}\r\n\r\n`));
     let head = Buffer.alloc(0);
     const onData = (chunk: Buffer) => {
       head = Buffer.concat([head, chunk]);
       const end = head.indexOf('\r\n\r\n');
       if (end < 0) {
-        if (head.length > 16_384) reject(new ProxyRefusal('an answer that is not HTTP'));
+        if (head.length > 16_384) reject(new ProxyRefusal(l10n.t('an answer that is not HTTP')));
         return;
       }
       socket.off('data', onData);
       const statusLine = head.subarray(0, head.indexOf('\r\n')).toString('latin1');
       const rest = head.subarray(end + 4);
       const match = /^HTTP\/\d(?:\.\d)?\s+(\d{3})\s*(.*)$/.exec(statusLine);
-      const status = match ? `${match[1]} ${match[2] ?? ''}`.trim() : 'an answer that is not HTTP';
+      const status = match ? `${match[1]} ${match[2] ?? ''}`.trim() : l10n.t('an answer that is not HTTP');
       if (match?.[1] !== '200') return reject(new ProxyRefusal(status));
       if (rest.length > 0) socket.unshift(rest);
       resolve({ socket, status });
@@ -151,7 +152,7 @@ function chainOf(peer: tls.DetailedPeerCertificate): X509Certificate[] {
 export function handshake(socket: net.Socket, hostname: string, ca: tls.SecureContextOptions['ca'], timeoutMs: number): Promise<Handshake> {
   const host = hostname.replace(/^\[|\]$/g, '');
   const secure = tls.connect({ socket, rejectUnauthorized: false, ...(ca ? { ca } : {}), ...(net.isIP(host) ? {} : { servername: host }) });
-  return withTimeout(secure, timeoutMs, 'the TLS handshake', (resolve) =>
+  return withTimeout(secure, timeoutMs, l10n.t('the TLS handshake'), (resolve) =>
     secure.once('secureConnect', () => {
       const peer = secure.getPeerCertificate(true);
       const hasCertificate = Boolean(peer?.raw);
@@ -165,8 +166,8 @@ export function handshake(socket: net.Socket, hostname: string, ca: tls.SecureCo
         ...(hasCertificate
           ? {
               certificate: {
-                subject: names(peer.subject as unknown as Record<string, string>),
-                issuer: names(peer.issuer as unknown as Record<string, string>),
+                subject: names(peer.subject),
+                issuer: names(peer.issuer),
                 validFrom: isoDate(peer.valid_from),
                 validTo: isoDate(peer.valid_to),
                 fingerprint256: peer.fingerprint256,

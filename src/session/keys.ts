@@ -3,6 +3,7 @@
 // `now`, free of `node:` and `vscode`, so the host, the Profile Manager page and the tests share
 // them.
 import type { ApiKeyInfo } from '../auth/protocol';
+import * as l10n from '@vscode/l10n';
 
 const DAY_MS = 86_400_000;
 
@@ -48,8 +49,8 @@ export function expiryText(expiresAt: string | null | undefined, now: number): s
   if (!expiresAt) return undefined;
   const days = daysUntil(expiresAt, now);
   if (days === undefined) return undefined;
-  if (days <= 0) return `expired on ${localDay(new Date(expiresAt))}`;
-  return `expires in ${days} day${days === 1 ? '' : 's'}`;
+  if (days <= 0) return l10n.t('expired on {0}', localDay(new Date(expiresAt)));
+  return days === 1 ? l10n.t('expires in 1 day') : l10n.t('expires in {0} days', days);
 }
 
 /** True from 7 days before the expiry on, expired keys included. */

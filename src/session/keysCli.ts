@@ -9,16 +9,17 @@ import type { ProfileMeta } from '../profiles/profile';
 import type { ProfileStore } from '../profiles/store';
 import type { KeyHolder } from './keyHolders';
 import type { SignInService } from './signIn';
+import * as l10n from '@vscode/l10n';
 
 const MAX_CLI_PROFILE_NAME = 100;
 
 /** A CLI profile name as `coder profile create <name>` would take it; the trimmed name, or a reason. */
 export function checkCliProfileName(name: string): { ok: true; name: string } | { ok: false; message: string } {
   const trimmed = name.trim();
-  if (trimmed === '') return { ok: false, message: 'Enter a CLI profile name.' };
-  if (trimmed.length > MAX_CLI_PROFILE_NAME) return { ok: false, message: `A CLI profile name has at most ${MAX_CLI_PROFILE_NAME} characters.` };
+  if (trimmed === '') return { ok: false, message: l10n.t('Enter a CLI profile name.') };
+  if (trimmed.length > MAX_CLI_PROFILE_NAME) return { ok: false, message: l10n.t('A CLI profile name has at most {0} characters.', MAX_CLI_PROFILE_NAME) };
   // `--profile=<name>` on the CLI's command line: a name with spaces would need quoting every time.
-  if (/\s/.test(trimmed)) return { ok: false, message: 'A CLI profile name has no spaces (for example production or staging-2).' };
+  if (/\s/.test(trimmed)) return { ok: false, message: l10n.t('A CLI profile name has no spaces (for example production or staging-2).') };
   return { ok: true, name: trimmed };
 }
 
@@ -63,10 +64,10 @@ export async function saveToCliProfile(file: string, cliProfile: string, values:
  */
 export function cliConfigHolder(file: string): KeyHolder {
   return {
-    name: `the CoderFlow CLI config ${file}`,
+    name: l10n.t('the CoderFlow CLI config {0}', file),
     async replace(from, to) {
       const places = await replaceCliKey(file, from, to);
-      return [...(places.base ? [`the base key of ${file}`] : []), ...places.profiles.map((name) => `CLI profile '${name}' in ${file}`)];
+      return [...(places.base ? [l10n.t('the base key of {0}', file)] : []), ...places.profiles.map((name) => l10n.t("CLI profile '{0}' in {1}", name, file))];
     },
   };
 }
@@ -75,15 +76,15 @@ export function cliConfigHolder(file: string): KeyHolder {
 export function cliProfileCredential(config: CliConfig, name: string, file: string): { serverUrl: string; apiKey: string } {
   const profiles = config.profiles ?? {};
   const profile = Object.prototype.hasOwnProperty.call(profiles, name) ? profiles[name] : undefined;
-  if (!profile) throw new AuthError('bad-input', `There is no CLI profile '${name}' in ${file}.`);
+  if (!profile) throw new AuthError('bad-input', l10n.t("There is no CLI profile '{0}' in {1}.", name, file));
   const apiKey = profile.apiKey?.trim();
   if (!apiKey) {
-    throw new AuthError('bad-input', `The CLI profile '${name}' has no API key to import.`, { fix: `Run coder login --profile=${name}, or sign in here instead.` });
+    throw new AuthError('bad-input', l10n.t("The CLI profile '{0}' has no API key to import.", name), { fix: l10n.t('Run coder login --profile={0}, or sign in here instead.', name) });
   }
   const serverUrl = profile.server?.trim() || config.server?.trim();
   if (!serverUrl) {
-    throw new AuthError('bad-input', `Neither the CLI profile '${name}' nor the base of ${file} names a server.`, {
-      fix: `Run coder profile create ${name} --server=<url>, or sign in here instead.`,
+    throw new AuthError('bad-input', l10n.t("Neither the CLI profile '{0}' nor the base of {1} names a server.", name, file), {
+      fix: l10n.t('Run coder profile create {0} --server=<url>, or sign in here instead.', name),
     });
   }
   return { serverUrl, apiKey };
@@ -105,7 +106,7 @@ export async function importCliProfile(deps: ImportDeps, file: string, cliProfil
   const taken = checkImportName(deps.store, name);
   if (taken) throw new AuthError('bad-input', taken, { field: 'profileName' });
   const state = await readCliConfig(file);
-  if (state.state === 'missing') throw new AuthError('bad-input', `There is no CoderFlow CLI config at ${file}.`);
+  if (state.state === 'missing') throw new AuthError('bad-input', l10n.t('There is no CoderFlow CLI config at {0}.', file));
   if (state.state === 'error') throw state.error;
   const credential = cliProfileCredential(state.config, cliProfile, file);
   return deps.signIn.apiKey({ serverUrl: credential.serverUrl, profileName: name }, credential.apiKey);
@@ -114,8 +115,8 @@ export async function importCliProfile(deps: ImportDeps, file: string, cliProfil
 /** Why `name` cannot be the name of an imported profile, or undefined when it can. */
 export function checkImportName(store: Pick<ProfileStore, 'findByName'>, name: string): string | undefined {
   const trimmed = name.trim();
-  if (trimmed === '') return 'Enter a name for the new profile.';
-  if (store.findByName(trimmed)) return `A profile named '${trimmed}' exists already. Choose another name, or remove that profile first.`;
+  if (trimmed === '') return l10n.t('Enter a name for the new profile.');
+  if (store.findByName(trimmed)) return l10n.t("A profile named '{0}' exists already. Choose another name, or remove that profile first.", trimmed);
   return undefined;
 }
 

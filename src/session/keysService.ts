@@ -7,6 +7,7 @@ import type { NewProfile, ProfileStore } from '../profiles/store';
 import { handOver, listPlaces, type Handover, type KeyRetirement } from './keyHolders';
 import { rotatedKeyName } from './keys';
 import type { ClientFactory } from './signIn';
+import * as l10n from '@vscode/l10n';
 
 /** The keys of a profile's user, as the server listed them with the profile's own key. */
 export interface KeyListing {
@@ -119,7 +120,7 @@ export class KeyService {
             newKey.key,
           );
           if ((await this.deps.store.getKey(profile.id)) !== newKey.key) {
-            throw new AuthError('bad-input', `The profile '${profile.name}' did not keep the new key (another window changed it meanwhile).`);
+            throw new AuthError('bad-input', l10n.t("The profile '{0}' did not keep the new key (another window changed it meanwhile).", profile.name));
           }
           handover = await handOver(retirement?.holders() ?? [], key, newKey.key);
         },
@@ -137,7 +138,7 @@ export class KeyService {
       const error = toAuthError(e);
       this.deps.log(`Rotating the key of profile '${profile.name}' failed at ${step}: ${error.kind}: ${error.message}`);
       if (error.kind === 'cancelled') {
-        return { rotated: false, oldKeyRevoked: false, cancelled: true, message: `The rotation of '${profile.name}' was cancelled: nothing changed, the profile keeps its key ${oldName}.` };
+        return { rotated: false, oldKeyRevoked: false, cancelled: true, message: l10n.t("The rotation of '{0}' was cancelled: nothing changed, the profile keeps its key {1}.", profile.name, oldName) };
       }
       // rotateKey has put things back: the new key is deleted and every holder has the old one.
       const stillHeld = (await this.deps.store.getKey(profile.id).catch(() => undefined)) === key;
@@ -147,22 +148,24 @@ export class KeyService {
         rotated: false,
         oldKeyRevoked: false,
         failedStep: step,
-        message: `Rotating the key of '${profile.name}' failed ${STEP_TEXT[step]}: ${sentence(e)}${oldKeyLive ? ` The profile still holds its key ${oldName}, which is still live.` : ''}`,
+        message: oldKeyLive
+          ? l10n.t("Rotating the key of '{0}' failed {1}: {2} The profile still holds its key {3}, which is still live.", profile.name, stepText(step), sentence(e), oldName)
+          : l10n.t("Rotating the key of '{0}' failed {1}: {2}", profile.name, stepText(step), sentence(e)),
       };
     }
 
     const created = result.newKey;
-    const moved = (handover as Handover | undefined)?.moved ?? [];
-    const stuck = (handover as Handover | undefined)?.stuck ?? [];
+    const moved = (handover)?.moved ?? [];
+    const stuck = (handover)?.stuck ?? [];
     const newName = `"${created.name}"`;
-    const also = moved.length > 0 ? `, as ${listPlaces(moved)} do` : '';
+    const also = moved.length > 0 ? l10n.t(', as {0} do', listPlaces(moved)) : '';
     const rotated = { rotated: true, newKeyName: created.name, movedTo: moved };
     if (result.kept === 'unknown-id') {
       this.deps.log(`Rotated the key of profile '${profile.name}' (new key id ${created.id}); the pasted key it replaced is still live.`);
       return {
         ...rotated,
         oldKeyRevoked: false,
-        message: `The key of '${profile.name}' was rotated to ${newName}${also}, but the old key ${oldName} is still live: CoderFlow does not know which of your keys it is. Revoke it under API keys in the Profile Manager.`,
+        message: l10n.t("The key of '{0}' was rotated to {1}{2}, but the old key {3} is still live: CoderFlow does not know which of your keys it is. Revoke it under API keys in the Profile Manager.", profile.name, newName, also, oldName),
       };
     }
     if (result.kept === 'chosen') {
@@ -171,30 +174,30 @@ export class KeyService {
         ...rotated,
         oldKeyRevoked: false,
         keptOnPurpose: true,
-        message: `The key of '${profile.name}' was rotated to ${newName}${also}. The old key ${oldName} is kept live because ${listPlaces(stuck.map((h) => h.name))} could not be updated and may still use it: update ${stuck.length === 1 ? 'it' : 'them'}, then revoke the old key under API keys.`,
+        message: l10n.t("The key of '{0}' was rotated to {1}{2}. The old key {3} is kept live because {4} could not be updated and may still use it: update {5}, then revoke the old key under API keys.", profile.name, newName, also, oldName, listPlaces(stuck.map((h) => h.name)), stuck.length === 1 ? l10n.t('it') : l10n.t('them')),
       };
     }
     if (result.kept === 'delete-failed') {
-      const error = result.deleteError ?? new AuthError('unexpected-response', 'The server did not delete the key.');
+      const error = result.deleteError ?? new AuthError('unexpected-response', l10n.t('The server did not delete the key.'));
       this.deps.log(`Rotated the key of profile '${profile.name}' (new key id ${created.id}); revoking the old key id ${profile.keyId ?? ''} failed: ${error.kind}: ${error.message}`);
       return {
         ...rotated,
         oldKeyRevoked: false,
         failedStep: 'delete',
-        message: `The key of '${profile.name}' was rotated to ${newName}${also}, but the old key ${oldName} could not be revoked and is still live: ${sentence(error)} Revoke it under API keys in the Profile Manager.`,
+        message: l10n.t("The key of '{0}' was rotated to {1}{2}, but the old key {3} could not be revoked and is still live: {4} Revoke it under API keys in the Profile Manager.", profile.name, newName, also, oldName, sentence(error)),
       };
     }
     this.deps.log(`Rotated the key of profile '${profile.name}': new key id ${created.id}, old key id ${profile.keyId ?? ''} revoked${moved.length > 0 ? `; also moved: ${moved.join(', ')}` : ''}.`);
-    const stuckNote = stuck.length > 0 ? ` You chose to revoke it although ${listPlaces(stuck.map((h) => h.name))} could not be updated.` : '';
-    return { ...rotated, oldKeyRevoked: true, message: `The key of '${profile.name}' was rotated: it now holds ${newName}${also}, and ${oldName} is revoked.${stuckNote}` };
+    const stuckNote = stuck.length > 0 ? l10n.t(' You chose to revoke it although {0} could not be updated.', listPlaces(stuck.map((h) => h.name))) : '';
+    return { ...rotated, oldKeyRevoked: true, message: l10n.t("The key of '{0}' was rotated: it now holds {1}{2}, and {3} is revoked.{4}", profile.name, newName, also, oldName, stuckNote) };
   }
 
   private async signedIn(profileId: string): Promise<{ profile: ProfileMeta; key: string; client: CoderFlowClient }> {
     const profile = this.deps.store.get(profileId);
-    if (!profile) throw new AuthError('bad-input', 'That profile no longer exists.');
+    if (!profile) throw new AuthError('bad-input', l10n.t('That profile no longer exists.'));
     const key = await this.deps.store.getKey(profile.id);
     if (!key) {
-      throw new AuthError('bad-input', `The profile '${profile.name}' is signed out.`, { fix: 'Sign in again, then manage its keys.' });
+      throw new AuthError('bad-input', l10n.t("The profile '{0}' is signed out.", profile.name), { fix: l10n.t('Sign in again, then manage its keys.') });
     }
     return { profile, key, client: this.deps.makeClient(profile.serverUrl, key) };
   }
@@ -231,16 +234,19 @@ export async function revokeKeys(
   return outcome;
 }
 
-const STEP_TEXT: Record<RotationStep, string> = {
-  create: 'while creating the new key',
-  update: 'while switching to the new key',
-  test: 'while testing the new key with /auth/me',
-  delete: 'while revoking the old key',
-};
+// A function, not a table: the texts are looked up in the l10n bundle when used, after activation loaded it.
+function stepText(step: RotationStep): string {
+  switch (step) {
+    case 'create': return l10n.t('while creating the new key');
+    case 'update': return l10n.t('while switching to the new key');
+    case 'test': return l10n.t('while testing the new key with /auth/me');
+    case 'delete': return l10n.t('while revoking the old key');
+  }
+}
 
 /** `"VS Code on host"`, or the masked key when its name is not known (a pasted key). */
 export function describeKey(profile: Pick<ProfileMeta, 'keyName' | 'keyHint'>): string {
-  return profile.keyName ? `"${profile.keyName}"` : `${maskKey(profile.keyHint)} (pasted in)`;
+  return profile.keyName ? `"${profile.keyName}"` : l10n.t('{0} (pasted in)', maskKey(profile.keyHint));
 }
 
 /** The profile as `ProfileStore.save` takes it, to save it again with a change. */

@@ -7,6 +7,7 @@ import type { CliConfigState } from '../auth/cliConfig';
 import { CLI_API_KEY_ENV } from '../auth/protocol';
 import type { Credential } from '../auth/resolve';
 import { sameServer } from './keysCli';
+import * as l10n from '@vscode/l10n';
 
 export const TERMINAL_KEY_VARIABLE = CLI_API_KEY_ENV;
 
@@ -37,21 +38,21 @@ export function cliServerOf(cli: CliConfigState | undefined): string | undefined
 
 export function decideTerminalKey(inputs: TerminalKeyInputs): TerminalKeyDecision {
   const { credential } = inputs;
-  if (!inputs.enabled) return { inject: false, reason: 'profoundCoder.terminal.injectApiKey is off.', notify: false };
-  if (!credential) return { inject: false, reason: 'Not signed in.', notify: false };
+  if (!inputs.enabled) return { inject: false, reason: l10n.t('profoundCoder.terminal.injectApiKey is off.'), notify: false };
+  if (!credential) return { inject: false, reason: l10n.t('Not signed in.'), notify: false };
   // The CLI finds these keys itself, in its config or in the environment it inherits.
   if (credential.source !== 'profile' && credential.source !== 'setting') {
-    return { inject: false, reason: 'The key in use comes from the CoderFlow CLI configuration or environment, which the CLI reads itself.', notify: false };
+    return { inject: false, reason: l10n.t('The key in use comes from the CoderFlow CLI configuration or environment, which the CLI reads itself.'), notify: false };
   }
   if (!inputs.workspaceTrusted) {
-    return { inject: false, reason: 'This workspace is not trusted: its scripts and tasks could read the key from a terminal.', notify: false };
+    return { inject: false, reason: l10n.t('This workspace is not trusted: its scripts and tasks could read the key from a terminal.'), notify: false };
   }
   if (inputs.cli === undefined || inputs.cli.state !== 'ok') {
     // Without the CLI's own config, nothing says where the CLI would send the key.
-    const why = inputs.cli === undefined ? 'has not been read yet' : inputs.cli.state === 'missing' ? `does not exist (${inputs.cli.path})` : `cannot be read (${inputs.cli.path})`;
+    const why = inputs.cli === undefined ? l10n.t('has not been read yet') : inputs.cli.state === 'missing' ? l10n.t('does not exist ({0})', inputs.cli.path) : l10n.t('cannot be read ({0})', inputs.cli.path);
     return {
       inject: false,
-      reason: `The coder CLI's config ${why}, so the server the CLI would send the key to is unknown. Use Save to CLI profile in the Profile Manager, then coder profile switch <name>.`,
+      reason: l10n.t("The coder CLI's config {0}, so the server the CLI would send the key to is unknown. Use Save to CLI profile in the Profile Manager, then coder profile switch <name>.", why),
       notify: inputs.cli !== undefined,
     };
   }
@@ -59,14 +60,14 @@ export function decideTerminalKey(inputs: TerminalKeyInputs): TerminalKeyDecisio
   if (cliServer !== undefined && !sameServer(cliServer, credential.serverUrl)) {
     return {
       inject: false,
-      reason: `The coder CLI's config points to ${cliServer}, not to ${credential.serverUrl}; the CLI would send the key to the other server.`,
+      reason: l10n.t("The coder CLI's config points to {0}, not to {1}; the CLI would send the key to the other server.", cliServer, credential.serverUrl),
       notify: true,
     };
   }
-  const whose = credential.source === 'profile' && inputs.profileName ? `profile '${inputs.profileName}'` : 'the profoundCoder.apiKey setting';
+  const whose = credential.source === 'profile' && inputs.profileName ? l10n.t("profile '{0}'", inputs.profileName) : l10n.t('the profoundCoder.apiKey setting');
   return {
     inject: true,
     apiKey: credential.apiKey,
-    description: `CoderFlow: ${TERMINAL_KEY_VARIABLE} of ${whose} (${credential.serverUrl}), for the coder CLI`,
+    description: l10n.t('CoderFlow: {0} of {1} ({2}), for the coder CLI', TERMINAL_KEY_VARIABLE, whose, credential.serverUrl),
   };
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 // Which proxy VS Code's network stack sends a request through. An extension cannot ask VS Code,
 // so this reads the same inputs in the same order as VS Code's resolver (@vscode/proxy-agent,
 // createProxyResolver and createHttpPatch, as shipped with VS Code 1.100): `http.proxySupport`
@@ -64,35 +65,35 @@ function bypasses(entries: readonly string[], hostname: string, port: string): b
 export function chooseProxy(target: URL, inputs: ProxyInputs): ProxyChoice {
   const support = inputs.proxySupport ?? 'override';
   if (support === 'off') {
-    return { reason: 'Direct: http.proxySupport is "off", so VS Code does not route extensions\' requests through a proxy.', systemMayApply: false };
+    return { reason: l10n.t('Direct: http.proxySupport is "off", so VS Code does not route extensions\' requests through a proxy.'), systemMayApply: false };
   }
   if (support === 'on' && target.protocol === 'https:') {
-    return { reason: 'Direct: http.proxySupport is "on", which leaves requests that bring their own TLS settings, as CoderFlow\'s do, to connect directly.', systemMayApply: false };
+    return { reason: l10n.t('Direct: http.proxySupport is "on", which leaves requests that bring their own TLS settings, as CoderFlow\'s do, to connect directly.'), systemMayApply: false };
   }
   const hostname = target.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   if (LOOPBACK.has(hostname)) {
-    return { reason: `Direct: VS Code never sends requests for ${hostname} (this computer) through a proxy.`, systemMayApply: false };
+    return { reason: l10n.t('Direct: VS Code never sends requests for {0} (this computer) through a proxy.', hostname), systemMayApply: false };
   }
   const port = target.port || (target.protocol === 'https:' ? '443' : '80');
   const configNoProxy = inputs.noProxySetting ?? [];
   const noProxyFrom = configNoProxy.length > 0 ? 'http.noProxy' : 'NO_PROXY';
   const noProxy = configNoProxy.length > 0 ? configNoProxy : (inputs.env.no_proxy ?? inputs.env.NO_PROXY ?? '').split(',');
   if (bypasses(noProxy, hostname, port)) {
-    return { reason: `Direct: ${hostname} is listed in ${noProxyFrom}.`, systemMayApply: false };
+    return { reason: l10n.t('Direct: {0} is listed in {1}.', hostname, noProxyFrom), systemMayApply: false };
   }
   const setting = parseProxy(inputs.proxySetting);
-  if (setting) return through(setting, 'http.proxy', 'the http.proxy setting');
+  if (setting) return through(setting, 'http.proxy', l10n.t('the http.proxy setting'));
   for (const name of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']) {
     const fromEnv = parseProxy(inputs.env[name]);
-    if (fromEnv) return through(fromEnv, name, `the ${name} environment variable (http.proxy is empty)`);
+    if (fromEnv) return through(fromEnv, name, l10n.t('the {0} environment variable (http.proxy is empty)', name));
   }
   return {
-    reason: 'Direct, unless your operating system\'s proxy settings name one: http.proxy is empty and no HTTPS_PROXY or HTTP_PROXY is set. VS Code reads the system\'s proxy itself; extensions cannot see it.',
+    reason: l10n.t('Direct, unless your operating system\'s proxy settings name one: http.proxy is empty and no HTTPS_PROXY or HTTP_PROXY is set. VS Code reads the system\'s proxy itself; extensions cannot see it.'),
     systemMayApply: true,
   };
 }
 
 function through(url: URL, from: string, described: string): ProxyChoice {
   const shown = showProxy(url);
-  return { url, shown, from, reason: `Through ${shown}, from ${described}.`, systemMayApply: false };
+  return { url, shown, from, reason: l10n.t('Through {0}, from {1}.', shown, described), systemMayApply: false };
 }

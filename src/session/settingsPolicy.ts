@@ -1,4 +1,5 @@
 import type { SettingsSnapshot } from './credentials';
+import * as l10n from '@vscode/l10n';
 
 /** The values of one setting per scope, as vscode's `inspect()` gives them. */
 export interface Inspected {
@@ -9,11 +10,11 @@ export interface Inspected {
 
 export type Scope = 'workspaceFolderValue' | 'workspaceValue' | 'globalValue';
 
-/** Most specific first, as VS Code applies them. */
-export const SCOPES: ReadonlyArray<readonly [Scope, string]> = [
-  ['workspaceFolderValue', 'Workspace Folder settings'],
-  ['workspaceValue', 'Workspace settings'],
-  ['globalValue', 'User settings'],
+/** Most specific first, as VS Code applies them; each label looked up in the l10n bundle when used. */
+export const SCOPES: ReadonlyArray<readonly [Scope, () => string]> = [
+  ['workspaceFolderValue', () => l10n.t('Workspace Folder settings')],
+  ['workspaceValue', () => l10n.t('Workspace settings')],
+  ['globalValue', () => l10n.t('User settings')],
 ];
 const WORKSPACE_SCOPES = new Set<Scope>(['workspaceFolderValue', 'workspaceValue']);
 
@@ -43,11 +44,11 @@ export function pickSettings(raw: RawSettings, trusted: boolean): SettingsSnapsh
       const v = settingText(inspected?.[scope]);
       if (v === undefined) continue;
       if (!trusted && WORKSPACE_SCOPES.has(scope)) {
-        ignored.push(`profoundCoder.${name} in ${label} is ignored: this workspace is not trusted.`);
+        ignored.push(l10n.t('profoundCoder.{0} in {1} is ignored: this workspace is not trusted.', name, label()));
         continue;
       }
       if (userOnly && WORKSPACE_SCOPES.has(scope)) {
-        ignored.push(`profoundCoder.${name} in ${label} is ignored: it is read from your User settings only.`);
+        ignored.push(l10n.t('profoundCoder.{0} in {1} is ignored: it is read from your User settings only.', name, label()));
         continue;
       }
       result[scope] = v;
@@ -65,7 +66,7 @@ export function pickSettings(raw: RawSettings, trusted: boolean): SettingsSnapsh
   if (keyScope) {
     const [scope, label] = keyScope;
     snapshot.apiKey = apiKeys[scope];
-    snapshot.scope = label;
+    snapshot.scope = label();
     const url = serverUrls[scope];
     if (url) snapshot.serverUrl = url;
   }

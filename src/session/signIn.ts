@@ -10,6 +10,7 @@ import type { ProfileStore } from '../profiles/store';
 import { handOver, listPlaces, type KeyRetirement } from './keyHolders';
 import { sameServer } from './keysCli';
 import { identifyKey } from './pastedKey';
+import * as l10n from '@vscode/l10n';
 
 /** Makes a client for a server, with the TLS (and later proxy) options of the settings. */
 export type ClientFactory = (serverUrl: string, apiKey?: string) => CoderFlowClient;
@@ -197,7 +198,7 @@ export class SignInService {
       const existing = this.store.findByName(name);
       if (!existing || sameAccount(existing, result)) return { name, replaced: existing, revokeOther: false };
       if (!this.choices) {
-        throw new AuthError('bad-input', `A profile named '${name}' exists already for ${existing.username ?? 'another user'} on ${existing.serverUrl}. Choose another name.`, { field: 'profileName' });
+        throw new AuthError('bad-input', l10n.t("A profile named '{0}' exists already for {1} on {2}. Choose another name.", name, existing.username ?? l10n.t('another user'), existing.serverUrl), { field: 'profileName' });
       }
       const answer = await this.choices.nameTaken({ name, existing, serverUrl: result.serverUrl, username: result.user.username });
       if (!answer) throw new AuthError('cancelled', MESSAGES.cancelled);
@@ -220,7 +221,7 @@ export class SignInService {
       return;
     }
     if (handover.stuck.length > 0) {
-      const keyName = replaced.keyName ? `"${replaced.keyName}"` : 'its previous key';
+      const keyName = replaced.keyName ? `"${replaced.keyName}"` : l10n.t('its previous key');
       const revoke = (await this.choices?.retirement.confirmRevoke({ profileName: replaced.name, keyName, stuck: handover.stuck })) === true;
       if (!revoke) {
         this.log(`The profile's previous key (id ${oldId}) is kept live: ${listPlaces(handover.stuck.map((h) => h.name))} may still use it.`);
@@ -256,7 +257,7 @@ function checkProfileName(name: string | undefined): string | undefined {
   const trimmed = name?.trim();
   if (!trimmed) return undefined;
   if (trimmed.length > MAX_PROFILE_NAME) {
-    throw new AuthError('bad-input', `A profile name has at most ${MAX_PROFILE_NAME} characters.`, { field: 'profileName' });
+    throw new AuthError('bad-input', l10n.t('A profile name has at most {0} characters.', MAX_PROFILE_NAME), { field: 'profileName' });
   }
   return trimmed;
 }
