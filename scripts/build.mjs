@@ -94,8 +94,13 @@ const sharedBundles = Object.entries(SHARED).map(([name, path]) => ({
 }));
 
 const webview = {
-  // diagnostic: Test connection's view, loaded by the page on the first result (diagnosticLoader.ts).
-  entryPoints: { main: join(root, 'webview-ui/main.ts'), diagnostic: join(root, 'webview-ui/connectionDiagnostic.ts') },
+  // Loaded by the page when first needed (scriptLoader.ts): diagnostic, Test connection's view, on
+  // the first result (diagnosticLoader.ts); keys, the API key list, once an extension profile is in use (main.ts).
+  entryPoints: {
+    main: join(root, 'webview-ui/main.ts'),
+    diagnostic: join(root, 'webview-ui/connectionDiagnostic.ts'),
+    keys: join(root, 'webview-ui/keysSectionScript.ts'),
+  },
   outdir: join(root, 'dist/webview'),
   bundle: true,
   platform: 'browser',

@@ -1,6 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { h, icon, setBusy } from './dom';
 import { expiryText, expiryWarningDue } from '../src/session/keys';
+import { keysProfile } from './keysProfile';
 import type { ApiKeyView, FieldProblem, ProfileView, ToHost, ToPageOf } from '../src/webviewProtocol';
 
 type KeyOperation = 'revokeKey' | 'revokeStaleKeys' | 'rotateKey';
@@ -52,7 +53,7 @@ export class KeysSection {
 
   /** Follows the profile in use: shown for a signed-in extension profile, hidden otherwise. */
   render(profiles: readonly ProfileView[]): void {
-    const profile = profiles.find((p) => p.active && p.source === 'extension' && p.status !== 'signedOut' && p.maskedKey !== undefined);
+    const profile = keysProfile(profiles);
     this.profile = profile;
     this.element.hidden = profile === undefined;
     if (!profile) {

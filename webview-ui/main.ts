@@ -7,7 +7,11 @@ import { AddProfileForm } from './addProfileForm';
 import { ProfileList } from './profileList';
 import { onReportCopied } from './serverTest';
 import { loadDiagnostic } from './diagnosticLoader';
-import { KeysSection } from './keysSection';
+import type { KeysSection } from './keysSection';
+import type { KeysSectionModule } from './keysSectionScript';
+import { keysProfile } from './keysProfile';
+import { l10nContents } from './l10n';
+import { loadScript } from './scriptLoader';
 import { h, icon } from './dom';
 import { connectToHost } from './vscodeApi';
 import { readPageState, type PageState } from './pageState';
@@ -42,7 +46,25 @@ const list: ProfileList = new ProfileList(
   () => form.reveal(undefined),
 );
 
-const keys = new KeysSection({ post: (message) => host.post(message), announce });
+// The key list is a script of its own (dist/webview/keys.js), loaded once an extension profile is
+// signed in and in use: until then there is no list to show. It takes the place of `keysPlace`.
+const keysPlace = document.createComment('API keys');
+let keys: KeysSection | undefined;
+let keysLoading = false;
+function showKeys(state: StateMessage): void {
+  if (keys) return keys.render(state.profiles);
+  if (keysLoading || !keysProfile(state.profiles)) return;
+  keysLoading = true;
+  loadScript<KeysSectionModule>('keys', 'coderflowKeys', { failed: l10n.t('The API key list did not load.') })
+    .then((module) => {
+      module.useTranslations(l10nContents);
+      keys = new module.KeysSection({ post: (message) => host.post(message), announce });
+      keysPlace.replaceWith(keys.element);
+      if (lastState) keys.render(lastState.profiles);
+    })
+    .catch((error: unknown) => console.warn(`CoderFlow Profile Manager: ${error instanceof Error ? error.message : String(error)}`))
+    .finally(() => (keysLoading = false));
+}
 
 const untrustedNotice = h(
   'p',
@@ -62,7 +84,7 @@ const untrustedNotice = h(
 const inUseText = h('span', {});
 const inUse = h('p', { class: 'in-use', hidden: true }, icon('key'), inUseText);
 
-document.getElementById('app')?.append(untrustedNotice, inUse, list.element, keys.element, form.element, announcer.element);
+document.getElementById('app')?.append(untrustedNotice, inUse, list.element, keysPlace, form.element, announcer.element);
 
 function renderState(state: StateMessage): void {
   lastState = state;
@@ -71,7 +93,7 @@ function renderState(state: StateMessage): void {
   inUse.hidden = source === undefined;
   inUseText.textContent = source ? l10n.t('In use: {0}', `${source.detail}${source.serverUrl ? ` (${source.serverUrl})` : ''}`) : '';
   list.render(state.profiles);
-  keys.render(state.profiles);
+  showKeys(state);
   if (focusWhenListed && list.focusProfile(focusWhenListed)) focusWhenListed = undefined;
   form.suggestServerUrl(state.suggestedServerUrl);
   // After the focus moved to a new profile: a form the focus is still in stays open.
@@ -101,7 +123,7 @@ function receive(message: ToPage): void {
       return;
     case 'operationResult':
       if (message.op === 'copyReport') return onReportCopied(message, announce);
-      if (!form.onOperationResult(message) && !list.onOperationResult(message)) keys.onOperationResult(message);
+      if (!form.onOperationResult(message) && !list.onOperationResult(message)) keys?.onOperationResult(message);
       return;
     case 'serverTestResult':
       form.serverTest.onResult(message);
@@ -112,7 +134,7 @@ function receive(message: ToPage): void {
       else list.onTestResult(message);
       return;
     case 'keys':
-      keys.onKeys(message);
+      keys?.onKeys(message);
       return;
     case 'showAddProfile':
       form.reveal(message.method);
