@@ -95,11 +95,13 @@ const sharedBundles = Object.entries(SHARED).map(([name, path]) => ({
 
 const webview = {
   // Loaded by the page when first needed (scriptLoader.ts): diagnostic, Test connection's view, on
-  // the first result (diagnosticLoader.ts); keys, the API key list, once an extension profile is in use (main.ts).
+  // the first result (diagnosticLoader.ts); keys, the API key list, once an extension profile is in use (main.ts);
+  // sso, the SSO sign-in's code panel, when one starts (addProfileForm.ts).
   entryPoints: {
     main: join(root, 'webview-ui/main.ts'),
     diagnostic: join(root, 'webview-ui/connectionDiagnostic.ts'),
     keys: join(root, 'webview-ui/keysSectionScript.ts'),
+    sso: join(root, 'webview-ui/ssoPanelScript.ts'),
   },
   outdir: join(root, 'dist/webview'),
   bundle: true,

@@ -2,7 +2,10 @@ import * as l10n from '@vscode/l10n';
 import { around, h, icon, isBusy, replaceChildren, setBusy } from './dom';
 import { Field } from './field';
 import { Tabs } from './tabs';
-import { SsoPanel } from './ssoPanel';
+import type { SsoPanel } from './ssoPanel';
+import type { SsoPanelModule } from './ssoPanelScript';
+import { l10nContents } from './l10n';
+import { loadScript } from './scriptLoader';
 import { keyShape, keyShapeWarning } from './keyShape';
 import { ServerTest } from './serverTest';
 import type { FieldProblem, FormField, Problem, SignInMethod, ToHost, ToPageOf } from '../src/webviewProtocol';
@@ -49,7 +52,9 @@ export class AddProfileForm {
   private readonly saveKeyButton: HTMLButtonElement;
   /** Shown while the server checks a password or a key: aborts that check on the host. */
   private readonly cancelCheckButtons: Record<'signInPassword' | 'saveApiKey', HTMLButtonElement>;
-  private readonly sso: SsoPanel;
+  /** The code's panel: a script of its own (dist/webview/sso.js), loaded when an SSO sign-in starts, in the place of `ssoPlace`. */
+  private sso: SsoPanel | undefined;
+  private readonly ssoPlace = document.createComment('SSO code');
   /** Test connection for the Server URL, before signing in. */
   readonly serverTest: ServerTest;
   private readonly foldToggle: HTMLButtonElement;
@@ -105,12 +110,6 @@ export class AddProfileForm {
       saveApiKey: h('button', { type: 'button', class: 'button secondary', hidden: true }, l10n.t('Cancel')),
     };
 
-    this.sso = new SsoPanel({
-      copy: (code) => this.host.post({ type: 'copyText', text: code }),
-      open: (url) => this.host.post({ type: 'openExternal', url }),
-      cancel: () => this.cancelSso(),
-      announce: (text) => this.host.announce(text),
-    });
     this.ssoProvider = h('span', {}, l10n.t('your organization’s sign-in page'));
     this.ssoIntro = h(
       'div',
@@ -120,7 +119,7 @@ export class AddProfileForm {
     );
 
     const passwordPanel = h('div', { class: 'panel' }, this.fields.username.element, this.fields.password.element, h('div', { class: 'actions' }, this.signInButton, this.cancelCheckButtons.signInPassword));
-    const ssoPanel = h('div', { class: 'panel' }, this.ssoIntro, this.sso.element);
+    const ssoPanel = h('div', { class: 'panel' }, this.ssoIntro, this.ssoPlace);
     const apiKeyPanel = h('div', { class: 'panel' }, this.fields.apiKey.element, h('div', { class: 'actions' }, this.saveKeyButton, this.cancelCheckButtons.saveApiKey));
     this.tabs = new Tabs<SignInMethod>(
       l10n.t('Sign-in method'),
@@ -179,7 +178,11 @@ export class AddProfileForm {
       }
     });
     this.signInButton.addEventListener('click', () => this.submit('password'));
-    this.ssoButton.addEventListener('click', () => this.submit('sso'));
+    this.ssoButton.addEventListener('click', () => {
+      // The code's panel loads while the server makes the code.
+      void this.loadSso().catch(() => undefined);
+      this.submit('sso');
+    });
     this.saveKeyButton.addEventListener('click', () => this.submit('apiKey'));
     for (const button of Object.values(this.cancelCheckButtons)) button.addEventListener('click', () => this.cancelCheck());
 
@@ -287,8 +290,19 @@ export class AddProfileForm {
     this.tabs.setAvailable('sso', true);
     this.tabs.select('sso');
     this.ssoIntro.hidden = true;
-    this.sso.show(message);
-    if (focusWasOnStart) this.sso.focusCode();
+    this.loadSso().then(
+      (sso) => {
+        // Cancelled or finished while the panel loaded: nothing to show.
+        if (this.pending?.op !== 'startSso') return;
+        sso.show(message);
+        // Hiding the intro left the focus on the page unless the person moved it meanwhile.
+        if (focusWasOnStart && (document.activeElement === document.body || document.activeElement === this.ssoButton)) sso.focusCode();
+      },
+      (error: unknown) => {
+        this.ssoIntro.hidden = false;
+        this.showFormError({ message: error instanceof Error ? error.message : String(error) });
+      },
+    );
     this.host.announce(l10n.t('Verification code {0}. Check that the browser shows the same code.', message.userCode));
   }
 
@@ -302,7 +316,7 @@ export class AddProfileForm {
       case 'openExternal':
         // The host opens the browser as the code arrives: say the code again with it, as this
         // announcement replaces the code's.
-        if (message.ok) this.host.announce(this.sso.userCode ? l10n.t('Opened the browser. Check that it shows {0}.', this.sso.userCode) : l10n.t('Opened the browser.'));
+        if (message.ok) this.host.announce(this.sso?.userCode ? l10n.t('Opened the browser. Check that it shows {0}.', this.sso.userCode) : l10n.t('Opened the browser.'));
         else if (message.error) this.showFormError(message.error);
         return true;
       case 'signInPassword':
@@ -399,9 +413,24 @@ export class AddProfileForm {
     this.ssoButton.focus();
   }
 
+  private async loadSso(): Promise<SsoPanel> {
+    const module = await loadScript<SsoPanelModule>('sso', 'coderflowSso', { failed: l10n.t('The SSO sign-in panel did not load.') });
+    if (!this.sso) {
+      module.useTranslations(l10nContents);
+      this.sso = new module.SsoPanel({
+        copy: (code) => this.host.post({ type: 'copyText', text: code }),
+        open: (url) => this.host.post({ type: 'openExternal', url }),
+        cancel: () => this.cancelSso(),
+        announce: (text) => this.host.announce(text),
+      });
+      this.ssoPlace.replaceWith(this.sso.element);
+    }
+    return this.sso;
+  }
+
   private closeSso(): void {
-    const hadFocus = this.sso.element.contains(document.activeElement);
-    this.sso.hide();
+    const hadFocus = this.sso?.element.contains(document.activeElement) === true;
+    this.sso?.hide();
     this.ssoIntro.hidden = false;
     if (hadFocus) this.ssoButton.focus();
   }
@@ -440,7 +469,7 @@ export class AddProfileForm {
     const serverUrl = this.fields.serverUrl.value.trim();
     return (
       this.pending !== undefined ||
-      this.sso.isOpen ||
+      this.sso?.isOpen === true ||
       this.body.contains(document.activeElement) ||
       [this.fields.profileName, this.fields.username, this.fields.password, this.fields.apiKey].some((field) => field.value.trim() !== '') ||
       (serverUrl !== '' && serverUrl !== this.suggested)
@@ -469,7 +498,7 @@ export class AddProfileForm {
       this.serverStatus.hidden = true;
       this.fields.serverUrl.showError(probe.error ?? { message: l10n.t('The server did not answer.'), fix: l10n.t('Check the URL and your network, then try again.') });
       this.tabs.setAvailable('password', true);
-      if (!this.sso.isOpen) this.tabs.setAvailable('sso', false);
+      if (this.sso?.isOpen !== true) this.tabs.setAvailable('sso', false);
       if (announce) this.host.announce(probe.error?.message ?? l10n.t('The server did not answer.'));
       return;
     }
@@ -477,7 +506,7 @@ export class AddProfileForm {
     const text = reachableText(probe);
     this.setServerStatus('pass', text);
     this.ssoProvider.textContent = probe.providerName ?? l10n.t('your organization’s sign-in page');
-    this.tabs.setAvailable('sso', probe.ssoEnabled || this.sso.isOpen);
+    this.tabs.setAvailable('sso', probe.ssoEnabled || this.sso?.isOpen === true);
     this.tabs.setAvailable('password', probe.passwordLoginEnabled);
     if (announce) this.host.announce(text);
   }
