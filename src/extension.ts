@@ -21,6 +21,7 @@ import { affectsCredentialSettings, readSettings } from './ui/settings';
 import { createStatusBar } from './ui/statusBar';
 import { TerminalKeyInjector } from './ui/terminal';
 import { offerToMoveWorkspaceKey } from './ui/workspaceKey';
+import * as l10n from '@vscode/l10n';
 
 const PROFILE_MANAGER_VIEW = 'profoundCoder.profileManager';
 
@@ -73,6 +74,9 @@ export interface TestingHooks {
 // Wiring only: builds the objects, registers them, returns the public API. Nothing here touches
 // the network; the one file read is the CoderFlow CLI config, by the credential service.
 export function activate(context: vscode.ExtensionContext): CoderFlowApi {
+  // First: every user-facing text goes through @vscode/l10n's t, which has no bundle until given
+  // VS Code's for the display language (none for English, whose texts are in the sources).
+  if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
   const testMode = context.extensionMode === vscode.ExtensionMode.Test;
   const logLines: string[] = [];
   const log = createLog(context, testMode ? (line) => logLines.push(line) : undefined);
@@ -175,7 +179,7 @@ export function activate(context: vscode.ExtensionContext): CoderFlowApi {
     async request(path, init) {
       await ready;
       const current = services.currentClient();
-      if (!current) throw new AuthError('bad-input', 'Not signed in to CoderFlow.', { fix: 'Sign in from the CoderFlow Profile Manager.' });
+      if (!current) throw new AuthError('bad-input', l10n.t('Not signed in to CoderFlow.'), { fix: l10n.t('Sign in from the CoderFlow Profile Manager.') });
       try {
         const answer = await current.client.request(path, init);
         health.observe(undefined);

@@ -294,7 +294,7 @@ export async function runConnectionDiagnostic(input: DiagnosticInput): Promise<C
         await timed('key', async () => {
           try {
             user = await input.client.me();
-            const roles = user.roles.length > 0 ? user.roles.join(', ') : 'none';
+            const roles = user.roles.length > 0 ? user.roles.join(', ') : l10n.t('none');
             return { status: 'ok', detail: l10n.t('The key works: signed in as {0} (roles: {1}).', user.username, roles), facts: [{ label: l10n.t('User'), value: user.username }, { label: l10n.t('Roles'), value: roles }] };
           } catch (e) {
             const error = toAuthError(e);

@@ -2,24 +2,45 @@ import * as vscode from 'vscode';
 import type { Credential, CredentialSource } from '../auth/resolve';
 import type { ProfileMeta } from '../profiles/profile';
 import type { Services } from './services';
+import * as l10n from '@vscode/l10n';
 
 export const AUTH_PROVIDER_ID = 'coderflow';
 
 /** How the Accounts menu and VS Code's consent dialog name where the credential comes from. */
+// Getters: each text is looked up in the l10n bundle when used, after activation loaded it.
 const SOURCE_LABEL: Record<CredentialSource, string> = {
-  profile: 'Profile Manager',
-  'cli-env': 'CODER_API_KEY',
-  'cli-profile': 'CoderFlow CLI profile',
-  'cli-base': 'CoderFlow CLI config',
-  setting: 'settings',
+  get profile() {
+    return l10n.t('Profile Manager');
+  },
+  get 'cli-env'() {
+    return 'CODER_API_KEY';
+  },
+  get 'cli-profile'() {
+    return l10n.t('CoderFlow CLI profile');
+  },
+  get 'cli-base'() {
+    return l10n.t('CoderFlow CLI config');
+  },
+  get setting() {
+    return l10n.t('settings');
+  },
 };
 
 /** Where a credential that is not a Profile Manager profile lives, and how to stop using it. */
+// Getters: each text is looked up in the l10n bundle when used, after activation loaded it.
 const REMOVE_HINT: Record<Exclude<CredentialSource, 'profile'>, string> = {
-  'cli-env': 'Unset CODER_API_KEY in the environment VS Code was started from, then restart VS Code.',
-  'cli-profile': 'Remove the key from that CLI profile (for example with the coder CLI), or choose another CLI profile.',
-  'cli-base': 'Remove the base apiKey from the CLI config (for example with the coder CLI).',
-  setting: 'Remove profoundCoder.apiKey from your settings.',
+  get 'cli-env'() {
+    return l10n.t('Unset CODER_API_KEY in the environment VS Code was started from, then restart VS Code.');
+  },
+  get 'cli-profile'() {
+    return l10n.t('Remove the key from that CLI profile (for example with the coder CLI), or choose another CLI profile.');
+  },
+  get 'cli-base'() {
+    return l10n.t('Remove the base apiKey from the CLI config (for example with the coder CLI).');
+  },
+  get setting() {
+    return l10n.t('Remove profoundCoder.apiKey from your settings.');
+  },
 };
 
 /**
@@ -57,7 +78,7 @@ export class CoderFlowAuthenticationProvider implements vscode.AuthenticationPro
     const profile = await this.signInInteractively();
     if (profile) await this.services.credentials.refresh();
     const session = profile ? this.activeSession() : undefined;
-    if (!session) throw new Error('Signing in to CoderFlow was cancelled.');
+    if (!session) throw new Error(l10n.t('Signing in to CoderFlow was cancelled.'));
     return session;
   }
 
@@ -68,9 +89,11 @@ export class CoderFlowAuthenticationProvider implements vscode.AuthenticationPro
     }
     const credential = this.services.credentials.credential;
     const source = credential && sessionIdOf(credential, undefined) === sessionId ? credential.source : undefined;
-    const hint = source && source !== 'profile' ? ` ${REMOVE_HINT[source]}` : '';
+    const hint = source && source !== 'profile' ? REMOVE_HINT[source] : undefined;
     void vscode.window.showInformationMessage(
-      `CoderFlow cannot sign this session out: its key is not a Profile Manager profile${credential && hint ? ` but comes from ${credential.detail}` : ''}.${hint}`,
+      credential && hint
+        ? l10n.t('CoderFlow cannot sign this session out: its key is not a Profile Manager profile but comes from {0}. {1}', credential.detail, hint)
+        : l10n.t('CoderFlow cannot sign this session out: its key is not a Profile Manager profile.'),
     );
   }
 

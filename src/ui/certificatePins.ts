@@ -4,6 +4,7 @@ import { AuthError } from '../auth/errors';
 import { PinnedCertificates, type PinQuestion } from '../session/certificatePins';
 import { connectDirect, connectThroughProxy, handshake, type Handshake } from '../session/connectionProbe';
 import { chooseProxy } from '../session/proxyChoice';
+import * as l10n from '@vscode/l10n';
 
 const PROBE_TIMEOUT_MS = 10_000;
 
@@ -36,8 +37,8 @@ async function presentedCertificate(url: URL): Promise<Handshake> {
   if (proxy && isIP(host)) {
     // https-proxy-agent (VS Code 1.100) sends no server name for an IP address, so Node checks the
     // certificate against the proxy's name, or "localhost" when the proxy too is an IP address.
-    throw new AuthError('tls', `Through a proxy, VS Code checks the certificate of a server addressed by IP address (${host}) against another name, so trusting it would not help.`, {
-      fix: 'Use the server\'s host name in the server URL, or list the server in http.noProxy.',
+    throw new AuthError('tls', l10n.t('Through a proxy, VS Code checks the certificate of a server addressed by IP address ({0}) against another name, so trusting it would not help.', host), {
+      fix: l10n.t('Use the server\'s host name in the server URL, or list the server in http.noProxy.'),
     });
   }
   try {
@@ -45,24 +46,24 @@ async function presentedCertificate(url: URL): Promise<Handshake> {
     return await handshake(socket, host, undefined, PROBE_TIMEOUT_MS);
   } catch (e) {
     const reason = (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
-    throw new AuthError('tls', `Could not read the certificate ${url.host} presents, to show it to you (${reason}).`, {
-      fix: 'Check the server URL and your network or proxy; or set profoundCoder.tls.caFile to the certificate authority of the server.',
+    throw new AuthError('tls', l10n.t('Could not read the certificate {0} presents, to show it to you ({1}).', url.host, reason), {
+      fix: l10n.t('Check the server URL and your network or proxy; or set profoundCoder.tls.caFile to the certificate authority of the server.'),
       cause: e,
     });
   }
 }
 
 async function askWithModal(question: PinQuestion): Promise<boolean> {
-  const trust = 'Trust This Certificate';
+  const trust = l10n.t('Trust This Certificate');
   const intro = question.previous
-    ? `${question.host} now presents another certificate than the one you trusted on ${question.previous.pinnedAt.slice(0, 10)} (SHA-256 ${question.previous.fingerprint256}). A server's certificate changes when it is renewed, and also when someone intercepts the connection: ask its administrator before trusting it.`
-    : `No certificate authority this computer trusts vouches for ${question.host}. profoundCoder.tls.insecure is on, so you may trust the certificate it presents, for this server only.`;
+    ? l10n.t("{0} now presents another certificate than the one you trusted on {1} (SHA-256 {2}). A server's certificate changes when it is renewed, and also when someone intercepts the connection: ask its administrator before trusting it.", question.host, question.previous.pinnedAt.slice(0, 10), question.previous.fingerprint256)
+    : l10n.t('No certificate authority this computer trusts vouches for {0}. profoundCoder.tls.insecure is on, so you may trust the certificate it presents, for this server only.', question.host);
   const detail = [
     intro,
-    'Compare this SHA-256 fingerprint with the one the server\'s administrator gives you:',
+    l10n.t('Compare this SHA-256 fingerprint with the one the server\'s administrator gives you:'),
     question.fingerprint256,
-    `${question.isAuthority ? 'Certificate authority that issued the server\'s certificate' : 'Certificate'}: ${question.subject}, valid until ${question.validTo}.`,
+    l10n.t('{0}: {1}, valid until {2}.', question.isAuthority ? l10n.t("Certificate authority that issued the server's certificate") : l10n.t('Certificate'), question.subject, question.validTo),
   ].join('\n\n');
-  const choice = await vscode.window.showWarningMessage(`Trust the certificate of ${question.origin}?`, { modal: true, detail }, trust);
+  const choice = await vscode.window.showWarningMessage(l10n.t('Trust the certificate of {0}?', question.origin), { modal: true, detail }, trust);
   return choice === trust;
 }

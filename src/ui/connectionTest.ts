@@ -15,6 +15,7 @@ import { CertificatePinStore } from './certificatePins';
 import { ask, describe } from './prompts';
 import type { Services } from './services';
 import { defaultServerUrl, tlsOptions } from './settings';
+import * as l10n from '@vscode/l10n';
 
 export interface ConnectionTest {
   diagnostic: ConnectionDiagnostic;
@@ -54,8 +55,8 @@ export async function runConnectionTest(services: Services, target: ConnectionTe
   redactor.add(target.apiKey);
   if (proxy.url?.password) redactor.add(decodeURIComponent(proxy.url.password));
   const context: Fact[] = [
-    { label: 'Extension', value: `${services.context.extension.id} ${(services.context.extension.packageJSON as { version?: string }).version ?? ''}`.trim() },
-    { label: 'VS Code', value: `${vscode.version}${vscode.env.remoteName ? ` (remote: ${vscode.env.remoteName})` : ''}` },
+    { label: l10n.t('Extension'), value: `${services.context.extension.id} ${(services.context.extension.packageJSON as { version?: string }).version ?? ''}`.trim() },
+    { label: 'VS Code', value: vscode.env.remoteName ? l10n.t('{0} (remote: {1})', vscode.version, vscode.env.remoteName) : vscode.version },
   ];
   const report = diagnosticReportText(diagnostic, redactor, context);
   return { diagnostic, report, view: diagnosticView(diagnostic, redactor, `report-${++nextReport}`) };
@@ -93,7 +94,7 @@ export async function checkConnection(services: Services, target: ConnectionTarg
     const profile = services.store.get(target.profileId);
     serverUrl = profile?.serverUrl;
     key = profile ? await services.store.getKey(profile.id) : undefined;
-    if (!key) noKeyReason = 'This profile is signed out.';
+    if (!key) noKeyReason = l10n.t('This profile is signed out.');
   } else if (target.kind === 'server') {
     ({ serverUrl, apiKey: key, noKeyReason } = target);
   } else {
@@ -101,7 +102,7 @@ export async function checkConnection(services: Services, target: ConnectionTarg
     serverUrl = credential?.serverUrl;
     key = credential?.apiKey;
   }
-  if (!serverUrl) return { ok: false, reachable: false, error: { kind: 'bad-input', message: 'Not signed in to CoderFlow.', fix: 'Sign in from the Profile Manager.' } };
+  if (!serverUrl) return { ok: false, reachable: false, error: { kind: 'bad-input', message: l10n.t('Not signed in to CoderFlow.'), fix: l10n.t('Sign in from the Profile Manager.') } };
   const { diagnostic, report, view } = await runConnectionTest(services, { serverUrl, ...(key ? { apiKey: key } : {}), ...(noKeyReason ? { noKeyReason } : {}) });
   const reachable = diagnostic.steps.some((step) => step.id === 'health' && step.status === 'ok');
   const failure = diagnostic.failure;
@@ -130,8 +131,8 @@ export async function testConnectionCommand(services: Services, args: { profileI
   if (!args.profileId && !serverUrl && !args.quiet && !(await services.credentials.refresh()).credential) {
     // Not signed in: test a server before signing in, as the Profile Manager's form does.
     serverUrl = await ask({
-      title: 'CoderFlow: Test Connection',
-      prompt: 'Not signed in. Test the connection to which CoderFlow server?',
+      title: l10n.t('CoderFlow: Test Connection'),
+      prompt: l10n.t('Not signed in. Test the connection to which CoderFlow server?'),
       value: defaultServerUrl() ?? '',
       placeholder: 'https://coderflow.example.com',
       accept: async (value) => {
@@ -147,7 +148,7 @@ export async function testConnectionCommand(services: Services, args: { profileI
     serverUrl = normalizeServerUrl(serverUrl);
   }
   const report = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'CoderFlow: testing the connection…' },
+    { location: vscode.ProgressLocation.Notification, title: l10n.t('CoderFlow: testing the connection…') },
     () => checkConnection(services, args.profileId ? { kind: 'profile', profileId: args.profileId } : serverUrl ? { kind: 'server', serverUrl } : { kind: 'inUse' }),
   );
   services.log.info(report.report ?? `Test connection: ${report.error?.message ?? 'failed'}`);
@@ -160,19 +161,19 @@ export async function testConnectionCommand(services: Services, args: { profileI
  * every step in its detail and Copy Report, which puts the redacted report on the clipboard.
  */
 async function showReport(services: Services, report: ConnectionReport): Promise<void> {
-  const roles = report.user ? (report.user.roles.length ? report.user.roles.join(', ') : 'none') : '';
+  const roles = report.user ? (report.user.roles.length ? report.user.roles.join(', ') : l10n.t('none')) : '';
   const summary = report.ok
     ? report.user
-      ? `CoderFlow: connected to ${report.serverUrl} as ${report.user.username} (roles: ${roles}).`
-      : `CoderFlow: ${report.serverUrl} answers; every check passed.`
-    : `CoderFlow: ${report.error?.message ?? 'The connection failed.'}`;
-  const copy = 'Copy Report';
+      ? l10n.t('CoderFlow: connected to {0} as {1} (roles: {2}).', String(report.serverUrl), report.user.username, roles)
+      : l10n.t('CoderFlow: {0} answers; every check passed.', String(report.serverUrl))
+    : l10n.t('CoderFlow: {0}', report.error?.message ?? l10n.t('The connection failed.'));
+  const copy = l10n.t('Copy Report');
   const detail = report.report?.split('\n').slice(1).join('\n');
   const show = report.ok ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
   const choice = await show(summary, { modal: true, ...(detail ? { detail } : {}) }, ...(report.report ? [copy] : []));
   if (choice === copy && report.report) {
     await vscode.env.clipboard.writeText(report.report);
     services.log.info('Test connection: the report was copied to the clipboard.');
-    void vscode.window.showInformationMessage('CoderFlow: the connection report is on the clipboard (your key is not in it).');
+    void vscode.window.showInformationMessage(l10n.t('CoderFlow: the connection report is on the clipboard (your key is not in it).'));
   }
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { CertificatePins, TlsOptions } from '../auth/tls';
 import type { SettingsSnapshot } from '../session/credentials';
 import { pickDefaultServerUrl, pickSettings, settingText } from '../session/settingsPolicy';
+import * as l10n from '@vscode/l10n';
 
 const SECTION = 'profoundCoder';
 
@@ -74,7 +75,7 @@ export async function hiddenRestrictedSettings(): Promise<string[]> {
     }
     for (const name of RESTRICTED) {
       if (new RegExp(`"${SECTION}\\.${name}"\\s*:`).test(text)) {
-        notes.push(`${SECTION}.${name} in the settings of '${folder.name}' is ignored: this workspace is not trusted.`);
+        notes.push(l10n.t("{0}.{1} in the settings of '{2}' is ignored: this workspace is not trusted.", SECTION, name, folder.name));
       }
     }
   }

@@ -1,13 +1,25 @@
 import * as vscode from 'vscode';
 import type { Credential, CredentialSource } from '../auth/resolve';
 import type { Services } from './services';
+import * as l10n from '@vscode/l10n';
 
+// Getters: each text is looked up in the l10n bundle when used, after activation loaded it.
 const SOURCE_LABEL: Record<CredentialSource, string> = {
-  profile: 'Profile',
-  'cli-env': 'CODER_API_KEY',
-  'cli-profile': 'CLI profile',
-  'cli-base': 'CLI config',
-  setting: 'Settings',
+  get profile() {
+    return l10n.t('Profile');
+  },
+  get 'cli-env'() {
+    return 'CODER_API_KEY';
+  },
+  get 'cli-profile'() {
+    return l10n.t('CLI profile');
+  },
+  get 'cli-base'() {
+    return l10n.t('CLI config');
+  },
+  get setting() {
+    return l10n.t('Settings');
+  },
 };
 
 /** Who you are signed in as, and from where, at a glance; a warning look when the server refuses the key. */
@@ -20,27 +32,29 @@ export function createStatusBar(services: Services): vscode.Disposable {
     const credential = services.credentials.credential;
     const health = services.health.current;
     if (!credential) {
-      item.text = '$(sign-in) CoderFlow: Sign in';
-      item.tooltip = 'Not signed in to CoderFlow. Click to open the Profile Manager.';
+      item.text = l10n.t('$(sign-in) CoderFlow: Sign in');
+      item.tooltip = l10n.t('Not signed in to CoderFlow. Click to open the Profile Manager.');
       item.backgroundColor = undefined;
-      item.accessibilityInformation = { label: 'CoderFlow: not signed in. Open the Profile Manager.' };
+      item.accessibilityInformation = { label: l10n.t('CoderFlow: not signed in. Open the Profile Manager.') };
       item.show();
       return;
     }
     const name = label(credential, services);
-    const problem = health === 'invalid-api-key' ? 'The server refused the key (401).' : health === 'forbidden' ? 'The server answered 403 Forbidden.' : undefined;
+    const problem = health === 'invalid-api-key' ? l10n.t('The server refused the key (401).') : health === 'forbidden' ? l10n.t('The server answered 403 Forbidden.') : undefined;
     item.text = `${problem ? '$(warning)' : '$(account)'} ${name}`;
     item.backgroundColor = problem ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown(`**CoderFlow** — ${escape(credential.detail)}\n\n`);
-    tooltip.appendMarkdown(`Server: ${escape(credential.serverUrl)}\n\n`);
+    tooltip.appendMarkdown(`${l10n.t('Server: {0}', escape(credential.serverUrl))}\n\n`);
     const user = userOf(credential, services);
-    if (user) tooltip.appendMarkdown(`User: ${escape(user)}\n\n`);
-    tooltip.appendMarkdown(`Source: ${SOURCE_LABEL[credential.source]}\n\n`);
+    if (user) tooltip.appendMarkdown(`${l10n.t('User: {0}', escape(user))}\n\n`);
+    tooltip.appendMarkdown(`${l10n.t('Source: {0}', SOURCE_LABEL[credential.source])}\n\n`);
     if (problem) tooltip.appendMarkdown(`$(warning) ${problem}\n\n`);
-    tooltip.appendMarkdown('Click to open the Profile Manager.');
+    tooltip.appendMarkdown(l10n.t('Click to open the Profile Manager.'));
     item.tooltip = tooltip;
-    item.accessibilityInformation = { label: `CoderFlow: ${name}, ${SOURCE_LABEL[credential.source]}${problem ? `. ${problem}` : ''}` };
+    item.accessibilityInformation = {
+      label: problem ? l10n.t('CoderFlow: {0}, {1}. {2}', name, SOURCE_LABEL[credential.source], problem) : l10n.t('CoderFlow: {0}, {1}', name, SOURCE_LABEL[credential.source]),
+    };
     item.show();
   };
 

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { findCliConfigPath, readCliConfig, watchCliConfig, type CliConfigState } from '../auth/cliConfig';
 import { decideTerminalKey, TERMINAL_KEY_VARIABLE, type TerminalKeyDecision } from '../session/keysTerminal';
 import type { Services } from './services';
+import * as l10n from '@vscode/l10n';
 
 export const INJECT_SETTING = 'terminal.injectApiKey';
 
@@ -68,13 +69,13 @@ export class TerminalKeyInjector implements vscode.Disposable {
       this.collection.description = undefined;
     }
     // The log says what changed, once; the key itself is redacted by the log.
-    const summary = decision.inject ? `New terminals get ${TERMINAL_KEY_VARIABLE}: ${decision.description}.` : `New terminals get no ${TERMINAL_KEY_VARIABLE}: ${decision.reason}`;
+    const summary = decision.inject ? l10n.t('New terminals get {0}: {1}.', TERMINAL_KEY_VARIABLE, decision.description) : l10n.t('New terminals get no {0}: {1}', TERMINAL_KEY_VARIABLE, decision.reason);
     if (summary !== this.last) {
       this.last = summary;
       this.services.log.info(summary);
       if (!decision.inject && decision.notify && !this.told.has(decision.reason)) {
         this.told.add(decision.reason);
-        void vscode.window.showWarningMessage(`CoderFlow did not give new terminals ${TERMINAL_KEY_VARIABLE}. ${decision.reason}`);
+        void vscode.window.showWarningMessage(l10n.t('CoderFlow did not give new terminals {0}. {1}', TERMINAL_KEY_VARIABLE, decision.reason));
       }
     }
     return decision;

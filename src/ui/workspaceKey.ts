@@ -2,9 +2,7 @@ import * as vscode from 'vscode';
 import { describe } from './prompts';
 import type { Services } from './services';
 import { workspaceApiKey } from './settings';
-
-const MOVE = 'Move to Secure Storage';
-const KEY_LIST = 'Open Key List';
+import * as l10n from '@vscode/l10n';
 
 /**
  * A key in the workspace's .vscode/settings.json may be committed with the repository. Offers to
@@ -35,13 +33,14 @@ export function offerToMoveWorkspaceKey(services: Services, activated: Promise<u
 
 async function moveWorkspaceKey(services: Services, found: NonNullable<ReturnType<typeof workspaceApiKey>>): Promise<void> {
   services.log.addSecret(found.apiKey);
+  const move = l10n.t('Move to Secure Storage');
   const choice = await vscode.window.showWarningMessage(
-    'This workspace stores a CoderFlow API key in its settings (profoundCoder.apiKey), in plain text. If the settings are in source control, the key may be there already.',
-    MOVE,
+    l10n.t('This workspace stores a CoderFlow API key in its settings (profoundCoder.apiKey), in plain text. If the settings are in source control, the key may be there already.'),
+    move,
   );
-  if (choice !== MOVE) return;
+  if (choice !== move) return;
   if (!found.serverUrl) {
-    void vscode.window.showErrorMessage('CoderFlow: set profoundCoder.serverUrl in the same workspace settings first, so the key is stored for its server.');
+    void vscode.window.showErrorMessage(l10n.t('CoderFlow: set profoundCoder.serverUrl in the same workspace settings first, so the key is stored for its server.'));
     return;
   }
   let profileId: string;
@@ -49,12 +48,13 @@ async function moveWorkspaceKey(services: Services, found: NonNullable<ReturnTyp
     profileId = (await services.signIn.apiKey({ serverUrl: found.serverUrl }, found.apiKey)).id;
     await vscode.workspace.getConfiguration('profoundCoder', vscode.workspace.workspaceFolders?.[0]?.uri).update('apiKey', undefined, found.target);
   } catch (e) {
-    void vscode.window.showErrorMessage(`CoderFlow: the key was not moved. ${describe(e)}`);
+    void vscode.window.showErrorMessage(l10n.t('CoderFlow: the key was not moved. {0}', describe(e)));
     return;
   }
+  const keyList = l10n.t('Open Key List');
   const next = await vscode.window.showWarningMessage(
-    'CoderFlow: the key is now in secure storage and removed from the workspace settings. A copy may remain in source control: revoke it in the key list and sign in again for a new one.',
-    KEY_LIST,
+    l10n.t('CoderFlow: the key is now in secure storage and removed from the workspace settings. A copy may remain in source control: revoke it in the key list and sign in again for a new one.'),
+    keyList,
   );
-  if (next === KEY_LIST) await vscode.commands.executeCommand('profoundCoder.manageApiKeys', { profileId });
+  if (next === keyList) await vscode.commands.executeCommand('profoundCoder.manageApiKeys', { profileId });
 }
