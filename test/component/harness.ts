@@ -39,6 +39,8 @@ async function servePage(): Promise<{ server: Server; origin: string }> {
       const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
       if (path === '/') {
         const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        // A test's translations, as the host passes vscode.l10n.bundle (any shape: the page checks it).
+        const l10n = new URL(request.url ?? '/', origin).searchParams.get('l10n');
         response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
         response.end(
           profileManagerHtml({
@@ -47,6 +49,7 @@ async function servePage(): Promise<{ server: Server; origin: string }> {
             scriptUri: `${origin}/webview/main.js`,
             styleUri: `${origin}/webview/main.css`,
             codiconsUri: `${origin}/webview/codicons/codicon.css`,
+            ...(l10n ? { l10nBundle: JSON.parse(l10n) as Record<string, string> } : {}),
           }),
         );
         return;
@@ -251,14 +254,14 @@ export class ComponentBrowser {
   }
 
   /** A sidebar-sized page with the stub host; the page has posted `ready` when this returns. */
-  async open(options: { theme?: Theme; width?: number } = {}): Promise<StubHost> {
+  async open(options: { theme?: Theme; width?: number; l10nBundle?: unknown } = {}): Promise<StubHost> {
     const context = await this.browser.newContext({ viewport: { width: options.width ?? 340, height: 900 } });
     const page = await context.newPage();
     // Well under mocha's timeout, so that a failing wait names its locator.
     page.setDefaultTimeout(5000);
     const host = new StubHost(context, page);
     await page.addInitScript(installStubHost);
-    await page.goto(this.origin);
+    await page.goto(options.l10nBundle === undefined ? this.origin : `${this.origin}/?l10n=${encodeURIComponent(JSON.stringify(options.l10nBundle))}`);
     await applyTheme(page, options.theme ?? 'dark');
     await host.waitFor('ready');
     return host;
@@ -397,7 +400,7 @@ export const profiles = {
 
 export interface PageFixture {
   /** Opens a page (closed and checked after the test), for tests that open their own. */
-  open(options?: { theme?: Theme; width?: number }): Promise<StubHost>;
+  open(options?: { theme?: Theme; width?: number; l10nBundle?: unknown }): Promise<StubHost>;
 }
 
 /**
