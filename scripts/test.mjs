@@ -35,6 +35,7 @@ const stages = [
     when: () => hasFiles('webview-ui', /\.ts$/),
   },
   { name: 'lint', title: 'lint (eslint .)', command: [bin('eslint'), '.'] },
+  { name: 'knip', title: 'unused files, exports and dependencies (knip)', command: [bin('knip')] },
   { name: 'unit', title: 'unit tests (mocha)', command: [bin('mocha')], mocha: true, needs: ['compile'] },
   { name: 'faults', title: 'fault matrix and bad input (npm run test:faults)', command: [node, 'scripts/faults.mjs'], mocha: true, needs: ['compile'] },
   {

@@ -17,8 +17,10 @@ const serverUrl = required(2048);
 export const formField = z.enum(['profileName', 'serverUrl', 'username', 'password', 'apiKey']);
 export type FormField = z.infer<typeof formField>;
 
-export const signInMethod = z.enum(['password', 'sso', 'apiKey']);
-export type SignInMethod = z.infer<typeof signInMethod>;
+import { SIGN_IN_METHODS, type SignInMethod } from './shared/signInMethod';
+
+export type { SignInMethod };
+export const signInMethod = z.enum(SIGN_IN_METHODS);
 
 /** Where the credential in use comes from (ARCHITECTURE.md: every credential carries its source). */
 export const credentialSourceKind = z.enum(['profile', 'cli-env', 'cli-profile', 'setting']);

@@ -36,8 +36,6 @@ async function loadFetch() {
 /** An agent, or a function choosing one per URL (as node-fetch accepts), e.g. a proxy agent. */
 export type AgentOption = http.Agent | ((url: URL) => http.Agent | undefined);
 
-export { tlsAgentOptions, type TlsOptions } from './tls';
-
 export interface ClientOptions {
   serverUrl: string;
   apiKey?: string;

@@ -17,9 +17,6 @@ export const API_KEY_PREFIX = PERSONAL_KEY_PREFIX;
  */
 export const PersonalKey = z.string().check(z.refine(isPersonalKey, { message: `is not a CoderFlow personal API key (${PERSONAL_KEY_PREFIX}…)` }));
 
-/** The key name the CLI uses; the extension sends its own per-device name instead. */
-export const CLI_KEY_NAME = 'CLI Access';
-
 const DOCUMENTED_PATHS = {
   health: '/health',
   me: '/auth/me',
@@ -79,22 +76,12 @@ export const LoginResult = z.object({
 });
 export type LoginResult = z.infer<typeof LoginResult>;
 
-export const CliLoginRequest = z.object({
-  username: z.string(),
-  password: z.string(),
-  keyName: z.optional(z.string()),
-});
-export type CliLoginRequest = z.infer<typeof CliLoginRequest>;
-
 export const SsoConfig = z.object({
   enabled: z.boolean(),
   providerName: z.optional(z.string()),
   passwordLoginEnabled: z.boolean(),
 });
 export type SsoConfig = z.infer<typeof SsoConfig>;
-
-export const DeviceRequest = z.object({ keyName: z.optional(z.string()) });
-export type DeviceRequest = z.infer<typeof DeviceRequest>;
 
 export const DeviceAuthorization = z.object({
   deviceCode: z.string(),
@@ -105,9 +92,6 @@ export const DeviceAuthorization = z.object({
   interval: z.number(),
 });
 export type DeviceAuthorization = z.infer<typeof DeviceAuthorization>;
-
-export const TokenRequest = z.object({ deviceCode: z.string() });
-export type TokenRequest = z.infer<typeof TokenRequest>;
 
 export const ApiKeyInfo = z.object({
   id: z.string(),
@@ -120,9 +104,6 @@ export type ApiKeyInfo = z.infer<typeof ApiKeyInfo>;
 
 export const ApiKeyList = z.object({ keys: z.array(ApiKeyInfo) });
 export type ApiKeyList = z.infer<typeof ApiKeyList>;
-
-export const CreateKeyRequest = z.object({ name: z.string() });
-export type CreateKeyRequest = z.infer<typeof CreateKeyRequest>;
 
 /** `POST /api-keys` → 201: the key's metadata plus the secret, returned this once. */
 export const CreatedKey = z.object({

@@ -1,10 +1,9 @@
 import * as z from 'zod/mini';
+import { SIGN_IN_METHODS } from '../shared/signInMethod';
 
 // A profile as the extension keeps it in globalState, one entry per profile: everything but the
 // key, which lives in its own SecretStorage entry. Unknown fields are dropped on read so that
 // state written by a later version cannot break an older one.
-export const SignInMethod = z.enum(['password', 'sso', 'apiKey', 'cli']);
-export type SignInMethod = z.infer<typeof SignInMethod>;
 
 export const ProfileMeta = z.object({
   id: z.string().check(z.minLength(1)),
@@ -12,7 +11,7 @@ export const ProfileMeta = z.object({
   serverUrl: z.string().check(z.minLength(1)),
   username: z.optional(z.string()),
   displayName: z.optional(z.string()),
-  method: SignInMethod,
+  method: z.enum(SIGN_IN_METHODS),
   keyId: z.optional(z.string()),
   keyName: z.optional(z.string()),
   /** The key was made by this extension (password or SSO sign-in, rotation): signing out revokes it by default. */

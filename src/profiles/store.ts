@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Emitter, type Disposable, type Event } from '../util/event';
 import { LEGACY_LIST_KEY, migrateLegacyList } from './legacyList';
-import { ProfileMeta, StoredSecret, keyHint, type SignInMethod } from './profile';
+import { ProfileMeta, StoredSecret, keyHint } from './profile';
+import type { SignInMethod } from '../shared/signInMethod';
 import { ProfileStateError, SecretStorageError, causeMessage } from './storageErrors';
 
 // Structural views of vscode.Memento and vscode.SecretStorage, so the store runs in plain Node

@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { ApiKeyView, DiagnosticView, ProbeResult, ProfileView, CredentialSourceView, TestResult, FormField } from '../webviewProtocol';
+import type { ApiKeyView, DiagnosticView, ProbeResult, ProfileView, CredentialSourceView, TestResult } from '../webviewProtocol';
 
 /** What the Profile Manager shows: views only, never a key (see src/webviewProtocol.ts). */
 export interface ProfileManagerState {
@@ -48,16 +48,6 @@ export interface SignInOutcome {
 /** What a key operation did, in a sentence for the page ("Saved to CLI profile 'production' in …"). */
 export interface KeyOperationOutcome {
   message: string;
-}
-
-/**
- * The shape of a failure the page can place next to a field. `AuthError` from src/auth fits it;
- * the view reads these properties from whatever a method throws.
- */
-export interface ProfileManagerFailure {
-  message: string;
-  fix?: string;
-  field?: FormField;
 }
 
 /**

@@ -9,13 +9,13 @@ import {
   type FieldProblem,
   type Operation,
   type ProfileView,
-  type SignInMethod,
   type ToHostOf,
   type ToHostType,
   type ToPage,
 } from '../webviewProtocol';
 import type { ProfileManagerBackend, SsoCode } from './profileManagerBackend';
 import { profileManagerHtml } from './profileManagerHtml';
+import * as l10n from '@vscode/l10n';
 
 /** Reports kept for Copy report: one per profile in a typical list, and the form's. */
 const MAX_REPORTS = 20;
@@ -41,7 +41,6 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
   private sso: SsoSession | undefined;
   // A password or key check in flight: Cancel on the page, or closing the view, aborts it.
   private checking: AbortController | undefined;
-  private pendingShowAddProfile: ToPage | undefined;
   private stateRequests = 0;
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly reports = new Map<string, string>();
@@ -136,19 +135,6 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
     ];
   }
 
-  /** Reveals the Profile Manager in its view container. */
-  async show(): Promise<void> {
-    await vscode.commands.executeCommand(`${ProfileManagerViewProvider.viewType}.focus`);
-  }
-
-  /** Reveals the Profile Manager with the Add profile form forward, on `method`'s tab if given. */
-  async showAddProfile(method?: SignInMethod): Promise<void> {
-    const message: ToPage = method ? { type: 'showAddProfile', method } : { type: 'showAddProfile' };
-    if (this.pageReady) this.post(message);
-    else this.pendingShowAddProfile = message;
-    await this.show();
-  }
-
   dispose(): void {
     this.checking?.abort();
     this.sso?.controller.abort();
@@ -175,10 +161,6 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
     await this.postState();
     const code = this.sso?.code;
     if (code) this.postSsoCode(code);
-    if (this.pendingShowAddProfile) {
-      this.post(this.pendingShowAddProfile);
-      this.pendingShowAddProfile = undefined;
-    }
   }
 
   private async postState(): Promise<void> {
@@ -361,18 +343,18 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
   private async copyReport(reportId: string): Promise<void> {
     const report = this.reports.get(reportId);
     if (!report) {
-      this.post({ type: 'operationResult', op: 'copyReport', id: reportId, ok: false, error: { message: 'That report is no longer available.', fix: 'Test the connection again.' } });
+      this.post({ type: 'operationResult', op: 'copyReport', id: reportId, ok: false, error: { message: l10n.t('That report is no longer available.'), fix: l10n.t('Test the connection again.') } });
       return;
     }
     await vscode.env.clipboard.writeText(report);
-    this.post({ type: 'operationResult', op: 'copyReport', id: reportId, ok: true, message: 'Report copied to the clipboard. It does not contain your key.' });
+    this.post({ type: 'operationResult', op: 'copyReport', id: reportId, ok: true, message: l10n.t('Report copied to the clipboard. It does not contain your key.') });
   }
 
   // Only the code the host itself sent: the page is not a general clipboard writer.
   private async copyCode(text: string): Promise<void> {
     if (this.sso?.code?.userCode !== text) {
       this.log('Profile Manager: refused to copy text that is not the current verification code.');
-      this.post({ type: 'operationResult', op: 'copyText', ok: false, error: { message: 'There is no verification code to copy.' } });
+      this.post({ type: 'operationResult', op: 'copyText', ok: false, error: { message: l10n.t('There is no verification code to copy.') } });
       return;
     }
     await vscode.env.clipboard.writeText(text);
@@ -390,7 +372,7 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
         type: 'operationResult',
         op: 'openExternal',
         ok: false,
-        error: { message: 'There is no sign-in page to open.', fix: 'Start the SSO sign-in again.' },
+        error: { message: l10n.t('There is no sign-in page to open.'), fix: l10n.t('Start the SSO sign-in again.') },
       });
       return;
     }
@@ -402,7 +384,7 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
             type: 'operationResult',
             op: 'openExternal',
             ok: false,
-            error: { message: 'The browser did not open.', fix: `Open ${url} yourself and enter the code.` },
+            error: { message: l10n.t('The browser did not open.'), fix: l10n.t('Open {0} yourself and enter the code.', url) },
           },
     );
   }
@@ -432,7 +414,7 @@ function toProblem(error: unknown): FieldProblem {
       };
     }
   }
-  return { message: 'Something went wrong.', fix: 'See the CoderFlow output for details.' };
+  return { message: l10n.t('Something went wrong.'), fix: l10n.t('See the CoderFlow output for details.') };
 }
 
 function errorText(error: unknown): string {

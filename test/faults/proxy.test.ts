@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { proxyAgentFromEnv, proxyFor } from '../../src/auth/proxy';
+import { proxyAgentFromEnv, proxyFor } from '../support/proxyAgent';
 import { startServer, type ReferenceServer } from '../server';
 import { Journey } from './support/journey';
 

@@ -57,14 +57,6 @@ export function checkApiKeyFormat(input: string): string {
 /** An existing key, pasted: accepted only once `GET /auth/me` confirms it. */
 export const apiKeyFlow: SignInFlow<ApiKeyInput> = {
   id: 'apiKey',
-  get title() {
-    return l10n.t('Use an existing API key');
-  },
-
-  supports() {
-    return true;
-  },
-
   async authenticate(input: ApiKeyInput, context: FlowContext): Promise<SignInResult> {
     const apiKey = checkApiKeyFormat(input.apiKey);
     const user = await context.client.withApiKey(apiKey).me(context.signal);

@@ -10,14 +10,6 @@ export interface PasswordInput {
 /** Username and password: the CLI login endpoint creates a key, then `GET /auth/me` confirms it. */
 export const passwordFlow: SignInFlow<PasswordInput> = {
   id: 'password',
-  get title() {
-    return l10n.t('Sign in with username and password');
-  },
-
-  supports(config) {
-    return config === undefined || config.passwordLoginEnabled;
-  },
-
   async authenticate(input: PasswordInput, context: FlowContext): Promise<SignInResult> {
     const username = input.username.trim();
     if (username === '') throw new AuthError('bad-input', l10n.t('Enter your username.'), { field: 'username' });

@@ -55,14 +55,6 @@ const clampInterval = (seconds: number) => Math.min(MAX_POLL_INTERVAL_SECONDS, M
  */
 export const ssoFlow: SignInFlow<SsoInput> = {
   id: 'sso',
-  get title() {
-    return l10n.t('Sign in with SSO');
-  },
-
-  supports(config) {
-    return config?.enabled === true;
-  },
-
   async authenticate(input: SsoInput, context: FlowContext): Promise<SignInResult> {
     const { client, signal, keyName } = context;
     const sleep = input.sleep ?? realSleep;

@@ -1,8 +1,8 @@
 import { hostname as osHostname } from 'node:os';
 import type { CoderFlowClient } from '../client';
-import type { LoginResult, SsoConfig, User } from '../protocol';
+import type { LoginResult, User } from '../protocol';
+import type { SignInMethod } from '../../shared/signInMethod';
 
-export type SignInMethod = 'password' | 'sso' | 'apiKey';
 
 /** What every sign-in produces: a confirmed key for a server, and whose it is. */
 export interface SignInResult {
@@ -26,9 +26,6 @@ export interface FlowContext {
 /** One way of signing in. The Profile Manager, the commands and the tests drive the same objects. */
 export interface SignInFlow<Input> {
   readonly id: SignInMethod;
-  readonly title: string;
-  /** Whether the server offers this method; `undefined` when its SSO config is not known. */
-  supports(config: SsoConfig | undefined): boolean;
   authenticate(input: Input, context: FlowContext): Promise<SignInResult>;
 }
 

@@ -56,12 +56,6 @@ describe('sign-in flows', () => {
       assert.equal((await rejectsWith(passwordFlow.authenticate({ username: 'alice', password: '' }, contextFor(server)), 'bad-input')).field, 'password');
       assert.equal(server.requests.length, before);
     });
-
-    it('is offered when the server allows passwords, or when its config is not known', async () => {
-      const config = await new CoderFlowClient({ serverUrl: server.url }).ssoConfig();
-      assert.equal(passwordFlow.supports(config), true);
-      assert.equal(passwordFlow.supports(undefined), true);
-    });
   });
 
   describe('API key', () => {
@@ -71,7 +65,6 @@ describe('sign-in flows', () => {
       assert.equal(result.apiKey, key);
       assert.equal(result.user.username, 'alice');
       assert.equal(result.method, 'apiKey');
-      assert.equal(apiKeyFlow.supports(undefined), true);
     });
 
     it('invalid-api-key: a key the server does not know is refused', async () => {
@@ -116,13 +109,6 @@ describe('sign-in flows', () => {
       };
       return { seen, input };
     }
-
-    it('is offered only when the server has SSO enabled', async () => {
-      const config = await new CoderFlowClient({ serverUrl: server.url }).ssoConfig();
-      assert.equal(ssoFlow.supports(config), true);
-      assert.equal(ssoFlow.supports(undefined), false);
-      assert.equal(ssoFlow.supports({ enabled: false, passwordLoginEnabled: true }), false);
-    });
 
     it('shows the code, keeps polling while pending, and returns the approved key', async () => {
       let approval: Promise<void> | undefined;
@@ -301,7 +287,7 @@ describe('a server without SSO or without passwords', () => {
     const server = await startServer({ sso: false });
     try {
       const config = await new CoderFlowClient({ serverUrl: server.url }).ssoConfig();
-      assert.equal(ssoFlow.supports(config), false);
+      assert.equal(config.enabled, false);
       const error = await rejectsWith(ssoFlow.authenticate({ onCode: () => undefined }, contextFor(server)), 'sso-disabled');
       assert.match(error.fix ?? '', /username and password/);
       await rejectsWith(new CoderFlowClient({ serverUrl: server.url }).startDevice(keyName), 'sso-disabled');
@@ -314,8 +300,8 @@ describe('a server without SSO or without passwords', () => {
     const server = await startServer({ passwordLogin: false, pollIntervalSeconds: 1 });
     try {
       const config = await new CoderFlowClient({ serverUrl: server.url }).ssoConfig();
-      assert.equal(passwordFlow.supports(config), false);
-      assert.equal(ssoFlow.supports(config), true);
+      assert.equal(config.passwordLoginEnabled, false);
+      assert.equal(config.enabled, true);
       const error = await rejectsWith(passwordFlow.authenticate(alice, contextFor(server)), 'password-login-disabled');
       assert.match(error.fix ?? '', /Sign in with SSO/);
       let approval: Promise<void> | undefined;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { CoderFlowClient } from '../../../src/auth/client';
-import { proxyAgentFromEnv } from '../../../src/auth/proxy';
+import { proxyAgentFromEnv } from '../../support/proxyAgent';
 import { certificatesIn, pinnableCertificate, tlsAgentOptions, trustApplied, type CertificatePins, type PinnedCertificate } from '../../../src/auth/tls';
 import { PinnedCertificates, type PinQuestion } from '../../../src/session/certificatePins';
 import { connectDirect, handshake } from '../../../src/session/connectionProbe';

@@ -7,7 +7,7 @@ import { X509Certificate } from 'node:crypto';
 import { CoderFlowClient } from '../../../src/auth/client';
 import type { CertificatePins, TlsOptions } from '../../../src/auth/tls';
 import { MESSAGES } from '../../../src/auth/errors';
-import { proxyAgentFromEnv } from '../../../src/auth/proxy';
+import { proxyAgentFromEnv } from '../../support/proxyAgent';
 import { diagnosticReportText, runConnectionDiagnostic, type ConnectionDiagnostic, type StepId } from '../../../src/session/connectionDiagnostic';
 import { chooseProxy } from '../../../src/session/proxyChoice';
 import { diagnosticView } from '../../../src/ui/diagnosticView';

@@ -1,5 +1,5 @@
-// Proxy support for plain Node: tests, scripts, anything that runs the auth core outside VS Code.
-// The extension host does not need it: VS Code already routes Node's http/https through the
+// Proxy support for the auth core run in plain Node, as the tests run it. The extension host
+// does not need it: VS Code already routes Node's http/https through the
 // `http.proxy` setting and the system proxy. Requests go through an HTTP CONNECT tunnel (for
 // https and plain http alike), so the proxy never sees a key inside an https request.
 import * as http from 'node:http';
@@ -7,9 +7,9 @@ import * as https from 'node:https';
 import { isIP, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import * as tls from 'node:tls';
-import { DEFAULT_TIMEOUT_MS, type AgentOption } from './client';
-import { tlsAgentOptions, type TlsOptions } from './tls';
-import { AuthError } from './errors';
+import { DEFAULT_TIMEOUT_MS, type AgentOption } from '../../src/auth/client';
+import { tlsAgentOptions, type TlsOptions } from '../../src/auth/tls';
+import { AuthError } from '../../src/auth/errors';
 import * as l10n from '@vscode/l10n';
 
 type Env = Readonly<Record<string, string | undefined>>;
