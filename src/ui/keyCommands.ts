@@ -7,8 +7,8 @@ import type { Services } from './services';
  * The key lifecycle's commands. `manageApiKeys` and `rotateApiKey` are in the palette; saving to
  * and importing from the CLI are buttons of the Profile Manager, registered as commands too so
  * that keybindings, other extensions and tests can run them with arguments instead of prompts.
- * Registering them also starts what runs on its own: the expiry warning's timer (keyWatch.ts). The
- * actions load on the first command (services.keyActions()).
+ * Registering them also starts what runs on its own (keyWatch.ts): sign-in's questions and the
+ * expiry warning's timer. The actions load on the first command (services.keyActions()).
  */
 export function registerKeyCommands(services: Services): vscode.Disposable[] {
   const actions = () => services.keyActions();
