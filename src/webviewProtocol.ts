@@ -305,7 +305,7 @@ export type ToPage = z.infer<typeof toPage>;
 export type ToPageOf<T extends ToPage['type']> = Extract<ToPage, { type: T }>;
 
 export type StateMessage = ToPageOf<'state'>;
-export type ProbeResult = Omit<ToPageOf<'probeResult'>, 'type'>;
+export type ProbeResultView = Omit<ToPageOf<'probeResult'>, 'type'>;
 export type TestResult = Omit<ToPageOf<'testResult'>, 'type'>;
 
 export function parseToHost(message: unknown): ToHost | undefined {

@@ -9,6 +9,7 @@ import { loadScript } from './scriptLoader';
 import { keyShape, keyShapeWarning } from './keyShape';
 import { ServerTest } from './serverTest';
 import type { FieldProblem, FormField, Problem, SignInMethod, ToHost, ToPageOf } from '../src/webviewProtocol';
+import { messageOf } from '../src/shared/errorText';
 
 type FormOperation = 'signInPassword' | 'startSso' | 'saveApiKey';
 
@@ -300,7 +301,7 @@ export class AddProfileForm {
       },
       (error: unknown) => {
         this.ssoIntro.hidden = false;
-        this.showFormError({ message: error instanceof Error ? error.message : String(error) });
+        this.showFormError({ message: messageOf(error) });
       },
     );
     this.host.announce(l10n.t('Verification code {0}. Check that the browser shows the same code.', message.userCode));

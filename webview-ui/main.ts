@@ -16,6 +16,7 @@ import { h, icon } from './dom';
 import { connectToHost } from './vscodeApi';
 import { readPageState, type PageState } from './pageState';
 import { describeMessageShape, parseToPage, type StateMessage, type ToPage } from '../src/webviewProtocol';
+import { messageOf } from '../src/shared/errorText';
 
 const host = connectToHost();
 const announcer = new Announcer();
@@ -62,7 +63,7 @@ function showKeys(state: StateMessage): void {
       keysPlace.replaceWith(keys.element);
       if (lastState) keys.render(lastState.profiles);
     })
-    .catch((error: unknown) => console.warn(`CoderFlow Profile Manager: ${error instanceof Error ? error.message : String(error)}`))
+    .catch((error: unknown) => console.warn(`CoderFlow Profile Manager: ${messageOf(error)}`))
     .finally(() => (keysLoading = false));
 }
 

@@ -348,15 +348,15 @@ export class CoderFlowClient {
     return this.parse(response, CreatedKey);
   }
 
-  /** `DELETE /api-keys/:id`: revokes the key at once. */
-  async deleteKey(id: string, signal?: AbortSignal): Promise<void> {
+  /**
+   * `DELETE /api-keys/:id`: revokes the key at once. A 404 means the key is gone already, which
+   * is what deleting wanted: every caller (revoke, rotation, sign-out) counts it as done.
+   */
+  async deleteKey(id: string, signal?: AbortSignal): Promise<'deleted' | 'already-gone'> {
     const response = await this.send('DELETE', PATHS.apiKey(id), { auth: true, signal });
-    if (!this.isSuccess(response)) {
-      throw this.errorFor(response, {
-        onNotFound: () =>
-          new AuthError('unexpected-response', l10n.t('That API key does not exist: it may have been deleted already.'), { status: 404 }),
-      });
-    }
+    if (response.status === 404) return 'already-gone';
+    if (!this.isSuccess(response)) throw this.errorFor(response);
+    return 'deleted';
   }
 
   // -------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 // message ever contains an API key or a password.
 import { redactSecrets } from '../shared/secretShapes';
 import * as l10n from '@vscode/l10n';
+import { messageOf } from '../shared/errorText';
 
 export type AuthErrorKind =
   | 'invalid-credentials'
@@ -218,6 +219,6 @@ export function toAuthError(e: unknown): AuthError {
   }
   const mapped = fromNodeErrorCode(errorCode(e), l10n.t('the server'), e);
   if (mapped) return mapped;
-  const text = e instanceof Error ? e.message : String(e);
+  const text = messageOf(e);
   return new AuthError('unexpected-response', l10n.t('Something unexpected went wrong: {0}', redactSecrets(text.slice(0, 500))), { cause: e });
 }

@@ -79,9 +79,6 @@ export async function rotateKey(client: CoderFlowClient, options: RotateOptions)
     await newClient.deleteKey(options.oldKeyId);
     return { newKey, oldKeyDeleted: true };
   } catch (e) {
-    const error = toAuthError(e);
-    // Already gone is what deleting wanted.
-    if (error.status === 404) return { newKey, oldKeyDeleted: true };
-    return { newKey, oldKeyDeleted: false, kept: 'delete-failed', deleteError: error };
+    return { newKey, oldKeyDeleted: false, kept: 'delete-failed', deleteError: toAuthError(e) };
   }
 }

@@ -2,6 +2,7 @@ import { findCliConfigPath, readCliConfig, watchCliConfig, type CliConfigLocatio
 import { resolve, type Credential, type Resolution } from '../auth/resolve';
 import type { ProfileStore } from '../profiles/store';
 import { Emitter, type Disposable, type Event } from '../util/event';
+import { messageOf } from '../shared/errorText';
 
 /** The settings as the credential chain may use them (restricted values of an untrusted workspace already dropped). */
 export interface SettingsSnapshot {
@@ -90,7 +91,7 @@ export class CredentialService implements Disposable {
       try {
         apiKey = await store.getKey(profile.id);
       } catch (e) {
-        secretStorageError = e instanceof Error ? e.message : String(e);
+        secretStorageError = messageOf(e);
       }
     }
 

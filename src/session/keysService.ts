@@ -222,11 +222,6 @@ export async function revokeKeys(
       log(`Revoked the API key "${key.name}" (id ${key.id})`);
     } catch (e) {
       const error = toAuthError(e);
-      // Gone already is what revoking wanted.
-      if (error.status === 404) {
-        outcome.revoked.push({ id: key.id, name: key.name });
-        continue;
-      }
       outcome.failed.push({ id: key.id, name: key.name, message: error.message });
       log(`Could not revoke the API key "${key.name}" (id ${key.id}): ${error.kind}: ${error.message}`);
     }

@@ -5,6 +5,7 @@ import { PinnedCertificates, type PinQuestion } from '../session/certificatePins
 import { connectDirect, connectThroughProxy, handshake, type Handshake } from '../session/connectionProbe';
 import { chooseProxy } from '../session/proxyChoice';
 import * as l10n from '@vscode/l10n';
+import { messageOf } from '../shared/errorText';
 
 const PROBE_TIMEOUT_MS = 10_000;
 
@@ -45,7 +46,7 @@ async function presentedCertificate(url: URL): Promise<Handshake> {
     const socket = proxy ? (await connectThroughProxy(proxy, host, port, PROBE_TIMEOUT_MS)).socket : await connectDirect(host, port, PROBE_TIMEOUT_MS);
     return await handshake(socket, host, undefined, PROBE_TIMEOUT_MS);
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
+    const reason = (e as NodeJS.ErrnoException).code ?? messageOf(e);
     throw new AuthError('tls', l10n.t('Could not read the certificate {0} presents, to show it to you ({1}).', url.host, reason), {
       fix: l10n.t('Check the server URL and your network or proxy; or set profoundCoder.tls.caFile to the certificate authority of the server.'),
       cause: e,

@@ -2,13 +2,14 @@ import * as vscode from 'vscode';
 import { toAuthError } from '../auth/errors';
 import type { DeviceCodePrompt } from '../auth/flows/sso';
 import type { ProfileMeta } from '../profiles/profile';
+import type { SignInMethod } from '../shared/signInMethod';
 import type { ProbeResult } from '../session/signIn';
 import { registerKeyCommands } from './keyCommands';
-import { ask, describe } from './prompts';
+import { ask } from './prompts';
+import { errorText } from '../shared/errorText';
 import type { Services } from './services';
 import { defaultServerUrl, hiddenRestrictedSettings } from './settings';
-
-type Method = 'password' | 'sso' | 'apiKey';
+import * as l10n from '@vscode/l10n';
 
 /**
  * Arguments for running a command without prompts (other extensions, tests, keybindings).
@@ -24,10 +25,17 @@ export interface SignInArgs {
   onCode?: (prompt: DeviceCodePrompt) => void;
 }
 
-const TITLE: Record<Method, string> = {
-  password: 'CoderFlow: Sign In with Username and Password',
-  sso: 'CoderFlow: Sign In with SSO',
-  apiKey: 'CoderFlow: Sign In with an Existing API Key',
+// Getters: each text is looked up in the l10n bundle when used, after activation loaded it.
+const TITLE: Record<SignInMethod, string> = {
+  get password() {
+    return l10n.t('CoderFlow: Sign In with Username and Password');
+  },
+  get sso() {
+    return l10n.t('CoderFlow: Sign In with SSO');
+  },
+  get apiKey() {
+    return l10n.t('CoderFlow: Sign In with an Existing API Key');
+  },
 };
 
 export interface CommandHost {
@@ -38,7 +46,7 @@ export function registerCommands(services: Services, host: CommandHost): vscode.
   const register = (id: string, run: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, run);
   return [
     register('profoundCoder.openProfileManager', () => host.showProfileManager()),
-    register('profoundCoder.signIn', (args?: SignInArgs & { method?: Method }) => signIn(services, args?.method, args)),
+    register('profoundCoder.signIn', (args?: SignInArgs & { method?: SignInMethod }) => signIn(services, args?.method, args)),
     register('profoundCoder.signInWithSso', (args?: SignInArgs) => signIn(services, 'sso', args)),
     register('profoundCoder.signInWithApiKey', (args?: SignInArgs) => signIn(services, 'apiKey', args)),
     register('profoundCoder.switchProfile', (args?: { profileId?: string; scope?: 'global' | 'workspace' }) => switchProfile(services, args?.profileId, args?.scope)),
@@ -55,23 +63,23 @@ export function registerCommands(services: Services, host: CommandHost): vscode.
 // ---------------------------------------------------------------------------------------------
 
 /** Signs in and resolves the new profile; undefined when the person closed a prompt. */
-export async function signIn(services: Services, method: Method | undefined, args: SignInArgs = {}): Promise<ProfileMeta | undefined> {
+export async function signIn(services: Services, method: SignInMethod | undefined, args: SignInArgs = {}): Promise<ProfileMeta | undefined> {
   const scripted = args.serverUrl !== undefined;
   if (scripted) return scriptedSignIn(services, method ?? inferMethod(args), args);
 
   let probe: ProbeResult | undefined;
   const serverUrl = await ask({
-    title: method ? TITLE[method] : 'CoderFlow: Sign In',
-    prompt: 'The address of your CoderFlow server',
+    title: method ? TITLE[method] : l10n.t('CoderFlow: Sign In'),
+    prompt: l10n.t('The address of your CoderFlow server'),
     placeholder: 'https://coderflow.example.com',
     value: defaultServerUrl() ?? lastServerUrl(services) ?? '',
     step: 1,
     totalSteps: 2,
     accept: async (value, signal) => {
       probe = await services.signIn.probe(value, signal);
-      if (!probe.reachable) return describe(probe.error ?? 'The server did not answer.');
-      if (method === 'sso' && !probe.ssoEnabled) return 'This server does not offer SSO. Sign in with a username and password or an API key instead.';
-      if (method === 'password' && !probe.passwordLoginEnabled) return 'This server allows SSO only. Use CoderFlow: Sign In with SSO.';
+      if (!probe.reachable) return errorText(probe.error ?? l10n.t('The server did not answer.'));
+      if (method === 'sso' && !probe.ssoEnabled) return l10n.t('This server does not offer SSO. Sign in with a username and password or an API key instead.');
+      if (method === 'password' && !probe.passwordLoginEnabled) return l10n.t('This server allows SSO only. Use CoderFlow: Sign In with SSO.');
       return undefined;
     },
   });
@@ -89,13 +97,13 @@ export async function signIn(services: Services, method: Method | undefined, arg
   }
 }
 
-function inferMethod(args: SignInArgs): Method {
+function inferMethod(args: SignInArgs): SignInMethod {
   if (args.apiKey !== undefined) return 'apiKey';
   if (args.username !== undefined) return 'password';
   return 'sso';
 }
 
-async function scriptedSignIn(services: Services, method: Method, args: SignInArgs): Promise<ProfileMeta> {
+async function scriptedSignIn(services: Services, method: SignInMethod, args: SignInArgs): Promise<ProfileMeta> {
   const to = { serverUrl: args.serverUrl ?? '', ...(args.profileName ? { profileName: args.profileName } : {}) };
   switch (method) {
     case 'password':
@@ -110,29 +118,29 @@ async function scriptedSignIn(services: Services, method: Method, args: SignInAr
   }
 }
 
-async function pickMethod(probe: ProbeResult): Promise<Method | undefined> {
-  const items: Array<vscode.QuickPickItem & { method: Method }> = [];
-  if (probe.passwordLoginEnabled) items.push({ method: 'password', label: '$(person) Username and password', detail: 'The server creates a key for this device.' });
-  if (probe.ssoEnabled) items.push({ method: 'sso', label: `$(globe) Sign in with SSO${probe.providerName ? ` (${probe.providerName})` : ''}`, detail: 'Approve in your browser with a one-time code.' });
-  items.push({ method: 'apiKey', label: '$(key) Paste an existing API key', detail: 'A personal key (pc_…) you already have.' });
-  const picked = await vscode.window.showQuickPick(items, { title: 'CoderFlow: Sign In', placeHolder: `How do you want to sign in to ${probe.serverUrl}?`, ignoreFocusOut: true });
+async function pickMethod(probe: ProbeResult): Promise<SignInMethod | undefined> {
+  const items: Array<vscode.QuickPickItem & { method: SignInMethod }> = [];
+  if (probe.passwordLoginEnabled) items.push({ method: 'password', label: l10n.t('$(person) Username and password'), detail: l10n.t('The server creates a key for this device.') });
+  if (probe.ssoEnabled) items.push({ method: 'sso', label: probe.providerName ? l10n.t('$(globe) Sign in with SSO ({0})', probe.providerName) : l10n.t('$(globe) Sign in with SSO'), detail: l10n.t('Approve in your browser with a one-time code.') });
+  items.push({ method: 'apiKey', label: l10n.t('$(key) Paste an existing API key'), detail: l10n.t('A personal key (pc_…) you already have.') });
+  const picked = await vscode.window.showQuickPick(items, { title: l10n.t('CoderFlow: Sign In'), placeHolder: l10n.t('How do you want to sign in to {0}?', probe.serverUrl), ignoreFocusOut: true });
   return picked?.method;
 }
 
 async function passwordPrompts(services: Services, to: { serverUrl: string; profileName?: string }, preset?: string): Promise<ProfileMeta | undefined> {
   const username = await ask({
     title: TITLE.password,
-    prompt: `Your username on ${to.serverUrl}`,
+    prompt: l10n.t('Your username on {0}', to.serverUrl),
     value: preset ?? '',
     step: 2,
     totalSteps: 3,
-    accept: async (v) => (v.trim() === '' ? 'Enter your username.' : undefined),
+    accept: async (v) => (v.trim() === '' ? l10n.t('Enter your username.') : undefined),
   });
   if (username === undefined) return undefined;
   let profile: ProfileMeta | undefined;
   const password = await ask({
     title: TITLE.password,
-    prompt: `Password for ${username.trim()}`,
+    prompt: l10n.t('Password for {0}', username.trim()),
     password: true,
     step: 3,
     totalSteps: 3,
@@ -141,12 +149,12 @@ async function passwordPrompts(services: Services, to: { serverUrl: string; prof
         profile = await services.signIn.password(to, username, v, signal);
         return undefined;
       } catch (e) {
-        return describe(e);
+        return errorText(e);
       }
     },
   });
   if (password === undefined || !profile) return undefined;
-  void vscode.window.showInformationMessage(`Signed in to CoderFlow as ${profile.username} (profile '${profile.name}').`);
+  void vscode.window.showInformationMessage(l10n.t("Signed in to CoderFlow as {0} (profile '{1}').", String(profile.username), profile.name));
   return profile;
 }
 
@@ -154,7 +162,7 @@ async function apiKeyPrompt(services: Services, to: { serverUrl: string; profile
   let profile: ProfileMeta | undefined;
   const key = await ask({
     title: TITLE.apiKey,
-    prompt: 'Your personal CoderFlow API key (starts with pc_). It is checked with the server, then kept in secure storage.',
+    prompt: l10n.t('Your personal CoderFlow API key (starts with pc_). It is checked with the server, then kept in secure storage.'),
     placeholder: 'pc_…',
     password: true,
     step: 2,
@@ -164,12 +172,12 @@ async function apiKeyPrompt(services: Services, to: { serverUrl: string; profile
         profile = await services.signIn.apiKey(to, v, signal);
         return undefined;
       } catch (e) {
-        return describe(e);
+        return errorText(e);
       }
     },
   });
   if (key === undefined || !profile) return undefined;
-  void vscode.window.showInformationMessage(`Signed in to CoderFlow as ${profile.username} (profile '${profile.name}').`);
+  void vscode.window.showInformationMessage(l10n.t("Signed in to CoderFlow as {0} (profile '{1}').", String(profile.username), profile.name));
   return profile;
 }
 
@@ -186,23 +194,23 @@ async function ssoWithProgress(
   const running = { done: false };
   try {
     const profile = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'CoderFlow SSO', cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: l10n.t('CoderFlow SSO'), cancellable: true },
       async (progress, token) => {
         const controller = new AbortController();
         const cancel = token.onCancellationRequested(() => controller.abort());
         try {
-          progress.report({ message: 'Asking the server for a code…' });
+          progress.report({ message: l10n.t('Asking the server for a code…') });
           return await services.signIn.sso(
             to,
             (prompt) => {
-              const waiting = `Your code: ${prompt.userCode}. Check that ${prompt.browserHost} shows the same code, then approve.`;
-              progress.report({ message: `Opening ${prompt.browserHost} in your browser. ${waiting}` });
+              const waiting = l10n.t('Your code: {0}. Check that {1} shows the same code, then approve.', prompt.userCode, prompt.browserHost);
+              progress.report({ message: l10n.t('Opening {0} in your browser. {1}', prompt.browserHost, waiting) });
               onCode?.(prompt);
               void openBrowser(prompt).then(() => progress.report({ message: waiting }));
               void offerCodeActions(prompt, running);
             },
             controller.signal,
-            (error, waitSeconds) => progress.report({ message: `${error.message} Trying again in ${waitSeconds} s.` }),
+            (error, waitSeconds) => progress.report({ message: l10n.t('{0} Trying again in {1} s.', error.message, waitSeconds) }),
           );
         } finally {
           running.done = true;
@@ -210,13 +218,13 @@ async function ssoWithProgress(
         }
       },
     );
-    void vscode.window.showInformationMessage(`Signed in to CoderFlow with SSO as ${profile.username} (profile '${profile.name}').`);
+    void vscode.window.showInformationMessage(l10n.t("Signed in to CoderFlow with SSO as {0} (profile '{1}').", String(profile.username), profile.name));
     return profile;
   } catch (e) {
     const error = toAuthError(e);
     if (error.kind === 'cancelled') return undefined;
     if (onCode) throw error;
-    void vscode.window.showErrorMessage(`CoderFlow SSO: ${describe(error)}`);
+    void vscode.window.showErrorMessage(l10n.t('CoderFlow SSO: {0}', errorText(error)));
     return undefined;
   }
 }
@@ -224,22 +232,22 @@ async function ssoWithProgress(
 /** Opens the checked verification address; says where to go when no browser opened. */
 async function openBrowser(prompt: DeviceCodePrompt): Promise<void> {
   const opened = await vscode.env.openExternal(vscode.Uri.parse(prompt.browserUri, true)).then(undefined, () => false);
-  if (!opened) void vscode.window.showWarningMessage(`CoderFlow SSO: the browser did not open. Go to ${prompt.verificationUri} and enter the code ${prompt.userCode}.`);
+  if (!opened) void vscode.window.showWarningMessage(l10n.t('CoderFlow SSO: the browser did not open. Go to {0} and enter the code {1}.', prompt.verificationUri, prompt.userCode));
 }
 
 /** Open again / Copy code, offered again after each use until the sign-in ends. */
 async function offerCodeActions(prompt: DeviceCodePrompt, running: { done: boolean }): Promise<void> {
-  const openAgain = 'Open again';
-  const copy = 'Copy code';
+  const openAgain = l10n.t('Open again');
+  const copy = l10n.t('Copy code');
   while (!running.done) {
     const choice = await vscode.window.showInformationMessage(
-      `Your CoderFlow sign-in code is ${prompt.userCode}. Approve it at ${prompt.browserHost}.`,
+      l10n.t('Your CoderFlow sign-in code is {0}. Approve it at {1}.', prompt.userCode, prompt.browserHost),
       openAgain,
       copy,
     );
     if (!choice || running.done) return;
     if (choice === openAgain) await openBrowser(prompt);
-    else await vscode.env.clipboard.writeText(prompt.userCode).then(undefined, () => void vscode.window.showWarningMessage(`CoderFlow SSO: the code could not be copied. Enter ${prompt.userCode} by hand.`));
+    else await vscode.env.clipboard.writeText(prompt.userCode).then(undefined, () => void vscode.window.showWarningMessage(l10n.t('CoderFlow SSO: the code could not be copied. Enter {0} by hand.', prompt.userCode)));
   }
 }
 
@@ -255,25 +263,25 @@ async function switchProfile(services: Services, profileId?: string, scope: 'glo
   const { store } = services;
   if (profileId) {
     const profile = store.get(profileId);
-    if (!profile) throw new Error(`There is no CoderFlow profile with id ${profileId}.`);
+    if (!profile) throw new Error(l10n.t('There is no CoderFlow profile with id {0}.', profileId));
     await store.select(profile.id, scope);
     await services.credentials.refresh();
     return profile;
   }
   const selected = store.selectedId();
-  const workspaceOnly: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('root-folder'), tooltip: 'Use in this workspace only' };
+  const workspaceOnly: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('root-folder'), tooltip: l10n.t('Use in this workspace only') };
   const items: Array<vscode.QuickPickItem & { id?: string }> = store.list().map((p) => ({
     id: p.id,
     label: `${p.id === selected ? '$(check) ' : ''}${p.name}`,
     description: p.username ? `${p.username} · ${p.serverUrl}` : p.serverUrl,
-    detail: p.keyHint ? undefined : 'Signed out',
+    detail: p.keyHint ? undefined : l10n.t('Signed out'),
     ...(vscode.workspace.workspaceFolders?.length ? { buttons: [workspaceOnly] } : {}),
   }));
-  items.push({ label: '$(sign-in) Sign in to another server…' });
+  items.push({ label: l10n.t('$(sign-in) Sign in to another server…') });
   const picked = await new Promise<{ item: (typeof items)[number]; scope: 'global' | 'workspace' } | undefined>((resolve) => {
     const pick = vscode.window.createQuickPick<(typeof items)[number]>();
-    pick.title = 'CoderFlow: Switch Profile';
-    pick.placeholder = 'Profile to use in every window (the folder button: in this workspace only)';
+    pick.title = l10n.t('CoderFlow: Switch Profile');
+    pick.placeholder = l10n.t('Profile to use in every window (the folder button: in this workspace only)');
     pick.items = items;
     let answer: { item: (typeof items)[number]; scope: 'global' | 'workspace' } | undefined;
     pick.onDidAccept(() => {
@@ -304,21 +312,21 @@ export async function signOut(services: Services, profileId?: string, revoke?: b
   const { store } = services;
   const profile = profileId !== undefined ? store.get(profileId) : store.selected();
   if (!profile) {
-    void vscode.window.showInformationMessage('No CoderFlow profile is signed in. Keys from the CLI configuration or the settings are managed there.');
+    void vscode.window.showInformationMessage(l10n.t('No CoderFlow profile is signed in. Keys from the CLI configuration or the settings are managed there.'));
     return false;
   }
   let revokeKey = revoke;
   if (revokeKey === undefined) {
-    const revokeLabel = 'Sign Out and Revoke Key';
-    const keepLabel = 'Sign Out, Keep Key on Server';
+    const revokeLabel = l10n.t('Sign Out and Revoke Key');
+    const keepLabel = l10n.t('Sign Out, Keep Key on Server');
     const buttons = profile.createdByExtension ? [revokeLabel, keepLabel] : [keepLabel, revokeLabel];
     const choice = await vscode.window.showWarningMessage(
-      `Sign out of CoderFlow profile '${profile.name}'?`,
+      l10n.t("Sign out of CoderFlow profile '{0}'?", profile.name),
       {
         modal: true,
         detail: profile.createdByExtension
-          ? `The key "${profile.keyName ?? 'VS Code'}" was made for this device when you signed in; revoking it means it can no longer be used anywhere.`
-          : 'This key was pasted in; it may be used elsewhere too (the CLI, scripts).',
+          ? l10n.t('The key "{0}" was made for this device when you signed in; revoking it means it can no longer be used anywhere.', profile.keyName ?? 'VS Code')
+          : l10n.t('This key was pasted in; it may be used elsewhere too (the CLI, scripts).'),
       },
       ...buttons,
     );
@@ -339,7 +347,7 @@ export async function revokeProfileKey(services: Services, profile: ProfileMeta)
     // Revoking needs the key itself; a window without it (signed in elsewhere) must not pretend.
     if (profile.keyHint) {
       void vscode.window.showWarningMessage(
-        `CoderFlow: this window does not hold the key of '${profile.name}' (it was signed in in another window), so nothing was revoked on the server. Revoke it with CoderFlow: Manage API Keys where that profile is signed in.`,
+        l10n.t("CoderFlow: this window does not hold the key of '{0}' (it was signed in in another window), so nothing was revoked on the server. Revoke it with CoderFlow: Manage API Keys where that profile is signed in.", profile.name),
       );
     }
     return;
@@ -347,11 +355,11 @@ export async function revokeProfileKey(services: Services, profile: ProfileMeta)
   try {
     const client = services.makeClient(profile.serverUrl, key);
     const keyId = profile.keyId ?? (await findOwnKeyId(client, profile));
-    if (!keyId) throw new Error('the server did not list a key this profile could be matched with');
+    if (!keyId) throw new Error(l10n.t('the server did not list a key this profile could be matched with'));
     await client.deleteKey(keyId);
   } catch (e) {
     void vscode.window.showWarningMessage(
-      `CoderFlow: the key of '${profile.name}' could not be revoked on the server and may still be live: ${describe(toAuthError(e))} Revoke it later with CoderFlow: Manage API Keys.`,
+      l10n.t("CoderFlow: the key of '{0}' could not be revoked on the server and may still be live: {1} Revoke it later with CoderFlow: Manage API Keys.", profile.name, errorText(toAuthError(e))),
     );
   }
 }
@@ -366,12 +374,23 @@ async function findOwnKeyId(client: ReturnType<Services['makeClient']>, profile:
 // Where the credential comes from, and does it work
 // ---------------------------------------------------------------------------------------------
 
+// Getters: each text is looked up in the l10n bundle when used, after activation loaded it.
 const SOURCE_TITLE = {
-  profile: 'Profile Manager profile',
-  'cli-env': 'CODER_API_KEY environment variable',
-  'cli-profile': 'CoderFlow CLI profile',
-  'cli-base': 'CoderFlow CLI config (base)',
-  setting: 'profoundCoder.apiKey setting',
+  get profile() {
+    return l10n.t('Profile Manager profile');
+  },
+  get 'cli-env'() {
+    return l10n.t('CODER_API_KEY environment variable');
+  },
+  get 'cli-profile'() {
+    return l10n.t('CoderFlow CLI profile');
+  },
+  get 'cli-base'() {
+    return l10n.t('CoderFlow CLI config (base)');
+  },
+  get setting() {
+    return l10n.t('profoundCoder.apiKey setting');
+  },
 } as const;
 
 async function showCredentialSource(services: Services, quiet: boolean) {
@@ -382,14 +401,14 @@ async function showCredentialSource(services: Services, quiet: boolean) {
   if (!quiet) {
     const items: vscode.QuickPickItem[] = state.considered.map((c) => ({
       label: `${c.used ? '$(pass-filled)' : '$(circle-large-outline)'} ${SOURCE_TITLE[c.source]}`,
-      description: c.used ? 'in use' : 'skipped',
+      description: c.used ? l10n.t('in use') : l10n.t('skipped'),
       detail: c.reason,
     }));
-    for (const note of ignoredSettings) items.push({ label: '$(workspace-untrusted) Ignored setting', detail: note });
-    if (state.secretStorageError) items.push({ label: '$(error) Secure storage', detail: state.secretStorageError });
+    for (const note of ignoredSettings) items.push({ label: l10n.t('$(workspace-untrusted) Ignored setting'), detail: note });
+    if (state.secretStorageError) items.push({ label: l10n.t('$(error) Secure storage'), detail: state.secretStorageError });
     void vscode.window.showQuickPick(items, {
-      title: state.credential ? `CoderFlow credential: ${state.credential.detail}` : 'CoderFlow: not signed in',
-      placeHolder: 'Sources in order of priority; the first one with a usable key is used.',
+      title: state.credential ? l10n.t('CoderFlow credential: {0}', state.credential.detail) : l10n.t('CoderFlow: not signed in'),
+      placeHolder: l10n.t('Sources in order of priority; the first one with a usable key is used.'),
       matchOnDetail: true,
     });
   }

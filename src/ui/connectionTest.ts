@@ -12,7 +12,8 @@ import { Redactor } from '../util/redact';
 import type { DiagnosticView } from '../webviewProtocol';
 import { diagnosticView } from './diagnosticView';
 import { CertificatePinStore } from './certificatePins';
-import { ask, describe } from './prompts';
+import { ask } from './prompts';
+import { errorText } from '../shared/errorText';
 import type { Services } from './services';
 import { defaultServerUrl, tlsOptions } from './settings';
 import * as l10n from '@vscode/l10n';
@@ -140,7 +141,7 @@ export async function testConnectionCommand(services: Services, args: { profileI
           normalizeServerUrl(value);
           return undefined;
         } catch (e) {
-          return describe(e);
+          return errorText(e);
         }
       },
     });

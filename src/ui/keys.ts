@@ -14,9 +14,10 @@ import type { NameTakenAnswer, NameTakenQuestion, SignInChoices } from '../sessi
 import type { RotationStep } from '../auth/keys';
 import { folderHolding } from '../session/workspacePaths';
 import type { ApiKeyView } from '../webviewProtocol';
-import { describe } from './prompts';
+import { errorText } from '../shared/errorText';
 import type { Services } from './services';
 import type { TerminalKeyInjector } from './terminal';
+import * as l10n from '@vscode/l10n';
 
 /** Arguments of `profoundCoder.manageApiKeys` for running it without the Quick Pick (tests, other extensions). */
 export interface ManageArgs {
@@ -91,14 +92,14 @@ export class KeyActions {
   private retirement(): KeyRetirement {
     const collection = this.services.context.environmentVariableCollection;
     const terminal: KeyHolder = {
-      name: `${CLI_API_KEY_ENV} of new terminals`,
+      name: l10n.t('{0} of new terminals', CLI_API_KEY_ENV),
       replace: async (from, to) => {
         const value = collection.get(CLI_API_KEY_ENV)?.value;
         // The terminal variable follows the profile too, so it may have the new key already.
         if (value !== from && value !== to) return [];
         collection.replace(CLI_API_KEY_ENV, to);
         const open = vscode.window.terminals.length;
-        return [`${CLI_API_KEY_ENV} of new terminals${open > 0 ? ` (the ${open} open now keep the old key until reopened)` : ''}`];
+        return [open > 0 ? l10n.t('{0} of new terminals (the {1} open now keep the old key until reopened)', CLI_API_KEY_ENV, open) : l10n.t('{0} of new terminals', CLI_API_KEY_ENV)];
       },
     };
     return {
@@ -148,7 +149,7 @@ export class KeyActions {
     await this.services.credentials.refresh();
     const target = this.target(args.profileId);
     if (!target) {
-      if (!args.quiet) void vscode.window.showInformationMessage('Sign in to CoderFlow first: your keys are listed with the key you are signed in with.');
+      if (!args.quiet) void vscode.window.showInformationMessage(l10n.t('Sign in to CoderFlow first: your keys are listed with the key you are signed in with.'));
       return undefined;
     }
     let listing: { keys: ApiKeyInfo[]; ownKeyId?: string };
@@ -156,7 +157,7 @@ export class KeyActions {
       listing = await this.listTarget(target, args.quiet === true);
     } catch (e) {
       if (args.quiet || args.revoke || args.revokeStale) throw e;
-      void vscode.window.showErrorMessage(`CoderFlow: ${describe(toAuthError(e))}`);
+      void vscode.window.showErrorMessage(`CoderFlow: ${errorText(toAuthError(e))}`);
       return undefined;
     }
     const result = (keys: ApiKeyInfo[], revoke?: RevokeOutcome): ManageResult => ({
@@ -168,7 +169,7 @@ export class KeyActions {
     if (args.revoke || args.revokeStale) {
       const chosen = args.revokeStale ? staleKeys(listing.keys, listing.ownKeyId, Date.now()) : listing.keys.filter((k) => args.revoke?.includes(k.id));
       const missing = (args.revoke ?? []).filter((id) => !listing.keys.some((k) => k.id === id));
-      if (missing.length > 0) throw new AuthError('bad-input', 'That key is not listed any more: it may have been revoked already.');
+      if (missing.length > 0) throw new AuthError('bad-input', l10n.t('That key is not listed any more: it may have been revoked already.'));
       const outcome = await this.revokeChosen(target, chosen, listing.ownKeyId, { confirmed: options.confirmed === true, stale: args.revokeStale === true });
       const after = outcome ? await this.listTarget(target, true).catch(() => undefined) : undefined;
       return result(after?.keys ?? listing.keys, outcome);
@@ -181,7 +182,7 @@ export class KeyActions {
     const id = profileId ?? this.activeProfileId();
     if (id) {
       const profile = this.services.store.get(id);
-      if (!profile) throw new AuthError('bad-input', 'That profile no longer exists.');
+      if (!profile) throw new AuthError('bad-input', l10n.t('That profile no longer exists.'));
       return { kind: 'profile', profile, serverUrl: profile.serverUrl };
     }
     const current = this.services.credentials.credential;
@@ -192,19 +193,19 @@ export class KeyActions {
     const run = async () => {
       if (target.kind === 'profile') return this.listProfile(target.profile.id);
       const current = this.services.currentClient();
-      if (!current) throw new AuthError('bad-input', 'Not signed in to CoderFlow.');
+      if (!current) throw new AuthError('bad-input', l10n.t('Not signed in to CoderFlow.'));
       return { keys: await current.client.listKeys() };
     };
     if (quiet) return run();
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'CoderFlow: listing your API keys…' }, run);
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: l10n.t('CoderFlow: listing your API keys…') }, run);
   }
 
   private showQuickPick(target: KeyTarget, listing: { keys: ApiKeyInfo[]; ownKeyId?: string }): void {
     type Item = vscode.QuickPickItem & { key?: ApiKeyInfo; action?: 'rotate' | 'revokeStale' };
-    const revokeButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('trash'), tooltip: 'Revoke' };
+    const revokeButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('trash'), tooltip: l10n.t('Revoke') };
     const pick = vscode.window.createQuickPick<Item>();
-    pick.title = `CoderFlow: API keys on ${target.serverUrl}`;
-    pick.placeholder = 'Revoke a key with its trash button. Keys unused for 90 days or more are marked stale.';
+    pick.title = l10n.t('CoderFlow: API keys on {0}', target.serverUrl);
+    pick.placeholder = l10n.t('Revoke a key with its trash button. Keys unused for 90 days or more are marked stale.');
     pick.matchOnDescription = true;
     pick.matchOnDetail = true;
     let keys = listing.keys;
@@ -212,15 +213,15 @@ export class KeyActions {
       const now = Date.now();
       const stale = staleKeys(keys, listing.ownKeyId, now);
       const actions: Item[] = [];
-      if (target.kind === 'profile') actions.push({ action: 'rotate', label: '$(sync) Rotate key', detail: `Replace the key of '${target.profile.name}' with a new one and revoke the old one.` });
-      if (stale.length > 0) actions.push({ action: 'revokeStale', label: `$(trash) Revoke stale keys (${stale.length})`, detail: stale.map((k) => k.name).join(', ') });
+      if (target.kind === 'profile') actions.push({ action: 'rotate', label: l10n.t('$(sync) Rotate key'), detail: l10n.t("Replace the key of '{0}' with a new one and revoke the old one.", target.profile.name) });
+      if (stale.length > 0) actions.push({ action: 'revokeStale', label: l10n.t('$(trash) Revoke stale keys ({0})', stale.length), detail: stale.map((k) => k.name).join(', ') });
       const keyItems = keys.map((key): Item => {
         const view = toView(key, listing.ownKeyId, now);
         return {
           key,
           label: `${view.thisDevice ? '$(device-desktop) ' : ''}${key.name}`,
-          description: [view.thisDevice ? 'this device' : undefined, view.stale ? 'stale' : undefined, expiryText(key.expiresAt, now)].filter(Boolean).join(' · '),
-          detail: `Created ${day(key.createdAt)} · last used ${key.lastUsedAt ? day(key.lastUsedAt) : 'never'}`,
+          description: [view.thisDevice ? l10n.t('this device') : undefined, view.stale ? l10n.t('stale') : undefined, expiryText(key.expiresAt, now)].filter(Boolean).join(' · '),
+          detail: l10n.t('Created {0} · last used {1}', day(key.createdAt), key.lastUsedAt ? day(key.lastUsedAt) : l10n.t('never')),
           buttons: [revokeButton],
         };
       });
@@ -269,30 +270,36 @@ export class KeyActions {
       outcome = await this.keys.revoke(target.profile.id, chosen);
     } else {
       const current = this.services.currentClient();
-      if (!current) throw new AuthError('bad-input', 'Not signed in to CoderFlow.');
+      if (!current) throw new AuthError('bad-input', l10n.t('Not signed in to CoderFlow.'));
       outcome = await revokeKeys(current.client, chosen, undefined, (line) => this.services.log.info(line));
     }
     if (outcome.signedOut) await this.services.credentials.refresh();
     if (outcome.failed.length > 0) {
       void vscode.window.showErrorMessage(`CoderFlow: ${revokeFailureText(outcome)}`);
     } else if (outcome.signedOut && target.kind === 'profile') {
-      void vscode.window.showInformationMessage(`CoderFlow: the key of '${target.profile.name}' is revoked, so the profile is signed out.`);
+      void vscode.window.showInformationMessage(l10n.t("CoderFlow: the key of '{0}' is revoked, so the profile is signed out.", target.profile.name));
     }
     return outcome;
   }
 
   private async confirmRevoke(target: KeyTarget, chosen: ApiKeyInfo[], ownKeyId: string | undefined, stale: boolean): Promise<boolean> {
     const own = chosen.some((k) => k.id === ownKeyId);
-    const button = stale ? 'Revoke Stale Keys' : 'Revoke';
+    const button = stale ? l10n.t('Revoke Stale Keys') : l10n.t('Revoke');
     const first = chosen[0];
     const message =
       chosen.length === 1 && first
-        ? `Revoke the API key "${first.name}"${stale ? `, unused for ${STALE_AFTER_DAYS} days or more` : ''}?`
-        : `Revoke ${chosen.length} API keys${stale ? ` unused for ${STALE_AFTER_DAYS} days or more` : ''}?`;
+        ? stale
+          ? l10n.t('Revoke the API key "{0}", unused for {1} days or more?', first.name, STALE_AFTER_DAYS)
+          : l10n.t('Revoke the API key "{0}"?', first.name)
+        : stale
+          ? l10n.t('Revoke {0} API keys unused for {1} days or more?', chosen.length, STALE_AFTER_DAYS)
+          : l10n.t('Revoke {0} API keys?', chosen.length);
     const names = chosen.length > 1 ? `${chosen.map((k) => `"${k.name}"`).join(', ')}. ` : '';
     const detail = own && target.kind === 'profile'
-      ? `${names}It is the key profile '${target.profile.name}' is signed in with: the profile will be signed out.`
-      : `${names}Anything that uses ${chosen.length === 1 ? 'it' : 'them'} (the CLI, scripts, other devices) stops working at once.`;
+      ? l10n.t("{0}It is the key profile '{1}' is signed in with: the profile will be signed out.", names, target.profile.name)
+      : chosen.length === 1
+        ? l10n.t('{0}Anything that uses it (the CLI, scripts, other devices) stops working at once.', names)
+        : l10n.t('{0}Anything that uses them (the CLI, scripts, other devices) stops working at once.', names);
     const choice = await vscode.window.showWarningMessage(message, { modal: true, detail }, button);
     return choice === button;
   }
@@ -309,18 +316,20 @@ export class KeyActions {
     if (profileId === undefined) await this.services.credentials.refresh();
     const profile = profileId !== undefined ? this.services.store.get(profileId) : this.services.store.selected();
     if (!profile || !profile.keyHint) {
-      if (!options.quiet) void vscode.window.showInformationMessage('Rotate works on a signed-in Profile Manager profile. Sign in first.');
+      if (!options.quiet) void vscode.window.showInformationMessage(l10n.t('Rotate works on a signed-in Profile Manager profile. Sign in first.'));
       return undefined;
     }
     // The docs' four steps, each shown; Cancel works until the old key's deletion starts.
     const outcome = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `CoderFlow: rotating the key of '${profile.name}'`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: l10n.t("CoderFlow: rotating the key of '{0}'", profile.name), cancellable: true },
       (progress, token) => {
         const cancel = new AbortController();
         const subscription = token.onCancellationRequested(() => cancel.abort());
         return this.keys
           .rotate(profile.id, { signal: cancel.signal, onStep: (step) => progress.report({ message: ROTATION_STEPS[step] }) })
-          .finally(() => subscription.dispose());
+          .finally(() => {
+            subscription.dispose();
+          });
       },
     );
     await this.services.credentials.refresh();
@@ -360,15 +369,15 @@ export class KeyActions {
     const once = `${profileId}|${own.id}|${expiresAt}|${expired}`;
     if (this.warned.has(once)) return;
     this.warned.add(once);
-    const when = expiryText(expiresAt, Date.now()) ?? `expires on ${expiresAt}`;
-    const rotate = 'Rotate Key';
+    const when = expiryText(expiresAt, Date.now()) ?? l10n.t('expires on {0}', expiresAt);
+    const rotate = l10n.t('Rotate Key');
     this.services.log.info(`The key of profile '${profile.name}' ${when}.`);
     if (expired) {
-      void vscode.window.showWarningMessage(`CoderFlow: the API key of profile '${profile.name}' ${when}. Sign in again to get a new one.`);
+      void vscode.window.showWarningMessage(l10n.t("CoderFlow: the API key of profile '{0}' {1}. Sign in again to get a new one.", profile.name, when));
       return;
     }
     void vscode.window
-      .showWarningMessage(`CoderFlow: the API key of profile '${profile.name}' ${when} (${day(expiresAt)}). Rotate it now so nothing stops working.`, rotate)
+      .showWarningMessage(l10n.t("CoderFlow: the API key of profile '{0}' {1} ({2}). Rotate it now so nothing stops working.", profile.name, when, day(expiresAt)), rotate)
       .then((choice) => (choice === rotate ? this.rotate(profileId) : undefined));
   }
 
@@ -378,7 +387,7 @@ export class KeyActions {
 
   private cliConfigPath(): string {
     const path = this.services.credentials.current().cliConfig?.path;
-    if (!path) throw new AuthError('bad-input', 'The CoderFlow CLI config has not been located yet. Try again in a moment.');
+    if (!path) throw new AuthError('bad-input', l10n.t('The CoderFlow CLI config has not been located yet. Try again in a moment.'));
     return path;
   }
 
@@ -391,12 +400,12 @@ export class KeyActions {
     if (args.profileId === undefined) await this.services.credentials.refresh();
     const profile = args.profileId !== undefined ? this.services.store.get(args.profileId) : this.services.store.selected();
     const apiKey = profile ? await this.services.store.getKey(profile.id) : undefined;
-    if (!profile || !apiKey) throw new AuthError('bad-input', 'Save to CLI profile works on a signed-in Profile Manager profile.');
+    if (!profile || !apiKey) throw new AuthError('bad-input', l10n.t('Save to CLI profile works on a signed-in Profile Manager profile.'));
     const file = this.cliConfigPath();
     const folder = folderHolding(file, (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
     if (folder) {
-      throw new AuthError('bad-input', `CoderFlow does not save a key into ${file}: it is inside the workspace folder ${folder}, where the repository and its code can reach it.`, {
-        fix: 'Point profoundCoder.cliConfigPath in your User settings (or CODERFLOW_CONFIG) at a file outside the workspace.',
+      throw new AuthError('bad-input', l10n.t('CoderFlow does not save a key into {0}: it is inside the workspace folder {1}, where the repository and its code can reach it.', file, folder), {
+        fix: l10n.t('Point profoundCoder.cliConfigPath in your User settings (or CODERFLOW_CONFIG) at a file outside the workspace.'),
       });
     }
     // A file that does not parse is refused before any question: nothing would be written anyway.
@@ -407,8 +416,8 @@ export class KeyActions {
     let cliProfile = args.cliProfile;
     if (cliProfile === undefined) {
       cliProfile = await vscode.window.showInputBox({
-        title: `CoderFlow: Save '${profile.name}' to a CLI profile`,
-        prompt: `The CoderFlow CLI profile in ${file} to write the server and key to. Use it with coder --profile=<name>.`,
+        title: l10n.t("CoderFlow: Save '{0}' to a CLI profile", profile.name),
+        prompt: l10n.t('The CoderFlow CLI profile in {0} to write the server and key to. Use it with coder --profile=<name>.', file),
         value: suggestCliProfileName(profile.name),
         ignoreFocusOut: true,
         validateInput: (value) => {
@@ -425,8 +434,10 @@ export class KeyActions {
     if (effect.kind === 'replaces' && !options.replace) {
       const replace = 'Replace';
       const choice = await vscode.window.showWarningMessage(
-        `The CLI profile '${name}' exists already${effect.server ? ` (${effect.server})` : ''}. Replace its server and key?`,
-        { modal: true, detail: effect.hasKey ? 'Its current key is not kept anywhere by CoderFlow: if nothing else holds it, it can no longer be used (it stays live on the server until revoked).' : undefined },
+        effect.server
+          ? l10n.t("The CLI profile '{0}' exists already ({1}). Replace its server and key?", name, effect.server)
+          : l10n.t("The CLI profile '{0}' exists already. Replace its server and key?", name),
+        { modal: true, detail: effect.hasKey ? l10n.t('Its current key is not kept anywhere by CoderFlow: if nothing else holds it, it can no longer be used (it stays live on the server until revoked).') : undefined },
         replace,
       );
       if (choice !== replace) return undefined;
@@ -434,12 +445,15 @@ export class KeyActions {
     await saveToCliProfile(file, name, { serverUrl: profile.serverUrl, apiKey });
     this.services.log.info(`Saved the server and key of profile '${profile.name}' to CLI profile '${name}' in ${file}.`);
     await this.services.credentials.refresh({ rereadCli: true });
-    this.terminal.update();
+    // Before answering: the terminal variable follows the CLI profile just written.
+    await this.terminal.update();
     const active = config?.activeProfile === name;
     return {
       file,
       cliProfile: name,
-      message: `Saved to CLI profile '${name}' in ${file}.${active ? '' : ` Use it with coder --profile=${name} or coder profile switch ${name}.`}`,
+      message: active
+        ? l10n.t("Saved to CLI profile '{0}' in {1}.", name, file)
+        : l10n.t("Saved to CLI profile '{0}' in {1}. Use it with coder --profile={0} or coder profile switch {0}.", name, file),
     };
   }
 
@@ -454,8 +468,8 @@ export class KeyActions {
     let name = args.profileName ?? cliProfile;
     if (args.profileName === undefined && checkImportName(this.services.store, name) !== undefined) {
       const asked = await vscode.window.showInputBox({
-        title: `CoderFlow: Import CLI profile '${cliProfile}'`,
-        prompt: 'A name for the new Profile Manager profile',
+        title: l10n.t("CoderFlow: Import CLI profile '{0}'", cliProfile),
+        prompt: l10n.t('A name for the new Profile Manager profile'),
         value: `${cliProfile} (CLI)`,
         ignoreFocusOut: true,
         validateInput: (value) => checkImportName(this.services.store, value),
@@ -464,7 +478,7 @@ export class KeyActions {
       name = asked;
     }
     const profile = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `CoderFlow: checking the key of CLI profile '${cliProfile}'…` },
+      { location: vscode.ProgressLocation.Notification, title: l10n.t("CoderFlow: checking the key of CLI profile '{0}'…", cliProfile) },
       () => importCliProfile({ store: this.services.store, signIn: this.services.signIn }, file, cliProfile, name),
     );
     await this.services.credentials.refresh();
@@ -472,11 +486,20 @@ export class KeyActions {
   }
 }
 
+// Getters: each text is looked up in the l10n bundle when used, after activation loaded it.
 const ROTATION_STEPS: Record<RotationStep, string> = {
-  create: '1 of 4: creating a new key…',
-  update: '2 of 4: switching every place that uses the old key…',
-  test: '3 of 4: testing the new key…',
-  delete: '4 of 4: revoking the old key (no longer cancellable)…',
+  get create() {
+    return l10n.t('1 of 4: creating a new key…');
+  },
+  get update() {
+    return l10n.t('2 of 4: switching every place that uses the old key…');
+  },
+  get test() {
+    return l10n.t('3 of 4: testing the new key…');
+  },
+  get delete() {
+    return l10n.t('4 of 4: revoking the old key (no longer cancellable)…');
+  },
 };
 
 /**
@@ -484,12 +507,12 @@ const ROTATION_STEPS: Record<RotationStep, string> = {
  * keeping the old key is a choice (closing the dialog keeps it too).
  */
 async function confirmRevokeHeldKey(question: RevokeQuestion): Promise<boolean> {
-  const revoke = 'Revoke Old Key';
-  const keep = 'Keep Old Key';
+  const revoke = l10n.t('Revoke Old Key');
+  const keep = l10n.t('Keep Old Key');
   const names = listPlaces(question.stuck.map((h) => h.name));
   const choice = await vscode.window.showWarningMessage(
-    `${names} could not be updated to the new key of '${question.profileName}' and may still use the old key ${question.keyName}. Revoke the old key anyway?`,
-    { modal: true, detail: `${question.stuck.map((h) => `${h.name}: ${h.reason}`).join('\n')}\n\nRevoking stops whatever still uses it at once. Keeping it leaves it live until you revoke it under API keys.` },
+    l10n.t("{0} could not be updated to the new key of '{1}' and may still use the old key {2}. Revoke the old key anyway?", names, question.profileName, question.keyName),
+    { modal: true, detail: `${question.stuck.map((h) => `${h.name}: ${h.reason}`).join('\n')}\n\n${l10n.t('Revoking stops whatever still uses it at once. Keeping it leaves it live until you revoke it under API keys.')}` },
     revoke,
     keep,
   );
@@ -500,17 +523,17 @@ async function confirmRevokeHeldKey(question: RevokeQuestion): Promise<boolean> 
 async function askNameTaken(services: Services, question: NameTakenQuestion): Promise<NameTakenAnswer | undefined> {
   const { existing } = question;
   const revokable = existing.keyId !== undefined && existing.keyHint !== undefined;
-  const replaceRevoke = 'Replace and Revoke Its Key';
-  const replaceKeep = existing.keyHint ? 'Replace, Keep Its Key' : 'Replace';
-  const rename = 'Use Another Name';
+  const replaceRevoke = l10n.t('Replace and Revoke Its Key');
+  const replaceKeep = existing.keyHint ? l10n.t('Replace, Keep Its Key') : l10n.t('Replace');
+  const rename = l10n.t('Use Another Name');
   const choice = await vscode.window.showWarningMessage(
-    `A profile named '${question.name}' exists already for ${existing.username ?? 'another user'} on ${existing.serverUrl}. Replace it with ${question.username} on ${question.serverUrl}?`,
+    l10n.t("A profile named '{0}' exists already for {1} on {2}. Replace it with {3} on {4}?", question.name, existing.username ?? l10n.t('another user'), existing.serverUrl, question.username, question.serverUrl),
     {
       modal: true,
       detail: existing.keyHint
         ? revokable
-          ? `Its key ${describeKey(existing)} is revoked, or kept live if other programs use it.`
-          : `Its key ${describeKey(existing)} stays live: CoderFlow does not know which of your keys it is. Revoke it on its server if nothing uses it.`
+          ? l10n.t('Its key {0} is revoked, or kept live if other programs use it.', describeKey(existing))
+          : l10n.t('Its key {0} stays live: CoderFlow does not know which of your keys it is. Revoke it on its server if nothing uses it.', describeKey(existing))
         : undefined,
     },
     ...(revokable ? [replaceRevoke] : []),
@@ -521,14 +544,14 @@ async function askNameTaken(services: Services, question: NameTakenQuestion): Pr
   if (choice === replaceKeep) return { replace: true, revokeOldKey: false };
   if (choice !== rename) return undefined;
   const name = await vscode.window.showInputBox({
-    title: 'CoderFlow: a name for the new profile',
+    title: l10n.t('CoderFlow: a name for the new profile'),
     value: `${question.username}@${hostOf(question.serverUrl)}`,
     ignoreFocusOut: true,
     validateInput: (value) => {
       const trimmed = value.trim();
-      if (trimmed === '') return 'Enter a name.';
+      if (trimmed === '') return l10n.t('Enter a name.');
       const taken = services.store.findByName(trimmed);
-      return taken ? `A profile named '${trimmed}' exists already.` : undefined;
+      return taken ? l10n.t("A profile named '{0}' exists already.", trimmed) : undefined;
     },
   });
   return name === undefined ? undefined : { rename: name };
@@ -538,12 +561,12 @@ async function askNameTaken(services: Services, question: NameTakenQuestion): Pr
 async function askWhichKey(keys: ApiKeyInfo[]): Promise<string | undefined> {
   type Item = vscode.QuickPickItem & { id?: string };
   const items: Item[] = [
-    ...keys.map((key): Item => ({ id: key.id, label: key.name, detail: `Created ${day(key.createdAt)} · last used ${key.lastUsedAt ? new Date(key.lastUsedAt).toLocaleString() : 'never'}` })),
-    { label: 'None of these / not sure', detail: 'The profile works without knowing; expiry, rotation and revoking its key then need you.' },
+    ...keys.map((key): Item => ({ id: key.id, label: key.name, detail: l10n.t('Created {0} · last used {1}', day(key.createdAt), key.lastUsedAt ? new Date(key.lastUsedAt).toLocaleString() : l10n.t('never')) })),
+    { label: l10n.t('None of these / not sure'), detail: l10n.t('The profile works without knowing; expiry, rotation and revoking its key then need you.') },
   ];
   const picked = await vscode.window.showQuickPick(items, {
-    title: 'CoderFlow: which of your keys did you paste?',
-    placeHolder: 'Several of your keys were used just now. Knowing which one lets CoderFlow show its expiry and rotate or revoke it.',
+    title: l10n.t('CoderFlow: which of your keys did you paste?'),
+    placeHolder: l10n.t('Several of your keys were used just now. Knowing which one lets CoderFlow show its expiry and rotate or revoke it.'),
     ignoreFocusOut: true,
   });
   return picked?.id;
@@ -577,8 +600,9 @@ export function toViews(keys: readonly ApiKeyInfo[], ownKeyId: string | undefine
 
 export function revokeFailureText(outcome: RevokeOutcome): string {
   const failed = outcome.failed.map((k) => `"${k.name}" (${k.message})`).join('; ');
-  const done = outcome.revoked.length > 0 ? ` Revoked: ${outcome.revoked.map((k) => `"${k.name}"`).join(', ')}.` : '';
-  return `${outcome.failed.length === 1 ? 'This key was' : 'These keys were'} not revoked and ${outcome.failed.length === 1 ? 'is' : 'are'} still live: ${failed}.${done}`;
+  const done = outcome.revoked.length > 0 ? ` ${l10n.t('Revoked: {0}.', outcome.revoked.map((k) => `"${k.name}"`).join(', '))}` : '';
+  const notRevoked = outcome.failed.length === 1 ? l10n.t('This key was not revoked and is still live: {0}.', failed) : l10n.t('These keys were not revoked and are still live: {0}.', failed);
+  return `${notRevoked}${done}`;
 }
 
 function day(iso: string): string {

@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { ApiKeyView, DiagnosticView, ProbeResult, ProfileView, CredentialSourceView, TestResult } from '../webviewProtocol';
+import type { ApiKeyView, DiagnosticView, ProbeResultView, ProfileView, CredentialSourceView, TestResult } from '../webviewProtocol';
 
 /** What the Profile Manager shows: views only, never a key (see src/webviewProtocol.ts). */
 export interface ProfileManagerState {
@@ -23,7 +23,7 @@ export interface SsoSignInInput {
   serverUrl: string;
 }
 
-export interface ApiKeyInput {
+export interface ApiKeySignInInput {
   profileName: string;
   serverUrl: string;
   apiKey: string;
@@ -62,7 +62,7 @@ export interface ProfileManagerBackend {
   readonly onDidChange: vscode.Event<void>;
   getState(): Promise<ProfileManagerState>;
   /** `GET /health` and `GET /auth/sso/config`. Unreachable servers resolve with `reachable: false`. */
-  probeServer(serverUrl: string): Promise<ProbeResult>;
+  probeServer(serverUrl: string): Promise<ProbeResultView>;
   /** `signal` aborts when the person presses Cancel or closes the view: nothing is then saved. */
   signInWithPassword(input: PasswordSignInInput, signal?: AbortSignal): Promise<SignInOutcome>;
   /**
@@ -71,7 +71,7 @@ export interface ProfileManagerBackend {
    * view; the method should then stop polling and reject.
    */
   signInWithSso(input: SsoSignInInput, onCode: (code: SsoCode) => void, signal: AbortSignal): Promise<SignInOutcome>;
-  saveApiKey(input: ApiKeyInput, signal?: AbortSignal): Promise<SignInOutcome>;
+  saveApiKey(input: ApiKeySignInInput, signal?: AbortSignal): Promise<SignInOutcome>;
   useProfile(id: string): Promise<void>;
   /**
    * Test connection, step by step, ending with `GET /auth/me` with the profile's key; a failed

@@ -15,6 +15,7 @@ import {
 } from '../webviewProtocol';
 import type { ProfileManagerBackend, SsoCode } from './profileManagerBackend';
 import { profileManagerHtml } from './profileManagerHtml';
+import { messageOf } from '../shared/errorText';
 import * as l10n from '@vscode/l10n';
 
 /** Reports kept for Copy report: one per profile in a typical list, and the form's. */
@@ -152,7 +153,7 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
     try {
       await handler(message);
     } catch (error) {
-      this.log(`Profile Manager: ${message.type} failed: ${errorText(error)}`);
+      this.log(`Profile Manager: ${message.type} failed: ${messageOf(error)}`);
     }
   }
 
@@ -192,7 +193,7 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
       const result = await this.backend.probeServer(serverUrl);
       this.post({ ...result, type: 'probeResult', serverUrl });
     } catch (error) {
-      this.log(`Profile Manager: probing the server failed: ${errorText(error)}`);
+      this.log(`Profile Manager: probing the server failed: ${messageOf(error)}`);
       const problem = toProblem(error);
       this.post({
         type: 'probeResult',
@@ -218,7 +219,7 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
         this.post({ type: 'operationResult', op, ok: false });
         return;
       }
-      this.log(`Profile Manager: ${op} failed: ${errorText(error)}`);
+      this.log(`Profile Manager: ${op} failed: ${messageOf(error)}`);
       this.post({ type: 'operationResult', op, ok: false, error: toProblem(error) });
     } finally {
       if (this.checking === controller) this.checking = undefined;
@@ -250,7 +251,7 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
         this.post({ type: 'operationResult', op: 'startSso', ok: false });
         return;
       }
-      this.log(`Profile Manager: SSO sign-in failed: ${errorText(error)}`);
+      this.log(`Profile Manager: SSO sign-in failed: ${messageOf(error)}`);
       this.post({ type: 'operationResult', op: 'startSso', ok: false, error: toProblem(error) });
     }
   }
@@ -271,7 +272,7 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
       // `false` is the person declining a confirmation: nothing happened, nothing to report.
       this.post(done === false ? { type: 'operationResult', op, id, ok: false } : { type: 'operationResult', op, id, ok: true });
     } catch (error) {
-      this.log(`Profile Manager: ${op} failed: ${errorText(error)}`);
+      this.log(`Profile Manager: ${op} failed: ${messageOf(error)}`);
       this.post({ type: 'operationResult', op, id, ok: false, error: toProblem(error) });
     }
   }
@@ -283,7 +284,7 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
       const done = await run();
       this.post(done === false ? { ...about, ok: false } : { ...about, ok: true, message: done.message.slice(0, 1000) });
     } catch (error) {
-      this.log(`Profile Manager: ${op} failed: ${errorText(error)}`);
+      this.log(`Profile Manager: ${op} failed: ${messageOf(error)}`);
       this.post({ ...about, ok: false, error: toProblem(error) });
     }
   }
@@ -293,7 +294,7 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
       const keys = await this.backend.listKeys(profileId);
       this.post({ type: 'keys', profileId, keys });
     } catch (error) {
-      this.log(`Profile Manager: listing the API keys failed: ${errorText(error)}`);
+      this.log(`Profile Manager: listing the API keys failed: ${messageOf(error)}`);
       const problem = toProblem(error);
       this.post({ type: 'keys', profileId, keys: [], error: problem.fix ? { message: problem.message, fix: problem.fix } : { message: problem.message } });
     }
@@ -305,7 +306,7 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
       if (report && result.diagnostic) this.keepReport(result.diagnostic.reportId, report);
       this.post({ ...result, type: 'testResult', id });
     } catch (error) {
-      this.log(`Profile Manager: testing the connection failed: ${errorText(error)}`);
+      this.log(`Profile Manager: testing the connection failed: ${messageOf(error)}`);
       const problem = toProblem(error);
       this.post({
         type: 'testResult',
@@ -324,7 +325,7 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
       this.keepReport(diagnostic.reportId, report);
       this.post({ type: 'serverTestResult', serverUrl, diagnostic });
     } catch (error) {
-      this.log(`Profile Manager: testing the server failed: ${errorText(error)}`);
+      this.log(`Profile Manager: testing the server failed: ${messageOf(error)}`);
       const problem = toProblem(error);
       this.post({ type: 'serverTestResult', serverUrl, error: problem.fix ? { message: problem.message, fix: problem.fix } : { message: problem.message } });
     }
@@ -415,8 +416,4 @@ function toProblem(error: unknown): FieldProblem {
     }
   }
   return { message: l10n.t('Something went wrong.'), fix: l10n.t('See the CoderFlow output for details.') };
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { messageOf } from '../shared/errorText';
 
 export interface AskOptions {
   title: string;
@@ -55,7 +56,7 @@ export function ask(options: AskOptions): Promise<string | undefined> {
       box.enabled = false;
       const value = box.value;
       const controller = new AbortController();
-      const done = options.accept(value, controller.signal).catch((e: unknown) => (e instanceof Error ? e.message : String(e)));
+      const done = options.accept(value, controller.signal).catch(messageOf);
       running = { controller, done, value };
       const problem = await done;
       running = undefined;
@@ -75,13 +76,4 @@ export function ask(options: AskOptions): Promise<string | undefined> {
     box.show();
     shown.fire(box);
   });
-}
-
-/** "message fix" for a notification or an input box. */
-export function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const fix = (error as { fix?: string }).fix;
-    return fix ? `${error.message} ${fix}` : error.message;
-  }
-  return String(error);
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { describe } from './prompts';
+import { errorText } from '../shared/errorText';
 import type { Services } from './services';
 import { workspaceApiKey } from './settings';
 import * as l10n from '@vscode/l10n';
@@ -48,7 +48,7 @@ async function moveWorkspaceKey(services: Services, found: NonNullable<ReturnTyp
     profileId = (await services.signIn.apiKey({ serverUrl: found.serverUrl }, found.apiKey)).id;
     await vscode.workspace.getConfiguration('profoundCoder', vscode.workspace.workspaceFolders?.[0]?.uri).update('apiKey', undefined, found.target);
   } catch (e) {
-    void vscode.window.showErrorMessage(l10n.t('CoderFlow: the key was not moved. {0}', describe(e)));
+    void vscode.window.showErrorMessage(l10n.t('CoderFlow: the key was not moved. {0}', errorText(e)));
     return;
   }
   const keyList = l10n.t('Open Key List');

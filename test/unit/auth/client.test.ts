@@ -58,9 +58,11 @@ describe('CoderFlowClient against the reference server', () => {
       const entry = listed.find((k) => k.id === created.id);
       assert.ok(entry);
       assert.equal('key' in entry, false, 'a listed key never carries its secret');
-      await client.deleteKey(created.id);
+      assert.equal(await client.deleteKey(created.id), 'deleted');
       assert.equal(server.keyIsValid(created.key), false);
       assert.ok(!(await client.listKeys()).some((k) => k.id === created.id));
+      // Deleting it again: the server answers 404, and gone is what deleting wanted.
+      assert.equal(await client.deleteKey(created.id), 'already-gone');
     });
 
     it('ignores fields it does not know', async () => {
