@@ -3,7 +3,7 @@ import { listCliProfiles, type CliConfigState } from '../auth/cliConfig';
 import { normalizeServerUrl } from '../auth/client';
 import { cliConfigServer, type CredentialSource } from '../auth/resolve';
 import { maskKey } from '../profiles/profile';
-import type { ApiKeyView, CredentialSourceView, ProbeResult, ProfileView } from '../webviewProtocol';
+import type { ApiKeyView, CredentialSourceView, ProbeResultView, ProfileStatus, ProfileView } from '../webviewProtocol';
 import { connectionTests, revokeProfileKey, signOut } from './commands';
 import type { ConnectionTarget } from './connectionTest';
 import { contextKeysFor } from './contextKeys';
@@ -11,6 +11,7 @@ import { revokeFailureText, type KeyActions } from './keys';
 import type { KeyOperationOutcome, ProfileManagerBackend, ProfileManagerState, SignInOutcome, SsoCode } from './profileManagerBackend';
 import type { Services } from './services';
 import { defaultServerUrl, readSettings } from './settings';
+import * as l10n from '@vscode/l10n';
 
 const CLI_ID_PREFIX = 'cli:';
 
@@ -53,7 +54,7 @@ export class ProfileManagerBackendImpl implements ProfileManagerBackend {
         name: p.name,
         serverUrl: p.serverUrl,
         ...(p.username ? { user: p.displayName ? `${p.displayName} (${p.username})` : p.username } : {}),
-        method: p.method === 'cli' ? 'unknown' : p.method,
+        method: p.method,
         source: 'extension',
         active,
         ...(active ? { activeSource: 'profile' as const } : {}),
@@ -73,7 +74,7 @@ export class ProfileManagerBackendImpl implements ProfileManagerBackend {
         profiles.push({
           id: CLI_ID_PREFIX + cli.name,
           name: cli.name,
-          serverUrl: cli.server ?? config.server ?? '(no server)',
+          serverUrl: cli.server ?? config.server ?? l10n.t('(no server)'),
           method: 'unknown',
           source: 'cli',
           active,
@@ -93,7 +94,7 @@ export class ProfileManagerBackendImpl implements ProfileManagerBackend {
     };
   }
 
-  async probeServer(serverUrl: string): Promise<ProbeResult> {
+  async probeServer(serverUrl: string): Promise<ProbeResultView> {
     const probe = await this.services.signIn.probe(serverUrl);
     return {
       serverUrl,
@@ -138,7 +139,7 @@ export class ProfileManagerBackendImpl implements ProfileManagerBackend {
       await vscode.workspace.getConfiguration('profoundCoder').update('cliProfile', id.slice(CLI_ID_PREFIX.length), vscode.ConfigurationTarget.Global);
       await this.services.store.select(undefined);
     } else {
-      if (!this.services.store.get(id)) throw new Error('That profile no longer exists.');
+      if (!this.services.store.get(id)) throw new Error(l10n.t('That profile no longer exists.'));
       await this.services.store.select(id);
     }
     await this.services.credentials.refresh();
@@ -148,34 +149,34 @@ export class ProfileManagerBackendImpl implements ProfileManagerBackend {
     const report = await connectionTests().checkConnection(this.services, id.startsWith(CLI_ID_PREFIX) ? await this.cliTarget(id.slice(CLI_ID_PREFIX.length)) : { kind: 'profile', profileId: id });
     const diagnostic = report.view ? { diagnostic: report.view, ...(report.report ? { report: report.report } : {}) } : {};
     if (report.ok && report.user) {
-      return { ok: true, status: 'verified' as const, message: `Connected as ${report.user.username}.`, user: report.user.username, ...diagnostic };
+      return { ok: true, status: 'verified' as const, message: l10n.t('Connected as {0}.', report.user.username), user: report.user.username, ...diagnostic };
     }
     const kind = report.error?.kind;
-    const status = kind === 'signed-out' ? 'signedOut' : kind === 'invalid-api-key' ? 'invalidKey' : kind === 'forbidden' ? 'forbidden' : 'unreachable';
-    return { ok: false, status: status as 'signedOut' | 'invalidKey' | 'forbidden' | 'unreachable', message: report.error?.message ?? 'The connection failed.', ...(report.error?.fix ? { fix: report.error.fix } : {}), ...diagnostic };
+    const status: ProfileStatus = kind === 'signed-out' ? 'signedOut' : kind === 'invalid-api-key' ? 'invalidKey' : kind === 'forbidden' ? 'forbidden' : 'unreachable';
+    return { ok: false, status, message: report.error?.message ?? l10n.t('The connection failed.'), ...(report.error?.fix ? { fix: report.error.fix } : {}), ...diagnostic };
   }
 
   async testServer(serverUrl: string) {
     const report = await connectionTests().checkConnection(this.services, { kind: 'server', serverUrl: normalizeServerUrl(serverUrl) });
-    if (!report.view || !report.report) throw new Error('The connection test did not run.');
+    if (!report.view || !report.report) throw new Error(l10n.t('The connection test did not run.'));
     return { diagnostic: report.view, report: report.report };
   }
 
   signOut(id: string): Promise<boolean> {
-    if (id.startsWith(CLI_ID_PREFIX)) throw new Error('Sign out of a CLI profile with the CLI (`coder profile set apiKey ""`).');
+    if (id.startsWith(CLI_ID_PREFIX)) throw new Error(l10n.t('Sign out of a CLI profile with the CLI (`coder profile set apiKey ""`).'));
     return signOut(this.services, id);
   }
 
   async removeProfile(id: string): Promise<boolean> {
-    if (id.startsWith(CLI_ID_PREFIX)) throw new Error('CLI profiles are removed with the CoderFlow CLI.');
+    if (id.startsWith(CLI_ID_PREFIX)) throw new Error(l10n.t('CLI profiles are removed with the CoderFlow CLI.'));
     const profile = this.services.store.get(id);
     if (!profile) return false;
-    const revoke = 'Remove and Revoke Key';
-    const keep = 'Remove, Keep Key on Server';
+    const revoke = l10n.t('Remove and Revoke Key');
+    const keep = l10n.t('Remove, Keep Key on Server');
     const hasKey = Boolean(profile.keyHint);
     const choice = await vscode.window.showWarningMessage(
-      `Remove the CoderFlow profile '${profile.name}'?`,
-      { modal: true, detail: hasKey ? 'Its key is deleted from this machine.' : 'It is signed out already.' },
+      l10n.t("Remove the CoderFlow profile '{0}'?", profile.name),
+      { modal: true, detail: hasKey ? l10n.t('Its key is deleted from this machine.') : l10n.t('It is signed out already.') },
       ...(hasKey ? (profile.createdByExtension ? [revoke, keep] : [keep, revoke]) : ['Remove']),
     );
     if (!choice) return false;
@@ -195,8 +196,8 @@ export class ProfileManagerBackendImpl implements ProfileManagerBackend {
     const outcome = (await this.keys.manage({ profileId: extensionProfileId(profileId), revoke: [keyId], quiet: true }))?.revoke;
     if (!outcome) return false;
     if (outcome.failed.length > 0) throw new Error(revokeFailureText(outcome));
-    const name = outcome.revoked[0]?.name ?? 'the key';
-    return { message: `Revoked "${name}".${outcome.signedOut ? ' It was this profile’s own key: the profile is signed out.' : ''}` };
+    const name = outcome.revoked[0]?.name ?? l10n.t('the key');
+    return { message: outcome.signedOut ? l10n.t('Revoked "{0}". It was this profile’s own key: the profile is signed out.', name) : l10n.t('Revoked "{0}".', name) };
   }
 
   async revokeStaleKeys(profileId: string): Promise<KeyOperationOutcome | false> {
@@ -204,13 +205,13 @@ export class ProfileManagerBackendImpl implements ProfileManagerBackend {
     if (!outcome) return false;
     if (outcome.failed.length > 0) throw new Error(revokeFailureText(outcome));
     const count = outcome.revoked.length;
-    if (count === 0) throw new Error('No key has gone unused for 90 days or more.');
-    return { message: `Revoked ${count} stale key${count === 1 ? '' : 's'}.` };
+    if (count === 0) throw new Error(l10n.t('No key has gone unused for 90 days or more.'));
+    return { message: count === 1 ? l10n.t('Revoked 1 stale key.') : l10n.t('Revoked {0} stale keys.', count) };
   }
 
   async rotateKey(profileId: string): Promise<KeyOperationOutcome | false> {
     const outcome = await this.keys.rotate(extensionProfileId(profileId), { quiet: true });
-    if (!outcome) throw new Error('This profile is signed out: sign in again, then rotate its key.');
+    if (!outcome) throw new Error(l10n.t('This profile is signed out: sign in again, then rotate its key.'));
     if (outcome.cancelled) return false;
     // An old key kept live because the person chose so (a holder still uses it) is not a failure.
     if (!outcome.rotated || (!outcome.oldKeyRevoked && !outcome.keptOnPurpose)) throw new Error(outcome.message);
@@ -223,11 +224,11 @@ export class ProfileManagerBackendImpl implements ProfileManagerBackend {
   }
 
   async importFromCli(id: string): Promise<(SignInOutcome & KeyOperationOutcome) | false> {
-    if (!id.startsWith(CLI_ID_PREFIX)) throw new Error('Only a CLI profile can be imported.');
+    if (!id.startsWith(CLI_ID_PREFIX)) throw new Error(l10n.t('Only a CLI profile can be imported.'));
     const cliProfile = id.slice(CLI_ID_PREFIX.length);
     const profile = await this.keys.importFromCli({ cliProfile });
     if (!profile) return false;
-    return { profileId: profile.id, message: `Imported CLI profile '${cliProfile}' as '${profile.name}', signed in as ${profile.username ?? 'unknown'}.` };
+    return { profileId: profile.id, message: l10n.t("Imported CLI profile '{0}' as '{1}', signed in as {2}.", cliProfile, profile.name, profile.username ?? l10n.t('unknown')) };
   }
 
   /**
@@ -236,14 +237,14 @@ export class ProfileManagerBackendImpl implements ProfileManagerBackend {
    */
   private async cliTarget(name: string): Promise<ConnectionTarget> {
     const cli = (await this.services.credentials.refresh()).cliState;
-    if (cli?.state !== 'ok') throw new Error('The CoderFlow CLI configuration could not be read.');
+    if (cli?.state !== 'ok') throw new Error(l10n.t('The CoderFlow CLI configuration could not be read.'));
     const profiles = cli.config.profiles ?? {};
     const profile = Object.prototype.hasOwnProperty.call(profiles, name) ? profiles[name] : undefined;
-    if (!profile) throw new Error(`There is no CLI profile '${name}' any more.`);
+    if (!profile) throw new Error(l10n.t("There is no CLI profile '{0}' any more.", name));
     const serverUrl = profile.server?.trim() || cli.config.server?.trim();
-    if (!serverUrl) throw new Error(`Neither the CLI profile '${name}' nor the base of the CLI configuration names a server.`);
+    if (!serverUrl) throw new Error(l10n.t("Neither the CLI profile '{0}' nor the base of the CLI configuration names a server.", name));
     const apiKey = profile.apiKey?.trim() || cli.config.apiKey?.trim();
-    return { kind: 'server', serverUrl: normalizeServerUrl(serverUrl), ...(apiKey ? { apiKey } : { noKeyReason: `The CLI profile '${name}' has no API key (coder login --profile=${name}).` }) };
+    return { kind: 'server', serverUrl: normalizeServerUrl(serverUrl), ...(apiKey ? { apiKey } : { noKeyReason: l10n.t("The CLI profile '{0}' has no API key (coder login --profile={1}).", name, name) }) };
   }
 
   /** What the server last said about the key in use; nothing until something was checked. */
@@ -285,6 +286,6 @@ function statusField(status: ProfileView['status']): Pick<ProfileView, 'status'>
 }
 
 function extensionProfileId(id: string): string {
-  if (id.startsWith(CLI_ID_PREFIX)) throw new Error('The keys of a CLI profile are managed with the CoderFlow CLI.');
+  if (id.startsWith(CLI_ID_PREFIX)) throw new Error(l10n.t('The keys of a CLI profile are managed with the CoderFlow CLI.'));
   return id;
 }

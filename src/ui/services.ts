@@ -21,7 +21,7 @@ export interface Services {
   credentials: CredentialService;
   signIn: SignInService;
   health: HealthTracker;
-  makeClient(serverUrl: string, apiKey?: string): CoderFlowClient;
+  makeClient: (serverUrl: string, apiKey?: string) => CoderFlowClient;
   /** A client for the credential in use, or undefined when not signed in. */
   currentClient(): { client: CoderFlowClient; credential: Credential } | undefined;
   /**
