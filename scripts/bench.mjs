@@ -1,4 +1,4 @@
-// `npm run bench`: the performance table of issue 8, measured on this machine in one run.
+// `npm run bench`: the performance table, measured on this machine in one run.
 //
 //   node scripts/bench.mjs [--starts N]     N fresh VS Code starts per extension (default 5)
 //

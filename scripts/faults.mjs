@@ -1,4 +1,4 @@
-// `npm run test:faults`: the fault matrix of issue 7. Runs the fault tests (compiled by
+// `npm run test:faults`: the fault matrix. Runs the fault tests (compiled by
 // `tsc -p tsconfig.test.json` beforehand) and prints one table built from what the tests recorded
 // while they ran (one JSON line per event, in a file named by CODERFLOW_FAULT_MATRIX).
 //
@@ -65,7 +65,7 @@ const widths = header.map((_, i) => Math.max(...table.map((line) => line[i].leng
 const format = (line) => `| ${line.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(' | ')} |`;
 const rule = `|${widths.map((w, i) => (i === 0 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
 
-console.log('\nFault matrix (issue 7), from what the tests recorded:\n');
+console.log('\nFault matrix, from what the tests recorded:\n');
 console.log(format(header));
 console.log(rule);
 for (const line of table.slice(1, -1)) console.log(format(line));

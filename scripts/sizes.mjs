@@ -1,4 +1,4 @@
-// The size budgets of what ships (issue 8): the production bundle, the Profile Manager page and
+// The size budgets of what ships: the production bundle, the Profile Manager page and
 // the VSIX, each built by the project's own scripts in a temporary copy of the work tree, so the
 // work tree's dist/ (a development build with source maps that other checks use) stays as it is.
 //

@@ -15,7 +15,7 @@ import {
 } from '../support/secretScan';
 import { screenshotIfFailed, startSession, type Session } from '../support/session';
 
-// Issue 7, secret hygiene, in a real VS Code in Chromium: after a person signed in three ways and
+// Secret hygiene, in a real VS Code in Chromium: after a person signed in three ways and
 // rotated a key, no key value the reference server issued during the run, and no password typed,
 // is anywhere outside SecretStorage: VS Code's data folder (the extension's log, the extension
 // host's logs, state, settings), the workspace, the browser's storage, any frame's DOM, any

@@ -7,7 +7,7 @@ import { signInWithPassword } from '../support/profileManager';
 import { screenshotIfFailed, startSession, type Session } from '../support/session';
 import { repoRoot } from '../support/vscodeServer';
 
-// Issue 4: another extension borrows the sign-in with
+// Another extension borrows the sign-in with
 // vscode.authentication.getSession('coderflow', [], { createIfNone: true }). VS Code asks the person
 // first ("… wants to sign in using CoderFlow"); once allowed, the session is the active profile.
 // The other extension is a fixture (test/fixtures/session-consumer), installed as a VSIX.

@@ -5,7 +5,7 @@ import type { Workbench } from '../support/browser';
 import { listedNames, profileItem, signInWithPassword, startPasswordSignIn } from '../support/profileManager';
 import { screenshotIfFailed, startSession, type Session } from '../support/session';
 
-// Issue 7, windows and races: two VS Code windows are two browser tabs on one VS Code server and
+// Windows and races: two VS Code windows are two browser tabs on one VS Code server and
 // the same folder, each with its own extension host. What one window does to the profiles, the
 // other must show within 2 s, and no profile may be lost when both write.
 

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 
 const EXTENSION_ID = 'profoundlogic.coderflow-vscode';
 
-// The public names other issues and users rely on (issue 2); the manifest must keep them.
+// The public names other extensions and users rely on; the manifest must keep them.
 const PUBLIC_COMMANDS = [
   'profoundCoder.openProfileManager',
   'profoundCoder.signIn',

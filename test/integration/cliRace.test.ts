@@ -7,7 +7,7 @@ import type { ProfileMeta } from '../../src/profiles/profile';
 import { RIVAL_PROFILE, startCliConfigRival, type CliConfigRival } from '../support/cliConfigRival';
 import { api, serverUrl } from './support';
 
-// Issue 7, races: the CoderFlow CLI config rewritten by another process while the extension
+// Races: the CoderFlow CLI config rewritten by another process while the extension
 // saves a profile into it (Save to CLI profile). Whatever the order, the file must end as JSON
 // that parses and keep mode 0600; a save that meets a file mid-write is refused with a message.
 

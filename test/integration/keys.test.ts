@@ -10,7 +10,7 @@ import type { RotationOutcome } from '../../src/session/keysService';
 import type { ManageResult } from '../../src/ui/keys';
 import { api, control, issueKey, meStatus, serverUrl, until } from './support';
 
-// Issue 6's acceptance in the real extension host, against the reference server the runner
+// The key lifecycle in the real extension host, against the reference server the runner
 // started with its test control routes (CODERFLOW_TEST_SERVER_URL).
 const DAY = 86_400_000;
 

@@ -10,7 +10,7 @@ import { startCountingProxy, type CountingProxy } from '../support/countingProxy
 import { selfSignedFor } from '../support/privateCa';
 import { api, until } from './support';
 
-// Issue 7: a real local HTTP proxy and VS Code's own `http.proxy` setting, in the extension host.
+// A real local HTTP proxy and VS Code's own `http.proxy` setting, in the extension host.
 // The extension has no proxy code of its own there: VS Code routes Node's http and https
 // modules through the proxy the person configured. VS Code sends requests for localhost and
 // 127.0.0.1 directly whatever the setting says, so the server here listens on 127.0.0.2, which

@@ -11,7 +11,7 @@ import { api, issueKey as issue, meStatus, serverUrl, until } from './support';
 
 const issueKey = async (username: string, name: string) => (await issue(username, name)).key;
 
-// Issue 4's acceptance, in the real extension host against the reference server the runner
+// Signing in, in the real extension host against the reference server the runner
 // started (its URL arrives in CODERFLOW_TEST_SERVER_URL).
 
 /** Every place outside SecretStorage a key could leak to in the extension host. */

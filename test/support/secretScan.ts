@@ -5,7 +5,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { repoRoot } from './vscodeServer';
 
 // The places outside SecretStorage where a key could end up in a real VS Code in the browser,
-// read as text for a secret scan (issue 7, secret hygiene): files on disk, the browser's storage,
+// read as text for a secret scan (secret hygiene): files on disk, the browser's storage,
 // every frame's DOM, the messages a webview received, the packaged VSIX.
 
 export interface Place {
