@@ -89,7 +89,7 @@ function parseCliConfig(file: string, raw: string): Parsed {
   if (typeof document !== 'object' || document === null || Array.isArray(document)) {
     return {
       ok: false,
-      error: new AuthError('bad-input', `The CoderFlow CLI config ${file} must hold a JSON object ({ … }).`, {
+      error: new AuthError('bad-input', l10n.t('The CoderFlow CLI config {0} must hold a JSON object ({ … }).', file), {
         fix: l10n.t('Fix the file in an editor, or run coder login again.'),
       }),
     };

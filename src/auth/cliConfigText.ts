@@ -2,6 +2,7 @@
 // breaks, and setting a field so that every other byte stays as it was. Loaded by cliConfig.ts
 // only when needed (see textTools there).
 import { getLocation, parse as parseJsonc, parseTree, type JSONPath, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import * as l10n from '@vscode/l10n';
 
 /** One field a write sets: a path into the document and its new text value. */
 export interface FieldChange {
@@ -12,25 +13,26 @@ export interface FieldChange {
 /**
  * What a JSON reader expected where jsonc-parser found the first error, by its ParseErrorCode
  * (1 InvalidSymbol … 16 InvalidCharacter, jsonc-parser's main.d.ts; a const enum, so not importable
- * here); 6 CommaExpected depends on the container, see findJsonError.
+ * here); 6 CommaExpected depends on the container, see findJsonError. A function, not a table: the
+ * texts are looked up in the l10n bundle when used.
  */
-const EXPECTED: Record<number, string> = {
-  1: 'a value',
-  2: 'a number',
-  3: 'a property name in double quotes',
-  4: 'a value',
-  5: "':'",
-  7: "'}'",
-  8: "']'",
-  9: 'the end of the file',
-  10: 'no comment (JSON has none)',
-  11: 'no comment (JSON has none)',
-  12: 'the closing \'"\' of a string',
-  13: 'a number',
-  14: 'a valid \\u escape',
-  15: 'a valid escape sequence',
-  16: 'no line break or control character inside a string',
-};
+function expectedText(code: number): string {
+  switch (code) {
+    case 1: case 4: return l10n.t('a value');
+    case 2: case 13: return l10n.t('a number');
+    case 3: return l10n.t('a property name in double quotes');
+    case 5: return "':'";
+    case 7: return "'}'";
+    case 8: return "']'";
+    case 9: return l10n.t('the end of the file');
+    case 10: case 11: return l10n.t('no comment (JSON has none)');
+    case 12: return l10n.t('the closing \'"\' of a string');
+    case 14: return l10n.t('a valid \\u escape');
+    case 15: return l10n.t('a valid escape sequence');
+    case 16: return l10n.t('no line break or control character inside a string');
+    default: return l10n.t('valid JSON');
+  }
+}
 
 /**
  * Where text stops being JSON (line and column from 1) and what was expected there. Node's
@@ -44,9 +46,9 @@ export function findJsonError(text: string): { line: number; column: number; exp
   if (!first) return undefined;
   const offset = Math.min(first.offset, text.length);
   const code: number = first.error;
-  let expected = EXPECTED[code] ?? 'valid JSON';
+  let expected = expectedText(code);
   // 6: ParseErrorCode.CommaExpected.
-  if (code === 6) expected = typeof getLocation(text, offset).path.at(-1) === 'number' ? "',' or ']'" : "',' or '}'";
+  if (code === 6) expected = typeof getLocation(text, offset).path.at(-1) === 'number' ? l10n.t("',' or ']'") : l10n.t("',' or '}'");
   const before = text.slice(0, offset);
   return { line: before.split('\n').length, column: offset - (before.lastIndexOf('\n') + 1) + 1, expected };
 }

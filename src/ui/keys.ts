@@ -157,7 +157,7 @@ export class KeyActions {
       listing = await this.listTarget(target, args.quiet === true);
     } catch (e) {
       if (args.quiet || args.revoke || args.revokeStale) throw e;
-      void vscode.window.showErrorMessage(`CoderFlow: ${errorText(toAuthError(e))}`);
+      void vscode.window.showErrorMessage(l10n.t('CoderFlow: {0}', errorText(toAuthError(e))));
       return undefined;
     }
     const result = (keys: ApiKeyInfo[], revoke?: RevokeOutcome): ManageResult => ({
@@ -225,7 +225,7 @@ export class KeyActions {
           buttons: [revokeButton],
         };
       });
-      return [...actions, ...(actions.length > 0 ? [{ label: 'Keys', kind: vscode.QuickPickItemKind.Separator }] : []), ...keyItems];
+      return [...actions, ...(actions.length > 0 ? [{ label: l10n.t('Keys'), kind: vscode.QuickPickItemKind.Separator }] : []), ...keyItems];
     };
     pick.items = items();
     const revoke = async (chosen: ApiKeyInfo[], stale: boolean) => {
@@ -275,7 +275,7 @@ export class KeyActions {
     }
     if (outcome.signedOut) await this.services.credentials.refresh();
     if (outcome.failed.length > 0) {
-      void vscode.window.showErrorMessage(`CoderFlow: ${revokeFailureText(outcome)}`);
+      void vscode.window.showErrorMessage(l10n.t('CoderFlow: {0}', revokeFailureText(outcome)));
     } else if (outcome.signedOut && target.kind === 'profile') {
       void vscode.window.showInformationMessage(l10n.t("CoderFlow: the key of '{0}' is revoked, so the profile is signed out.", target.profile.name));
     }
@@ -334,7 +334,7 @@ export class KeyActions {
     );
     await this.services.credentials.refresh();
     if (!options.quiet) {
-      const message = `CoderFlow: ${outcome.message}`;
+      const message = l10n.t('CoderFlow: {0}', outcome.message);
       if (!outcome.rotated) void vscode.window.showErrorMessage(message);
       else if (!outcome.oldKeyRevoked) void vscode.window.showWarningMessage(message);
       else void vscode.window.showInformationMessage(message);
