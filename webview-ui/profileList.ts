@@ -3,7 +3,6 @@ import { h, icon, setBusy } from './dom';
 import { loadedDiagnostic } from './diagnosticLoader';
 import { expiryText, expiryWarningDue } from '../src/session/keys';
 import type {
-  CredentialSourceKind,
   FieldProblem,
   Operation,
   ProfileStatus,
@@ -11,6 +10,7 @@ import type {
   ToHost,
   ToPageOf,
 } from '../src/webviewProtocol';
+import { sourceName } from '../src/shared/credentialSource';
 
 type ProfileAction = 'useProfile' | 'testConnection' | 'signOut' | 'removeProfile' | 'saveToCli' | 'importFromCli' | 'signInAgain';
 type ProfileOperation = Exclude<ProfileAction, 'testConnection' | 'signInAgain'>;
@@ -25,9 +25,6 @@ export interface ProfileListHost {
 }
 
 // Functions, not tables: the page's translations are configured before they are first called.
-const sourceLabel = (kind: CredentialSourceKind): string =>
-  ({ profile: l10n.t('Profile Manager'), 'cli-profile': l10n.t('CLI configuration'), 'cli-env': 'CODER_API_KEY', setting: l10n.t('settings') })[kind];
-
 const methodLabel = (method: ProfileView['method']): string | undefined =>
   ({ password: l10n.t('via password'), sso: l10n.t('via SSO'), apiKey: l10n.t('pasted key'), unknown: undefined })[method];
 
@@ -164,7 +161,7 @@ export class ProfileList {
         'p',
         { class: 'active-mark' },
         icon('pass-filled'),
-        h('span', {}, profile.activeSource ? l10n.t('Active · from {0}', sourceLabel(profile.activeSource)) : l10n.t('Active')),
+        h('span', {}, profile.activeSource ? l10n.t('Active · from {0}', sourceName(profile.activeSource)) : l10n.t('Active')),
       );
     const details = [
       profile.user ? l10n.t('Signed in as {0}', profile.user) : undefined,

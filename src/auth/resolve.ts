@@ -7,8 +7,9 @@ import { AuthError } from './errors';
 import { keyFormatError } from './flows/apiKey';
 import type { CliConfig, CliProfile } from './protocol';
 import * as l10n from '@vscode/l10n';
+import { sourceName, type CredentialSource } from '../shared/credentialSource';
 
-export type CredentialSource = 'profile' | 'cli-env' | 'cli-profile' | 'cli-base' | 'setting';
+export type { CredentialSource };
 
 /** In order of priority. */
 export const CREDENTIAL_SOURCES: readonly CredentialSource[] = ['profile', 'cli-env', 'cli-profile', 'cli-base', 'setting'];
@@ -220,17 +221,6 @@ const CANDIDATES: Record<CredentialSource, (inputs: ResolveInputs) => Candidate>
   setting: fromSettings,
 };
 
-// A function, not a table: the texts are looked up in the l10n bundle when used, after activation loaded it.
-function label(source: CredentialSource): string {
-  switch (source) {
-    case 'profile': return l10n.t('the Profile Manager profile');
-    case 'cli-env': return 'CODER_API_KEY';
-    case 'cli-profile': return l10n.t('the CLI profile');
-    case 'cli-base': return l10n.t('the CLI config');
-    case 'setting': return l10n.t('the settings');
-  }
-}
-
 /**
  * Picks the credential by priority: the Profile Manager's profile, then the CLI config
  * (CODER_API_KEY, the active or configured profile, the base), then the settings.
@@ -243,7 +233,7 @@ export function resolve(inputs: ResolveInputs): Resolution {
     if (!found.ok) {
       considered.push({ source, used: false, reason: found.reason.endsWith('.') ? found.reason : `${found.reason}.` });
     } else if (credential) {
-      considered.push({ source, used: false, reason: l10n.t('{0} has a key too, but {1} comes first.', found.detail, label(credential.source)) });
+      considered.push({ source, used: false, reason: l10n.t('{0} has a key too, but the key from {1} comes first.', found.detail, sourceName(credential.source)) });
     } else {
       credential = { serverUrl: found.serverUrl, apiKey: found.apiKey, source, detail: found.detail };
       considered.push({ source, used: true, reason: `Used: ${found.detail}.` });

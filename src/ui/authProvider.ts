@@ -2,29 +2,10 @@ import * as vscode from 'vscode';
 import type { Credential, CredentialSource } from '../auth/resolve';
 import type { ProfileMeta } from '../profiles/profile';
 import type { Services } from './services';
+import { sourceName } from '../shared/credentialSource';
 import * as l10n from '@vscode/l10n';
 
 export const AUTH_PROVIDER_ID = 'coderflow';
-
-/** How the Accounts menu and VS Code's consent dialog name where the credential comes from. */
-// Getters: each text is looked up in the l10n bundle when used, after activation loaded it.
-const SOURCE_LABEL: Record<CredentialSource, string> = {
-  get profile() {
-    return l10n.t('Profile Manager');
-  },
-  get 'cli-env'() {
-    return 'CODER_API_KEY';
-  },
-  get 'cli-profile'() {
-    return l10n.t('CoderFlow CLI profile');
-  },
-  get 'cli-base'() {
-    return l10n.t('CoderFlow CLI config');
-  },
-  get setting() {
-    return l10n.t('settings');
-  },
-};
 
 /** Where a credential that is not a Profile Manager profile lives, and how to stop using it. */
 // Getters: each text is looked up in the l10n bundle when used, after activation loaded it.
@@ -114,7 +95,7 @@ export class CoderFlowAuthenticationProvider implements vscode.AuthenticationPro
       accessToken: credential.apiKey,
       account: {
         id: `${credential.serverUrl}#${profile ? (profile.username ?? profile.id) : credential.source}`,
-        label: `${who} (${new URL(credential.serverUrl).host}) · ${SOURCE_LABEL[credential.source]}`,
+        label: `${who} (${new URL(credential.serverUrl).host}) · ${sourceName(credential.source)}`,
       },
       scopes: [],
     };

@@ -3,6 +3,7 @@ import { toAuthError } from '../auth/errors';
 import type { DeviceCodePrompt } from '../auth/flows/sso';
 import type { ProfileMeta } from '../profiles/profile';
 import type { SignInMethod } from '../shared/signInMethod';
+import { sourceName } from '../shared/credentialSource';
 import type { ProbeResult } from '../session/signIn';
 import { registerKeyCommands } from './keyCommands';
 import { ask } from './prompts';
@@ -374,33 +375,14 @@ async function findOwnKeyId(client: ReturnType<Services['makeClient']>, profile:
 // Where the credential comes from, and does it work
 // ---------------------------------------------------------------------------------------------
 
-// Getters: each text is looked up in the l10n bundle when used, after activation loaded it.
-const SOURCE_TITLE = {
-  get profile() {
-    return l10n.t('Profile Manager profile');
-  },
-  get 'cli-env'() {
-    return l10n.t('CODER_API_KEY environment variable');
-  },
-  get 'cli-profile'() {
-    return l10n.t('CoderFlow CLI profile');
-  },
-  get 'cli-base'() {
-    return l10n.t('CoderFlow CLI config (base)');
-  },
-  get setting() {
-    return l10n.t('profoundCoder.apiKey setting');
-  },
-} as const;
-
 async function showCredentialSource(services: Services, quiet: boolean) {
   const state = await services.credentials.refresh();
   const ignoredSettings = [...state.ignoredSettings, ...(await hiddenRestrictedSettings())];
-  const lines = state.considered.map((c, i) => `${i + 1}. ${SOURCE_TITLE[c.source]}: ${c.used ? 'USED' : 'skipped'}: ${c.reason}`);
+  const lines = state.considered.map((c, i) => `${i + 1}. ${sourceName(c.source)}: ${c.used ? 'USED' : 'skipped'}: ${c.reason}`);
   services.log.info(`Credential sources:\n${[...lines, ...ignoredSettings].join('\n')}`);
   if (!quiet) {
     const items: vscode.QuickPickItem[] = state.considered.map((c) => ({
-      label: `${c.used ? '$(pass-filled)' : '$(circle-large-outline)'} ${SOURCE_TITLE[c.source]}`,
+      label: `${c.used ? '$(pass-filled)' : '$(circle-large-outline)'} ${sourceName(c.source)}`,
       description: c.used ? l10n.t('in use') : l10n.t('skipped'),
       detail: c.reason,
     }));

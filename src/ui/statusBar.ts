@@ -1,26 +1,8 @@
 import * as vscode from 'vscode';
-import type { Credential, CredentialSource } from '../auth/resolve';
+import type { Credential } from '../auth/resolve';
+import { sourceName } from '../shared/credentialSource';
 import type { Services } from './services';
 import * as l10n from '@vscode/l10n';
-
-// Getters: each text is looked up in the l10n bundle when used, after activation loaded it.
-const SOURCE_LABEL: Record<CredentialSource, string> = {
-  get profile() {
-    return l10n.t('Profile');
-  },
-  get 'cli-env'() {
-    return 'CODER_API_KEY';
-  },
-  get 'cli-profile'() {
-    return l10n.t('CLI profile');
-  },
-  get 'cli-base'() {
-    return l10n.t('CLI config');
-  },
-  get setting() {
-    return l10n.t('Settings');
-  },
-};
 
 /** Who you are signed in as, and from where, at a glance; a warning look when the server refuses the key. */
 export function createStatusBar(services: Services): vscode.Disposable {
@@ -48,12 +30,12 @@ export function createStatusBar(services: Services): vscode.Disposable {
     tooltip.appendMarkdown(`${l10n.t('Server: {0}', escape(credential.serverUrl))}\n\n`);
     const user = userOf(credential, services);
     if (user) tooltip.appendMarkdown(`${l10n.t('User: {0}', escape(user))}\n\n`);
-    tooltip.appendMarkdown(`${l10n.t('Source: {0}', SOURCE_LABEL[credential.source])}\n\n`);
+    tooltip.appendMarkdown(`${l10n.t('Source: {0}', sourceName(credential.source))}\n\n`);
     if (problem) tooltip.appendMarkdown(`$(warning) ${problem}\n\n`);
     tooltip.appendMarkdown(l10n.t('Click to open the Profile Manager.'));
     item.tooltip = tooltip;
     item.accessibilityInformation = {
-      label: problem ? l10n.t('CoderFlow: {0}, {1}. {2}', name, SOURCE_LABEL[credential.source], problem) : l10n.t('CoderFlow: {0}, {1}', name, SOURCE_LABEL[credential.source]),
+      label: problem ? l10n.t('CoderFlow: {0}, {1}. {2}', name, sourceName(credential.source), problem) : l10n.t('CoderFlow: {0}, {1}', name, sourceName(credential.source)),
     };
     item.show();
   };
@@ -75,7 +57,7 @@ function label(credential: Credential, services: Services): string {
     const profile = activeProfile(services);
     if (profile) return profile.name;
   }
-  return `${SOURCE_LABEL[credential.source]}: ${new URL(credential.serverUrl).host}`;
+  return `${sourceName(credential.source)}: ${new URL(credential.serverUrl).host}`;
 }
 
 function userOf(credential: Credential, services: Services): string | undefined {

@@ -36,7 +36,7 @@ describe('Profile Manager page: the profile list', function () {
     // The CLI's active profile carries its own source.
     await host.sendState([{ ...profiles.production, active: false, activeSource: undefined }, { ...profiles.cli, active: true, activeSource: 'cli-profile' }]);
     await eventually(async () => assert.equal(await item('ci').getAttribute('aria-current'), 'true'));
-    assert.match(await item('ci').innerText(), /Active · from CLI configuration/);
+    assert.match(await item('ci').innerText(), /Active · from CoderFlow CLI profile/);
     assert.equal(await item('production').getAttribute('aria-current'), null);
   });
 

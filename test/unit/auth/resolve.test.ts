@@ -43,7 +43,7 @@ const rows: Row[] = [
     name: 'the Profile Manager profile wins over everything else',
     inputs: { profile, env: { CODER_API_KEY: 'pc_env' }, cli: fullCli, settings },
     expect: { source: 'profile', serverUrl: 'https://work.example.com', apiKey: 'pc_profile', detail: /^Profile 'Work'/ },
-    reasons: { 'cli-env': /CODER_API_KEY .*has a key too, but the Profile Manager profile comes first/, setting: /comes first/ },
+    reasons: { 'cli-env': /CODER_API_KEY .*has a key too, but the key from Profile Manager comes first/, setting: /comes first/ },
   },
   {
     name: 'a profile without a key (signed out) falls through to the CLI config',
@@ -83,7 +83,7 @@ const rows: Row[] = [
     name: 'the active CLI profile gives both its server and its key',
     inputs: { env: {}, cli: fullCli, settings },
     expect: { source: 'cli-profile', serverUrl: 'https://prod.example.com', apiKey: 'pc_prod', detail: /CLI profile 'production'/ },
-    reasons: { 'cli-base': /has a key too, but the CLI profile comes first/, 'cli-env': /not set/ },
+    reasons: { 'cli-base': /has a key too, but the key from CoderFlow CLI profile comes first/, 'cli-env': /not set/ },
   },
   {
     name: 'profoundCoder.cliProfile overrides the CLI\'s activeProfile',
@@ -118,7 +118,7 @@ const rows: Row[] = [
     name: 'the CLI config takes priority over the settings when both are present (docs)',
     inputs: { env: {}, cli: cli({ server: 'https://base.example.com', apiKey: 'pc_base' }), settings },
     expect: { source: 'cli-base', serverUrl: 'https://base.example.com', apiKey: 'pc_base', detail: /CLI config/ },
-    reasons: { setting: /has a key too, but the CLI config comes first/ },
+    reasons: { setting: /has a key too, but the key from CoderFlow CLI config comes first/ },
   },
   {
     name: 'settings only',
