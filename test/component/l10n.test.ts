@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { usePage } from './harness';
+import { profiles, usePage } from './harness';
 import type { DiagnosticView } from '../../src/webviewProtocol';
 
 // The page's translations: the host embeds vscode.l10n.bundle in the document, and the page draws
-// its first text already translated, in the Test connection view (a bundle of its own) too.
+// its first text already translated, in the parts that are scripts of their own (the Test
+// connection view, the API key list, the SSO code panel) too.
 
 describe('Profile Manager page: translations from the host', function () {
   this.timeout(30_000);
@@ -48,6 +49,25 @@ describe('Profile Manager page: translations from the host', function () {
     await host.send({ type: 'serverTestResult', serverUrl: diagnostic.serverUrl, diagnostic });
     await host.page.getByRole('heading', { name: 'Verbindungstest bestanden' }).waitFor();
     assert.equal(await host.page.locator('.step-status').innerText(), 'In Ordnung');
+  });
+
+  it('draws the API key list and the SSO code panel, scripts of their own loaded later, in the bundle’s language', async () => {
+    const host = await page.open({
+      l10nBundle: {
+        'API keys': 'API-Schlüssel',
+        'Rotate key': 'Schlüssel rotieren',
+        'Confirm the code in your browser': 'Bestätigen Sie den Code im Browser',
+        'Copy code': 'Code kopieren',
+      },
+    });
+    await host.sendState([profiles.production]);
+    await host.page.getByRole('heading', { name: 'API-Schlüssel', exact: true }).waitFor();
+    await host.page.getByRole('button', { name: 'Schlüssel rotieren', exact: true }).waitFor();
+    await host.send({ type: 'ssoCode', userCode: 'WDJB-MJHT', verificationUri: 'https://coderflow.example.com/device', expiresInSeconds: 600 });
+    await host.page.getByRole('heading', { name: 'Bestätigen Sie den Code im Browser', exact: true }).waitFor();
+    await host.page.getByRole('button', { name: 'Code kopieren', exact: true }).waitFor();
+    // A string the bundle lacks stays English there too.
+    await host.page.getByRole('button', { name: 'Open again', exact: true }).waitFor();
   });
 
   it('keeps a translation that holds markup as text: it cannot end the data block or run a script', async () => {
