@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const repoRoot = join(__dirname, '../../../..');
+
+interface Sizes {
+  packageInCopy(): Promise<{ vsix: string; remove(): void }>;
+  unpackVsix(vsix: string, into: string): string;
+}
+
+// The extension is several bundles that require each other when first needed (scripts/build.mjs).
+// Read from the VSIX as VS Code installs it: what one bundle requires must ship, and the modules
+// they share must be one instance.
+describe('the packaged bundles', function () {
+  this.timeout(120_000);
+  let installed: string;
+  let cleanup: () => void = () => undefined;
+
+  before(async () => {
+    const sizes = (await import(pathToFileURL(join(repoRoot, 'scripts/sizes.mjs')).href)) as Sizes;
+    const packaged = await sizes.packageInCopy();
+    const into = mkdtempSync(join(tmpdir(), 'coderflow-installed-'));
+    cleanup = () => {
+      packaged.remove();
+      rmSync(into, { recursive: true, force: true });
+    };
+    installed = sizes.unpackVsix(packaged.vsix, into);
+  });
+  after(() => cleanup());
+
+  it('ships every bundle another one requires', () => {
+    const dist = join(installed, 'dist');
+    const shipped = new Set(readdirSync(dist));
+    const required = new Set<string>();
+    for (const file of shipped) {
+      if (!file.endsWith('.js')) continue;
+      for (const match of readFileSync(join(dist, file), 'utf8').matchAll(/require\("\.\/([^"]+)"\)/g)) required.add(match[1]);
+    }
+    // The lazily loaded ones at least: a change that drops one of them from the requires is seen here too.
+    for (const lazy of ['profileManager.js', 'connectionTest.js', 'keys.js', 'cliConfigText.js', 'nodeFetch.js', 'l10n.js']) assert.ok(required.has(lazy), lazy);
+    for (const file of required) assert.ok(shipped.has(file), `dist/${file} is required but not in the VSIX`);
+  });
+
+  it('gives a lazily loaded bundle the translations configured in the shared @vscode/l10n', () => {
+    // What activate() does with vscode.l10n.bundle, then a bundle loaded later (the CLI config's
+    // text editing, which needs no vscode module) says where a broken file breaks.
+    // The bundles as VS Code loads them: require() of the installed files.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const l10n = require(join(installed, 'dist/l10n.js')) as typeof import('@vscode/l10n');
+    l10n.config({ contents: { 'a value': 'ein Wert' } });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const text = require(join(installed, 'dist/cliConfigText.js')) as typeof import('../../../src/auth/cliConfigText');
+    assert.deepEqual(text.findJsonError('{"a": }'), { line: 1, column: 7, expected: 'ein Wert' });
+  });
+});
