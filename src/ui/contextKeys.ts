@@ -63,7 +63,7 @@ export class ContextKeys implements vscode.Disposable {
 
 const instances = new WeakMap<Services, ContextKeys>();
 
-/** The one ContextKeys of an activation, made on first use (like keyActionsFor). */
+/** The one ContextKeys of an activation, made on first use. */
 export function contextKeysFor(services: Services): ContextKeys {
   let keys = instances.get(services);
   if (!keys) {
