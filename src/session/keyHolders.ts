@@ -3,6 +3,7 @@
 // by updating every place that uses it before the old key is deleted, and signing a profile in
 // again replaces its key the same way. No `vscode` here: the terminal's holder is made in src/ui.
 import { toAuthError } from '../auth/errors';
+import * as l10n from '@vscode/l10n';
 
 export interface KeyHolder {
   /** For a person: "the CoderFlow CLI config /home/me/.coderflow/config.json". */
@@ -72,5 +73,5 @@ export interface KeyRetirement {
 /** "CLI profile 'work' in /x/config.json and CODER_API_KEY of new terminals" */
 export function listPlaces(places: readonly string[]): string {
   if (places.length <= 1) return places[0] ?? '';
-  return `${places.slice(0, -1).join(', ')} and ${places.at(-1)}`;
+  return l10n.t('{0} and {1}', places.slice(0, -1).join(', '), places.at(-1) ?? '');
 }

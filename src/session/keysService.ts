@@ -174,7 +174,10 @@ export class KeyService {
         ...rotated,
         oldKeyRevoked: false,
         keptOnPurpose: true,
-        message: l10n.t("The key of '{0}' was rotated to {1}{2}. The old key {3} is kept live because {4} could not be updated and may still use it: update {5}, then revoke the old key under API keys.", profile.name, newName, also, oldName, listPlaces(stuck.map((h) => h.name)), stuck.length === 1 ? l10n.t('it') : l10n.t('them')),
+        message:
+          stuck.length === 1
+            ? l10n.t("The key of '{0}' was rotated to {1}{2}. The old key {3} is kept live because {4} could not be updated and may still use it: update it, then revoke the old key under API keys.", profile.name, newName, also, oldName, listPlaces(stuck.map((h) => h.name)))
+            : l10n.t("The key of '{0}' was rotated to {1}{2}. The old key {3} is kept live because {4} could not be updated and may still use it: update them, then revoke the old key under API keys.", profile.name, newName, also, oldName, listPlaces(stuck.map((h) => h.name))),
       };
     }
     if (result.kept === 'delete-failed') {
