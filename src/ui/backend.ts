@@ -177,7 +177,7 @@ export class ProfileManagerBackendImpl implements ProfileManagerBackend {
     const choice = await vscode.window.showWarningMessage(
       l10n.t("Remove the CoderFlow profile '{0}'?", profile.name),
       { modal: true, detail: hasKey ? l10n.t('Its key is deleted from this machine.') : l10n.t('It is signed out already.') },
-      ...(hasKey ? (profile.createdByExtension ? [revoke, keep] : [keep, revoke]) : ['Remove']),
+      ...(hasKey ? (profile.createdByExtension ? [revoke, keep] : [keep, revoke]) : [l10n.t('Remove')]),
     );
     if (!choice) return false;
     if (choice === revoke) await revokeProfileKey(this.services, profile);

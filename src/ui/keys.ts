@@ -432,7 +432,7 @@ export class KeyActions {
     const name = checked.name;
     const effect = cliSaveEffect(config, name, { serverUrl: profile.serverUrl, apiKey });
     if (effect.kind === 'replaces' && !options.replace) {
-      const replace = 'Replace';
+      const replace = l10n.t('Replace');
       const choice = await vscode.window.showWarningMessage(
         effect.server
           ? l10n.t("The CLI profile '{0}' exists already ({1}). Replace its server and key?", name, effect.server)
