@@ -24,7 +24,6 @@ export const signInMethod = z.enum(SIGN_IN_METHODS);
 
 /** Where the credential in use comes from (ARCHITECTURE.md: every credential carries its source). */
 export const credentialSourceKind = z.enum(['profile', 'cli-env', 'cli-profile', 'setting']);
-export type CredentialSourceKind = z.infer<typeof credentialSourceKind>;
 
 export const profileStatus = z.enum(['verified', 'invalidKey', 'forbidden', 'unreachable', 'signedOut']);
 export type ProfileStatus = z.infer<typeof profileStatus>;
@@ -288,9 +287,6 @@ const keys = z.object({
   error: z.optional(problem),
 });
 
-/** Sent by the host's "Sign In" command: bring the Add profile form forward on a tab. */
-const showAddProfile = z.object({ type: z.literal('showAddProfile'), method: z.optional(signInMethod) });
-
 export const toPage = z.discriminatedUnion('type', [
   state,
   probeResult,
@@ -299,7 +295,6 @@ export const toPage = z.discriminatedUnion('type', [
   testResult,
   serverTestResult,
   keys,
-  showAddProfile,
 ]);
 export type ToPage = z.infer<typeof toPage>;
 export type ToPageOf<T extends ToPage['type']> = Extract<ToPage, { type: T }>;

@@ -221,10 +221,9 @@ export class AddProfileForm {
     this.tabs.select(snapshot.tab);
   }
 
-  /** Brings the form forward, on `method`'s tab when the server offers it. */
-  reveal(method: SignInMethod | undefined): void {
+  /** Brings the form forward, its first empty field focused. */
+  reveal(): void {
     this.unfold();
-    if (method) this.tabs.select(method);
     this.element.scrollIntoView({ block: 'start' });
     const firstEmpty = [this.fields.profileName, this.fields.serverUrl].find((field) => field.value.trim() === '');
     (firstEmpty ?? this.fields.profileName).input.focus();

@@ -44,7 +44,7 @@ const list: ProfileList = new ProfileList(
     announce,
     signInAgain: (profile) => form.prefill(profile.name, profile.serverUrl),
   },
-  () => form.reveal(undefined),
+  () => form.reveal(),
 );
 
 // The key list is a script of its own (dist/webview/keys.js), loaded once an extension profile is
@@ -136,9 +136,6 @@ function receive(message: ToPage): void {
       return;
     case 'keys':
       keys?.onKeys(message);
-      return;
-    case 'showAddProfile':
-      form.reveal(message.method);
       return;
   }
 }

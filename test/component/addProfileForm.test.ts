@@ -496,13 +496,6 @@ describe('Profile Manager page: adding a profile', function () {
     }
   });
 
-  it('brings the form forward on the tab the host asks for', async () => {
-    await host.sendState([profiles.production]);
-    await host.send({ type: 'showAddProfile', method: 'apiKey' });
-    await eventually(async () => assert.equal(await focusedName(), 'Profile name'));
-    assert.equal(await tab('API key').getAttribute('aria-selected'), 'true');
-  });
-
   it('works from the keyboard alone: Tab and arrow keys reach and operate everything', async () => {
     await host.sendState([profiles.production, profiles.staging, profiles.cli]);
     await host.page.getByRole('listitem').nth(2).waitFor();
