@@ -3,6 +3,7 @@
 // only. Objects ignore unknown fields: a newer server may add some.
 import * as z from 'zod/mini';
 import { isPersonalKey, PERSONAL_KEY_PREFIX } from '../shared/secretShapes';
+import * as l10n from '@vscode/l10n';
 
 // ---------------------------------------------------------------------------------------------
 // [docs]
@@ -144,15 +145,16 @@ export const CLI_API_KEY_ENV = 'CODER_API_KEY';
  */
 export function describeSchemaMismatch(error: z.core.$ZodError, input: unknown): string {
   const issue = error.issues[0];
-  if (!issue) return 'the answer did not have the expected shape';
-  const field = issue.path.length === 0 ? 'the body' : issue.path.map(String).join('.');
+  if (!issue) return l10n.t('the answer did not have the expected shape');
+  const field = issue.path.length === 0 ? l10n.t('the body') : issue.path.map(String).join('.');
   if (issue.code === 'invalid_type') {
     let value: unknown = input;
     for (const step of issue.path) value = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[step] : undefined;
-    const article = /^[aeiou]/.test(issue.expected) ? 'an' : 'a';
-    return value === undefined ? `${field} is missing` : `${field} should be ${article} ${issue.expected}`;
+    // issue.expected is zod's type name (string, number, object, …), kept as it is.
+    if (value === undefined) return l10n.t('{0} is missing', field);
+    return /^[aeiou]/.test(issue.expected) ? l10n.t('{0} should be an {1}', field, issue.expected) : l10n.t('{0} should be a {1}', field, issue.expected);
   }
   // A refinement's message is written to follow the field's name.
   if (issue.code === 'custom' && issue.message) return `${field} ${issue.message}`;
-  return `${field} is not valid`;
+  return l10n.t('{0} is not valid', field);
 }
