@@ -17,7 +17,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mochaCounts, seconds } from './mochaSummary.mjs';
+import { appendSummary, MOCHA_REPORTER, newSummaryFile, readSummary, seconds, SUMMARY_ENV } from './mochaSummary.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -41,7 +41,7 @@ const parts = [
     title: 'plain Node',
     command: [
       join(root, 'node_modules/.bin/mocha'),
-      '--no-config', '--timeout', '60000', '--exit',
+      '--no-config', '--reporter', MOCHA_REPORTER, '--timeout', '60000', '--exit',
       '--require', 'out/test/support/attackTable.js',
       'out/test/attacks/**/*.test.js',
     ],
@@ -55,8 +55,9 @@ let crashed = false;
 for (const part of parts) {
   console.log(`\n━━━ attacks: ${part.title}`);
   const table = join(dir, `${part.name}.jsonl`);
-  const { code, output } = await run(part.command, { ...process.env, CODERFLOW_ATTACK_TABLE: table });
-  const counts = mochaCounts(output);
+  const summary = newSummaryFile(part.name);
+  const code = await run(part.command, { ...process.env, CODERFLOW_ATTACK_TABLE: table, [SUMMARY_ENV]: summary });
+  const counts = readSummary(summary);
   totals.passed += counts.passed;
   totals.failed += counts.failed;
   // A run that failed without a failing test (it did not start, or crashed) counts as one failure.
@@ -91,26 +92,22 @@ for (const key of areas) {
 }
 if (crashed) console.log('\nA part of the suite did not finish: see its output above.');
 console.log(`${totals.passed} passed, ${totals.failed} failed`);
+appendSummary(totals);
 process.exit(totals.failed > 0 ? 1 : 0);
 
 function run([command, ...commandArgs], env) {
   return new Promise((resolve) => {
-    const child = spawn(command, commandArgs, { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
-    let text = '';
-    child.stdout.on('data', (chunk) => {
-      process.stdout.write(chunk);
-      text += chunk;
-    });
+    const child = spawn(command, commandArgs, { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
     // Stopping this script stops the running part, which cleans up its own children.
     const forward = (signal) => child.kill(signal);
     process.on('SIGINT', forward).on('SIGTERM', forward);
     child.on('error', (error) => {
       console.error(`${command} could not start: ${error.message}`);
-      resolve({ code: 1, output: text });
+      resolve(1);
     });
     child.on('close', (exitCode, signal) => {
       process.off('SIGINT', forward).off('SIGTERM', forward);
-      resolve({ code: exitCode ?? (signal ? 1 : 0), output: text });
+      resolve(exitCode ?? (signal ? 1 : 0));
     });
   });
 }

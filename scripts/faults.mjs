@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mochaCounts, seconds } from './mochaSummary.mjs';
+import { appendSummary, MOCHA_REPORTER, newSummaryFile, readSummary, seconds, SUMMARY_ENV } from './mochaSummary.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const specs = 'out/test/faults/**/*.test.js';
@@ -23,9 +23,11 @@ if (!existsSync(join(root, 'out/test/faults'))) {
 const dir = mkdtempSync(join(tmpdir(), 'coderflow-fault-matrix-'));
 const eventsFile = join(dir, 'events.jsonl');
 const started = Date.now();
-const { code, output } = await run(join(root, 'node_modules/.bin/mocha'), ['--no-config', '--timeout', '30000', '--exit', specs], {
+const summary = newSummaryFile('faults');
+const code = await run(join(root, 'node_modules/.bin/mocha'), ['--no-config', '--reporter', MOCHA_REPORTER, '--timeout', '30000', '--exit', specs], {
   ...process.env,
   CODERFLOW_FAULT_MATRIX: eventsFile,
+  [SUMMARY_ENV]: summary,
 });
 const events = existsSync(eventsFile)
   ? readFileSync(eventsFile, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line))
@@ -73,7 +75,7 @@ console.log(rule);
 console.log(format(table.at(-1)));
 console.log(`\n${keysScanned} key values issued by the reference server were looked for; ${seconds(Date.now() - started)} in all.`);
 
-const counts = mochaCounts(output);
+const counts = readSummary(summary);
 const problems = [];
 if (code !== 0) problems.push(`mocha exited with ${code}`);
 if (total.lost !== 0) problems.push(`${total.lost} profile(s) lost`);
@@ -83,21 +85,16 @@ if (total.clear !== total.failures) problems.push(`${total.failures - total.clea
 if (problems.length > 0) console.log(`FAILED: ${problems.join('; ')}`);
 const failed = counts.failed + (problems.length > 0 && counts.failed === 0 ? 1 : 0);
 console.log(`${counts.passed} passed, ${failed} failed`);
+appendSummary({ passed: counts.passed, failed });
 process.exit(problems.length > 0 ? 1 : 0);
 
 function run(command, args, env) {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
-    let text = '';
-    child.stdout.on('data', (chunk) => {
-      process.stdout.write(chunk);
-      text += chunk;
-    });
+    const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('error', (error) => {
       console.error(`${command} could not start: ${error.message}`);
-      resolve({ code: 1, output: text });
+      resolve(1);
     });
-    child.on('close', (exitCode, signal) => resolve({ code: exitCode ?? (signal ? 1 : 0), output: text }));
+    child.on('close', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0)));
   });
 }
-

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 // Only dependency-free modules are imported here: node_modules may not exist yet.
 import { ensureDependencies } from './ensureDependencies.mjs';
 import { ensureVscode, root } from './vscode.mjs';
-import { mochaCounts, seconds } from './mochaSummary.mjs';
+import { MOCHA_REPORTER, newSummaryFile, readSummary, seconds, SUMMARY_ENV } from './mochaSummary.mjs';
 
 
 const bin = (name) => join(root, 'node_modules/.bin', name);
@@ -22,7 +22,7 @@ const node = process.execPath;
 const hasFiles = (folder, pattern) =>
   existsSync(join(root, folder)) && readdirSync(join(root, folder), { recursive: true }).some((name) => pattern.test(name));
 
-/** Each stage: a title, what it runs, whether its output carries mocha's summary, what it needs first. */
+/** Each stage: a title, what it runs, whether it runs mocha (and so reports totals), what it needs first. */
 const stages = [
   { name: 'install', title: 'Chromium and VS Code server installed', run: () => ensureVscode() },
   { name: 'build', title: 'bundle (node scripts/build.mjs)', command: [node, 'scripts/build.mjs'] },
@@ -48,7 +48,7 @@ const stages = [
   {
     name: 'component',
     title: 'component tests (mocha, Chromium)',
-    command: [bin('mocha'), '--no-config', '--timeout', '60000', '--exit', 'out/test/component/**/*.test.js'],
+    command: [bin('mocha'), '--no-config', '--reporter', MOCHA_REPORTER, '--timeout', '60000', '--exit', 'out/test/component/**/*.test.js'],
     mocha: true,
     needs: ['install', 'build', 'compile'],
     when: () => hasFiles('out/test/component', /\.test\.js$/),
@@ -63,7 +63,7 @@ const stages = [
   {
     name: 'e2e',
     title: 'end-to-end journeys (VS Code in Chromium)',
-    command: [bin('mocha'), '--no-config', '--timeout', '180000', '--exit', 'out/test/e2e/**/*.e2e.test.js'],
+    command: [bin('mocha'), '--no-config', '--reporter', MOCHA_REPORTER, '--timeout', '180000', '--exit', 'out/test/e2e/**/*.e2e.test.js'],
     mocha: true,
     needs: ['install', 'build', 'compile'],
   },
@@ -127,10 +127,11 @@ for (const [index, stage] of plan.entries()) {
       await stage.run();
       ok = true;
     } else {
-      const { code, output } = await runCommand(stage.command);
+      const summary = newSummaryFile(stage.name);
+      const code = await runCommand(stage.command, summary);
       ok = code === 0;
       if (stage.mocha) {
-        const counts = mochaCounts(output);
+        const counts = readSummary(summary);
         totals.passed += counts.passed;
         totals.failed += counts.failed;
         if (!ok && counts.failed === 0) totals.failed += 1;
@@ -156,25 +157,19 @@ else if (failedStage) console.log(`Stopped at the first failing stage: ${failedS
 console.log(`${totals.passed} passed, ${totals.failed} failed`);
 process.exit(interrupted ? signalCodes[interrupted] : failedStage ? 1 : 0);
 
-/** Runs a stage's command with no stdin, echoing its output and keeping it for the mocha counts. */
-function runCommand([command, ...commandArgs]) {
+/** Runs a stage's command with no stdin, its mocha runs reporting their totals to `summary`; answers the exit code. */
+function runCommand([command, ...commandArgs], summary) {
   return new Promise((resolve) => {
-    const child = spawn(command, commandArgs, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, commandArgs, { cwd: root, env: { ...process.env, [SUMMARY_ENV]: summary }, stdio: ['ignore', 'inherit', 'inherit'] });
     current = child;
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      process.stdout.write(chunk);
-      output += chunk;
-    });
-    child.stderr.on('data', (chunk) => process.stderr.write(chunk));
     child.on('error', (error) => {
       current = undefined;
       console.error(`${command} could not start: ${error.message}`);
-      resolve({ code: 1, output });
+      resolve(1);
     });
     child.on('close', (code, signal) => {
       current = undefined;
-      resolve({ code: code ?? (signal ? 1 : 0), output });
+      resolve(code ?? (signal ? 1 : 0));
     });
   });
 }

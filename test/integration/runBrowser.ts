@@ -121,6 +121,13 @@ interface Outcome {
   reason: string;
 }
 
+/** Hands a run's totals to the script that started this runner, as mocha's own runs do. */
+function reportTotals(passed: number, failed: number): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const reporter = require(join(repoRoot, 'scripts/mochaReporter.cjs')) as { appendSummary(counts: { passed: number; failed: number }): void };
+  reporter.appendSummary({ passed, failed });
+}
+
 /** Prints the extension host's results as they come, until mocha's end, a crash or the timeout. */
 async function followResults(file: string, vscode: VscodeServer, remainingMs: number): Promise<Outcome> {
   const printer = new SpecPrinter();
@@ -137,7 +144,10 @@ async function followResults(file: string, vscode: VscodeServer, remainingMs: nu
       const record = JSON.parse(line) as ResultRecord;
       printer.print(record);
       if (record.event === 'fail') failures++;
-      if (record.event === 'end') return { failures: record.failures, finished: true, reason: '' };
+      if (record.event === 'end') {
+        reportTotals(record.passes, record.failures);
+        return { failures: record.failures, finished: true, reason: '' };
+      }
       if (record.event === 'crash') return { failures: Math.max(failures, 1), finished: false, reason: `the extension host reported: ${record.message}` };
     }
     consumed = complete.length;
