@@ -236,7 +236,7 @@ export function resolve(inputs: ResolveInputs): Resolution {
       considered.push({ source, used: false, reason: l10n.t('{0} has a key too, but the key from {1} comes first.', found.detail, sourceName(credential.source)) });
     } else {
       credential = { serverUrl: found.serverUrl, apiKey: found.apiKey, source, detail: found.detail };
-      considered.push({ source, used: true, reason: `Used: ${found.detail}.` });
+      considered.push({ source, used: true, reason: l10n.t('Used: {0}.', found.detail) });
     }
   }
   return credential ? { credential, considered } : { considered };
