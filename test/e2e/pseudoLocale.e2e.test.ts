@@ -1,16 +1,23 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { generatePseudoLocale, PSEUDO_LOCALE, untranslated, type PseudoLocale, type ShownText } from '../support/pseudoLocale';
+import { EXTENSION_ID } from '../support/browser';
 import { screenshotIfFailed, startSession, type Session } from '../support/session';
 import { repoRoot } from '../support/vscodeServer';
 
 // VS Code in the pseudo-locale, as a person would see it: the Profile Manager in each of its
 // states and the commands from the Command Palette. Any Latin word on screen that is not data
 // (a user, a profile, a server's answer, an address) is a string that did not go through l10n,
-// and the test names it. VS Code itself has no pseudo-locale pack and stays English: only what
-// the extension draws is read.
+// and the test names it.
+//
+// VS Code's server takes `--locale qps-ploc` only when a language pack for it is installed (it
+// builds the workbench's messages from one; out/server-main.js, remoteLanguagePacks): the fixture
+// test/fixtures/pseudo-language-pack is one that leaves VS Code's own text English, so only what
+// the extension draws is pseudo, and only that is read.
 
 // Dates and times are formatted by the browser's Intl, which has no pseudo-locale and falls back
 // to English month names.
@@ -65,10 +72,19 @@ describe(`The extension in the pseudo-locale (${PSEUDO_LOCALE})`, function () {
   let pseudo: PseudoLocale;
   let page: Frame;
   const profileName = 'pseudo-e2e';
+  /** The names of alice's keys on the server, once listed: the server's data. */
+  let keyNames: string[] = [];
+  const vsixDir = mkdtempSync(join(tmpdir(), 'coderflow-pseudo-locale-'));
 
   before(async function () {
     pseudo = generatePseudoLocale();
-    session = await startSession({ locale: PSEUDO_LOCALE });
+    const languagePack = join(vsixDir, 'pseudo-language-pack.vsix');
+    execFileSync(
+      join(repoRoot, 'node_modules/.bin/vsce'),
+      ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', languagePack],
+      { cwd: join(repoRoot, 'test/fixtures/pseudo-language-pack'), stdio: 'ignore' },
+    );
+    session = await startSession({ locale: PSEUDO_LOCALE, installExtensions: [languagePack] });
   });
 
   afterEach(async function () {
@@ -78,18 +94,20 @@ describe(`The extension in the pseudo-locale (${PSEUDO_LOCALE})`, function () {
   after(async () => {
     await session?.stop();
     pseudo?.remove();
+    rmSync(vsixDir, { recursive: true, force: true });
   });
 
   /** Data the page shows as it is: never translated. */
   function data(): string[] {
     const { server } = session!;
-    return [profileName, 'alice', 'Alice Developer', server.url, new URL(server.url).host, 'Demo Identity Provider', ...INTL_WORDS];
+    // Anthropic: the AI provider the page recognises in a pasted key.
+    return [profileName, 'alice', 'Alice Developer', server.url, new URL(server.url).host, 'Demo Identity Provider', 'Anthropic', ...keyNames, ...INTL_WORDS];
   }
 
   async function assertPageTranslated(state: string, extra: string[] = []): Promise<void> {
-    const keyNames = await page.locator('.key-name').allInnerTexts();
+    keyNames = [...new Set([...keyNames, ...(await page.locator('.key-name').allInnerTexts())])];
     const facts = await page.locator('.step-facts dd').allInnerTexts();
-    const english = untranslated(await shownOnPage(page), [...data(), ...keyNames, ...facts, ...extra]);
+    const english = untranslated(await shownOnPage(page), [...data(), ...facts, ...extra]);
     assert.deepEqual(english, [], `${state}: English outside l10n on the page:\n  ${english.join('\n  ')}`);
   }
 
@@ -151,7 +169,6 @@ describe(`The extension in the pseudo-locale (${PSEUDO_LOCALE})`, function () {
   });
 
   it('a signed-in profile with its key list and its connection diagnostic', async () => {
-    await page.locator('#apiKey').fill('');
     await page.locator('#tab-password').click();
     await page.locator('#password').fill('alice-password');
     await page.locator('#panel-password .actions .button:not(.secondary)').click();
@@ -166,13 +183,20 @@ describe(`The extension in the pseudo-locale (${PSEUDO_LOCALE})`, function () {
 
   it('the Command Palette lists every command in the pseudo-locale', async () => {
     const { workbench } = session!;
-    const rows = workbench.page.locator('.quick-input-list .monaco-list-row .label-name');
+    // A row's accessible name is its title in the display language; the English title VS Code
+    // shows beside it (to search by) is VS Code's.
+    const rows = workbench.page.locator('.quick-input-list .monaco-list-row');
     for (const filter of [pseudo.manifest('CoderFlow'), 'CoderFlow']) {
       await workbench.page.keyboard.press('Control+Shift+P');
       const input = workbench.page.locator('.quick-input-widget input[type="text"]');
       await input.fill(`>${filter}`);
       await workbench.page.waitForTimeout(500);
-      const labels = (await rows.allInnerTexts()).map((text) => ({ where: `Command Palette row for "${filter}"`, text }));
+      const labels = (await rows.evaluateAll((elements) => elements.map((row) => row.getAttribute('aria-label') ?? '')))
+        // VS Code's own command for the view, named after the view container (VS Code's English).
+        // The palette's own group names, which VS Code appends to a row's name.
+        .map((text) => text.replace(/, (recently used|other commands|similar commands)$/, ''))
+        .filter((text) => !/^[^:]+: Focus on .+ View$/.test(text))
+        .map((text) => ({ where: `Command Palette row for "${filter}"`, text }));
       await workbench.page.keyboard.press('Escape');
       if (filter !== 'CoderFlow') assert.ok(labels.length >= 5, `the palette lists the commands by their pseudo category (${labels.length} rows)`);
       const english = untranslated(labels, []);
@@ -187,21 +211,31 @@ describe(`The extension in the pseudo-locale (${PSEUDO_LOCALE})`, function () {
     for (const [where, selector] of [
       ['quick input title', '.quick-input-title'],
       ['quick input message', '.quick-input-message'],
-      ['quick input item', '.quick-input-list .monaco-list-row .monaco-icon-label-container'],
-      ['quick input item detail', '.quick-input-list .monaco-list-row .quick-input-list-label-meta'],
     ] as const) {
-      for (const text of await widget.locator(selector).allInnerTexts()) if (text.trim()) texts.push({ where, text });
+      for (const text of await widget.locator(selector).allInnerTexts()) {
+        // VS Code's own hint after an input box's prompt.
+        const own = text.replace(/\(?Press 'Enter' to confirm (your input )?or 'Escape' to cancel\)?/, '').trim();
+        if (own) texts.push({ where, text: own });
+      }
+    }
+    // An item's accessible name holds its label, description and detail; an icon of the label,
+    // $(name), is said as its name and two spaces.
+    const items = await widget.locator('.quick-input-list .monaco-list-row:visible').evaluateAll((rows) => rows.map((row) => row.getAttribute('aria-label') ?? ''));
+    for (const item of items) {
+      const text = item.replace(/^[a-z-]+ {2}/, '').trim();
+      if (text) texts.push({ where: 'quick input item', text });
     }
     const placeholder = await widget.locator('.quick-input-box input').first().getAttribute('placeholder');
     if (placeholder) texts.push({ where: 'quick input placeholder', text: placeholder });
     return texts;
   }
 
-  it('Sign In, Switch Profile and Manage API Keys ask in the pseudo-locale', async () => {
+  it('Sign In, Switch Profile, Manage API Keys and Show Credential Source ask in the pseudo-locale', async () => {
     const { workbench } = session!;
-    for (const title of ['Sign In', 'Switch Profile', 'Manage API Keys']) {
+    for (const title of ['Sign In', 'Switch Profile', 'Manage API Keys', 'Show Credential Source']) {
       await workbench.runCommand(command(title));
-      await workbench.quickInputField().waitFor();
+      // The command's own quick input, with its title, replaces the palette (which has none).
+      await workbench.quickInputTitle().filter({ hasText: /\S/ }).waitFor();
       // The items arrive with the quick input or just after (a list read from the server).
       await workbench.page.waitForTimeout(1_000);
       const english = untranslated(await quickInputTexts(), data());
@@ -210,18 +244,32 @@ describe(`The extension in the pseudo-locale (${PSEUDO_LOCALE})`, function () {
     }
   });
 
-  it('Show Credential Source tells where the key comes from in the pseudo-locale', async () => {
+  it('Sign Out asks in the pseudo-locale, and the status bar then says so in it', async () => {
     const { workbench } = session!;
-    await workbench.runCommand(command('Show Credential Source'));
-    const toast = workbench.page.locator('.notifications-toasts .notification-list-item').first();
-    await toast.waitFor();
+    await workbench.runCommand(command('Sign Out'));
+    const dialog = workbench.page.locator('.monaco-dialog-box');
+    await dialog.waitFor();
     const texts: ShownText[] = [];
-    for (const text of await toast.locator('.notification-list-item-message').allInnerTexts()) texts.push({ where: 'notification', text });
-    for (const text of await toast.locator('.notification-list-item-buttons-container .monaco-button').allInnerTexts()) {
-      texts.push({ where: 'notification button', text });
+    for (const [where, selector] of [
+      ['dialog message', '.dialog-message-text'],
+      ['dialog detail', '.dialog-message-detail'],
+      ['dialog button', '.dialog-buttons .monaco-button'],
+    ] as const) {
+      for (const text of await dialog.locator(selector).allInnerTexts()) {
+        // Cancel is the button VS Code adds to every modal dialog, in VS Code's language.
+        if (text.trim() && text.trim() !== 'Cancel') texts.push({ where, text });
+      }
     }
-    assert.ok(texts.length > 0, 'the notification shows a message');
+    const keep = pseudo.t('Sign Out, Keep Key on Server');
+    await dialog.getByRole('button', { name: keep, exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+    // Signed out: the extension's status bar entry says so.
+    const entry = workbench.page.locator(`.part.statusbar .statusbar-item[id^="${EXTENSION_ID}"]`).first();
+    await entry.filter({ hasNotText: profileName }).waitFor();
+    texts.push({ where: 'status bar entry', text: await entry.innerText() });
+    const label = await entry.locator('[aria-label]').first().getAttribute('aria-label');
+    if (label) texts.push({ where: 'status bar entry’s accessible name', text: label });
     const english = untranslated(texts, data());
-    assert.deepEqual(english, [], `English in the notification:\n  ${english.join('\n  ')}`);
+    assert.deepEqual(english, [], `English in Sign Out's dialog and the status bar:\n  ${english.join('\n  ')}`);
   });
 });

@@ -58,9 +58,12 @@ export interface ShownText {
 }
 
 // What may stay Latin under the pseudo-locale because no translation would change it: addresses,
-// setting and command identifiers, the key prefix and masks, environment variable names.
+// setting and command identifiers, the CLI's commands, file paths, the key prefix and masks,
+// environment variable names.
 const UNTRANSLATED = [
   /\b[a-z][a-z0-9+.-]*:\/\/[^\s)'"’]+/gi,
+  /\bcoder [a-z]+\b/g,
+  /(~|\.{1,2})?\/[\w.-]+(\/[\w.-]+)+/g,
   /\bprofoundCoder\.[A-Za-z.]+/g,
   /\bpc_[^\s)]*/g,
   /\bCODER(FLOW)?_[A-Z_]+\b/g,
