@@ -123,7 +123,8 @@ describe(`The extension in the pseudo-locale (${PSEUDO_LOCALE})`, function () {
   it('opens the Profile Manager in the pseudo-locale, and its empty state has no English', async () => {
     const { workbench } = session!;
     await workbench.runCommand(command('Open Profile Manager'));
-    page = await workbench.webviewFrame({ text: pseudo.t('No profiles yet') });
+    page = await workbench.webviewFrame({ text: pseudo.t('Profiles') });
+    await page.locator('.empty:not([hidden])').waitFor();
     // The page gets VS Code's language: vscode.env.language is the pseudo-locale.
     assert.equal(await page.locator('html').getAttribute('lang'), PSEUDO_LOCALE);
     await recordAnnouncements(page);
