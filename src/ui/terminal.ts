@@ -49,12 +49,14 @@ export class TerminalKeyInjector implements vscode.Disposable {
   }
 
   private async decide(): Promise<TerminalKeyDecision> {
-    const cli = await this.readCliFile();
+    const enabled = vscode.workspace.getConfiguration('profoundCoder').get<boolean>(INJECT_SETTING) === true;
+    // Off (the default): neither read nor watch the CLI's file; most windows never need it.
+    const cli = enabled ? await this.readCliFile() : this.stopWatching();
     const { credentials, store } = this.services;
     const state = credentials.current();
     const profileName = state.credential?.source === 'profile' ? store.selected()?.name : undefined;
     const decision = decideTerminalKey({
-      enabled: vscode.workspace.getConfiguration('profoundCoder').get<boolean>(INJECT_SETTING) === true,
+      enabled,
       workspaceTrusted: vscode.workspace.isTrusted,
       credential: state.credential,
       cli,
@@ -95,6 +97,12 @@ export class TerminalKeyInjector implements vscode.Disposable {
       this.watched = { path, handle: watchCliConfig(path, () => void this.update(), { initial: state }) };
     }
     return state;
+  }
+
+  private stopWatching(): undefined {
+    this.watched?.handle.dispose();
+    this.watched = undefined;
+    return undefined;
   }
 
   dispose(): void {
