@@ -4,24 +4,20 @@
 import './connectionDiagnostic.css';
 import * as l10n from '@vscode/l10n';
 import { h, icon } from './dom';
+import { useTranslations } from './scriptTranslations';
 import type { DiagnosticView, ToHost } from '../src/webviewProtocol';
 
 type Status = DiagnosticView['steps'][number]['status'];
 
 // Each status is said in words, not only by an icon or a colour. Icons are named literally,
 // `icon('name')`: the build keeps the codicon rules it finds named so. A function: the
-// translations are configured after this bundle loads (useTranslations).
+// translations are configured after this bundle loads (useTranslations, from the page).
 const statuses = (): Record<Status, { text: string; icon: () => HTMLElement }> => ({
   ok: { text: l10n.t('OK'), icon: () => icon('pass') },
   warn: { text: l10n.t('Warning'), icon: () => icon('warning') },
   fail: { text: l10n.t('Failed'), icon: () => icon('error') },
   skipped: { text: l10n.t('Skipped'), icon: () => icon('circle-slash') },
 });
-
-/** The page's translations (webview-ui/l10n.ts, already checked there): this bundle has its own copy of l10n. */
-export function useTranslations(contents: Record<string, string> | undefined): void {
-  if (contents) l10n.config({ contents });
-}
 
 let sections = 0;
 
