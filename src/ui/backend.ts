@@ -173,7 +173,9 @@ export class ProfileManagerBackendImpl implements ProfileManagerBackend {
     if (!profile) return false;
     const revoke = l10n.t('Remove and Revoke Key');
     const keep = l10n.t('Remove, Keep Key on Server');
-    const hasKey = Boolean(profile.keyHint);
+    // Whether this window holds the key, not whether the profile's entry names one: a window whose
+    // secure storage lacks it (VS Code for the Web keeps it per tab) can neither delete nor revoke it.
+    const hasKey = (await this.services.store.getKey(id).catch(() => undefined)) !== undefined;
     const choice = await vscode.window.showWarningMessage(
       l10n.t("Remove the CoderFlow profile '{0}'?", profile.name),
       { modal: true, detail: hasKey ? l10n.t('Its key is deleted from this machine.') : l10n.t('It is signed out already.') },
