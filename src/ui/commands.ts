@@ -316,6 +316,10 @@ export async function signOut(services: Services, profileId?: string, revoke?: b
     void vscode.window.showInformationMessage(l10n.t('No CoderFlow profile is signed in. Keys from the CLI configuration or the settings are managed there.'));
     return false;
   }
+  if (!profile.keyHint) {
+    void vscode.window.showInformationMessage(l10n.t("CoderFlow profile '{0}' is signed out already.", profile.name));
+    return false;
+  }
   let revokeKey = revoke;
   if (revokeKey === undefined) {
     const revokeLabel = l10n.t('Sign Out and Revoke Key');

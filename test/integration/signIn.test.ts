@@ -139,6 +139,16 @@ describe('Signing in from the command palette (extension host)', function () {
     assert.notEqual((await testing.credential())?.apiKey, key);
   });
 
+  it('does nothing when asked to sign out of a profile that is signed out already', async () => {
+    const { testing } = await api();
+    const signedOut = testing.store.list().find((profile) => !profile.keyHint);
+    assert.ok(signedOut, 'the test before signed a profile out');
+    const before = JSON.stringify(testing.store.get(signedOut.id));
+    assert.equal(await testing.signOut(signedOut.id, true), false);
+    assert.equal(JSON.stringify(testing.store.get(signedOut.id)), before);
+    assert.equal(await testing.signOut(signedOut.id, false), false, 'asked again without revoking');
+  });
+
   it('picks up a CLI config edited on disk within 2 s, without a reload', async () => {
     const { testing } = await api();
     await testing.store.select(undefined);
