@@ -23,6 +23,23 @@ const sharedModules = {
   },
 };
 
+// Bundles of the extension that are not needed to activate, each built from its entry below and
+// required at run time as './<name>.js' when first needed:
+//   profileManager  the Profile Manager's host, when the view first opens (src/extension.ts);
+//   connectionTest  Test connection's diagnostic, on the first test (src/ui/commands.ts);
+//   keys            key management, rotation and the CLI sharing, on the first key action, or when
+//                   the key in use may be near its expiry (src/ui/services.ts, src/ui/keyWatch.ts);
+//   cliConfigText   jsonc-parser, on the first write to the CLI config or the first one that does
+//                   not parse (src/auth/cliConfig.ts).
+// knip.json names the same entries.
+const LAZY = {
+  profileManager: 'src/ui/profileManagerView.ts',
+  connectionTest: 'src/ui/connectionTest.ts',
+  keys: 'src/ui/keys.ts',
+  cliConfigText: 'src/auth/cliConfigText.ts',
+};
+const lazyRequires = Object.keys(LAZY).map((name) => `./${name}.js`);
+
 const extension = {
   entryPoints: [join(root, 'src/extension.ts')],
   outfile: join(root, 'dist/extension.js'),
@@ -30,13 +47,7 @@ const extension = {
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  // dist/profileManager.js is the Profile Manager's host, built below and required at run time
-  // when the view first opens (see src/extension.ts); dist/connectionTest.js likewise on the
-  // first Test connection (src/ui/commands.ts); dist/cliConfigText.js (jsonc-parser) on the first
-  // write to the CLI config or the first one that does not parse (src/auth/cliConfig.ts);
-  // dist/keys.js (key management, rotation, the CLI sharing) on the first key action, or when the
-  // key in use may be near its expiry (src/extension.ts).
-  external: ['vscode', './profileManager.js', './connectionTest.js', './cliConfigText.js', './keys.js'],
+  external: ['vscode', ...lazyRequires],
   plugins: [sharedModules],
   // `import('node-fetch')` (src/auth/client.ts) as a require of the shared bundle, like the others.
   supported: { 'dynamic-import': false },
@@ -51,38 +62,11 @@ const extension = {
   metafile: true,
 };
 
-// The Profile Manager's host and the page's message schemas: not needed until the view opens, so
-// not loaded (nor compiled) when the extension activates in every window.
-const profileManagerHost = {
+const lazyBundles = Object.entries(LAZY).map(([name, entry]) => ({
   ...extension,
-  entryPoints: [join(root, 'src/ui/profileManagerView.ts')],
-  outfile: join(root, 'dist/profileManager.js'),
-  external: ['vscode', './cliConfigText.js'],
-};
-
-// Test connection's diagnostic: needed only when someone tests a connection.
-const connectionTest = {
-  ...extension,
-  entryPoints: [join(root, 'src/ui/connectionTest.ts')],
-  outfile: join(root, 'dist/connectionTest.js'),
-  external: ['vscode', './cliConfigText.js'],
-};
-
-// The key lifecycle's actions (src/ui/keys.ts): needed at the first key action, not to activate.
-const keys = {
-  ...extension,
-  entryPoints: [join(root, 'src/ui/keys.ts')],
-  outfile: join(root, 'dist/keys.js'),
-  external: ['vscode', './cliConfigText.js'],
-};
-
-// Editing the CoderFlow CLI config as text (jsonc-parser): needed only to write it, or to say where a broken one breaks.
-const cliConfigText = {
-  ...extension,
-  entryPoints: [join(root, 'src/auth/cliConfigText.ts')],
-  outfile: join(root, 'dist/cliConfigText.js'),
-  external: [],
-};
+  entryPoints: [join(root, entry)],
+  outfile: join(root, `dist/${name}.js`),
+}));
 
 // The shared modules themselves (see SHARED above).
 const sharedBundles = Object.entries(SHARED).map(([name, path]) => ({
@@ -148,7 +132,7 @@ function copyCodicons() {
 // A production build starts from an empty dist/, so no source map of an earlier build is packaged.
 if (production) rmSync(join(root, 'dist'), { recursive: true, force: true });
 
-const targets = [extension, profileManagerHost, connectionTest, keys, cliConfigText, ...sharedBundles];
+const targets = [extension, ...lazyBundles, ...sharedBundles];
 if (existsSync(webview.entryPoints.main)) targets.push(webview);
 
 if (watch) {
