@@ -73,7 +73,14 @@ describe('First contact: the Profile Manager starts where the person is', functi
 
       // The step's own button opens the Profile Manager beside the walkthrough; signing in there
       // lists the new profile's keys too.
+      // The view may get a new document when it is shown again (VS Code re-resolves a webview view
+      // it had hidden): text typed into the old one while it is replaced would be lost, so the
+      // page is used once a document marked before the click is gone or has stayed for 2 s.
+      const before = await workbench.webviewFrame({ text: 'Profiles' });
+      await before.evaluate(() => Object.assign(window, { beforeOpening: true }));
       await step('Sign in to your CoderFlow server').getByRole('button', { name: 'Open the Profile Manager' }).click();
+      const stillOld = () => before.evaluate(() => 'beforeOpening' in window).catch(() => false);
+      for (const until = Date.now() + 2000; Date.now() < until && (await stillOld()); ) await new Promise((resolve) => setTimeout(resolve, 100));
       const page = await workbench.webviewFrame({ text: 'Profiles' });
       await signInWithPassword(page, { name: 'Alice', serverUrl: server.url, username: 'alice', password: 'alice-password' });
       await checked('Sign in to your CoderFlow server').waitFor();
