@@ -99,6 +99,7 @@ export function activate(context: vscode.ExtensionContext): CoderFlowApi {
     credentials,
     health,
     makeClient,
+    certificatePins,
     signIn: new SignInService(store, makeClient, (line) => log.info(line)),
     currentClient() {
       const credential = credentials.credential;

@@ -11,7 +11,6 @@ import { chooseProxy } from '../session/proxyChoice';
 import { Redactor } from '../util/redact';
 import type { DiagnosticView } from '../webviewProtocol';
 import { diagnosticView } from './diagnosticView';
-import { CertificatePinStore } from './certificatePins';
 import { ask } from './prompts';
 import { errorText } from '../shared/errorText';
 import type { Services } from './services';
@@ -46,9 +45,8 @@ export async function runConnectionTest(services: Services, target: ConnectionTe
   const diagnostic = await runConnectionDiagnostic({
     serverUrl: target.serverUrl,
     client: services.makeClient(target.serverUrl, target.apiKey),
-    // Reads the certificates pinned under profoundCoder.tls.insecure, to name the pin that trusted
-    // a server; the client's own pins are the ones that ask the person.
-    tls: tlsOptions(new CertificatePinStore(services.context.globalState)),
+    // The clients' pins, to name the pin that trusted a server.
+    tls: tlsOptions(services.certificatePins),
     proxy,
     ...(target.noKeyReason ? { noKeyReason: target.noKeyReason } : {}),
   });

@@ -22,6 +22,8 @@ export interface Services {
   signIn: SignInService;
   health: HealthTracker;
   makeClient: (serverUrl: string, apiKey?: string) => CoderFlowClient;
+  /** The certificates the person trusted per server (profoundCoder.tls.insecure), which every client uses. */
+  certificatePins: CertificatePins;
   /** A client for the credential in use, or undefined when not signed in. */
   currentClient(): { client: CoderFlowClient; credential: Credential } | undefined;
   /**
