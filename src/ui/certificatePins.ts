@@ -4,6 +4,7 @@ import { AuthError } from '../auth/errors';
 import { PinnedCertificates, type PinQuestion } from '../session/certificatePins';
 import { connectDirect, connectThroughProxy, handshake, type Handshake } from '../session/connectionProbe';
 import { chooseProxy } from '../session/proxyChoice';
+import { proxySettings } from './settings';
 import * as l10n from '@vscode/l10n';
 import { messageOf } from '../shared/errorText';
 
@@ -27,12 +28,9 @@ export class CertificatePinStore extends PinnedCertificates {
  * (createHttpPatch in @vscode/proxy-agent 0.32); "off" is direct.
  */
 async function presentedCertificate(url: URL): Promise<Handshake> {
-  const http = vscode.workspace.getConfiguration('http');
-  const proxySupport = http.get<string>('proxySupport') ?? 'override';
-  const proxy =
-    proxySupport === 'override' || proxySupport === 'fallback'
-      ? chooseProxy(url, { proxySupport, proxySetting: http.get<string>('proxy'), noProxySetting: http.get<string[]>('noProxy'), env: process.env }).url
-      : undefined;
+  const settings = proxySettings();
+  const proxySupport = settings.proxySupport ?? 'override';
+  const proxy = proxySupport === 'override' || proxySupport === 'fallback' ? chooseProxy(url, { ...settings, proxySupport }).url : undefined;
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = Number(url.port || 443);
   if (proxy && isIP(host)) {

@@ -14,7 +14,7 @@ import { diagnosticView } from './diagnosticView';
 import { ask } from './prompts';
 import { errorText } from '../shared/errorText';
 import type { Services } from './services';
-import { defaultServerUrl, tlsOptions } from './settings';
+import { defaultServerUrl, proxySettings, tlsOptions } from './settings';
 import * as l10n from '@vscode/l10n';
 
 export interface ConnectionTest {
@@ -35,13 +35,7 @@ export interface ConnectionTestTarget {
 let nextReport = 0;
 
 export async function runConnectionTest(services: Services, target: ConnectionTestTarget): Promise<ConnectionTest> {
-  const http = vscode.workspace.getConfiguration('http');
-  const proxy = chooseProxy(new URL(target.serverUrl), {
-    proxySupport: http.get<string>('proxySupport'),
-    proxySetting: http.get<string>('proxy'),
-    noProxySetting: http.get<string[]>('noProxy'),
-    env: process.env,
-  });
+  const proxy = chooseProxy(new URL(target.serverUrl), proxySettings());
   const diagnostic = await runConnectionDiagnostic({
     serverUrl: target.serverUrl,
     client: services.makeClient(target.serverUrl, target.apiKey),

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { CertificatePins, TlsOptions } from '../auth/tls';
 import type { SettingsSnapshot } from '../session/credentials';
 import { pickDefaultServerUrl, pickSettings, settingText } from '../session/settingsPolicy';
+import type { ProxyInputs } from '../session/proxyChoice';
 import * as l10n from '@vscode/l10n';
 
 const SECTION = 'profoundCoder';
@@ -80,4 +81,10 @@ export async function hiddenRestrictedSettings(): Promise<string[]> {
     }
   }
   return notes;
+}
+
+/** VS Code's proxy settings as chooseProxy (src/session/proxyChoice.ts) reads them, with the environment. */
+export function proxySettings(): ProxyInputs {
+  const http = vscode.workspace.getConfiguration('http');
+  return { proxySupport: http.get<string>('proxySupport'), proxySetting: http.get<string>('proxy'), noProxySetting: http.get<string[]>('noProxy'), env: process.env };
 }
