@@ -121,73 +121,123 @@ export const diagnosticView = z.object({
 });
 export type DiagnosticView = z.infer<typeof diagnosticView>;
 
-// ---- page → host ----
+// ---- answers: what each request resolves with ----
+
+const probeResult = z.object({
+  /** Exactly as the page sent it, so the page can ignore an answer about a URL it no longer shows. */
+  serverUrl,
+  reachable: z.boolean(),
+  ssoEnabled: z.boolean(),
+  passwordLoginEnabled: z.boolean(),
+  providerName: z.optional(text(200)),
+  error: z.optional(problem),
+});
+export type ProbeResultView = z.infer<typeof probeResult>;
+
+export function parseProbeResult(value: unknown): ProbeResultView | undefined {
+  const result = probeResult.safeParse(value);
+  return result.success ? result.data : undefined;
+}
+
+const testResult = z.object({
+  id,
+  ok: z.boolean(),
+  status: profileStatus,
+  message: required(1000),
+  fix: z.optional(text(1000)),
+  user: z.optional(text(200)),
+  diagnostic: z.optional(diagnosticView),
+});
+export type TestResult = z.infer<typeof testResult>;
+
+const serverTestResult = z.object({
+  /** Exactly as the page sent it. */
+  serverUrl,
+  diagnostic: z.optional(diagnosticView),
+  /** The test could not run (a malformed URL). */
+  error: z.optional(problem),
+});
+
+const keyList = z.object({
+  profileId: id,
+  keys: z.array(apiKeyView).check(z.maxLength(1000)),
+  /** The list could not be read; `keys` is then empty. */
+  error: z.optional(problem),
+});
+export type KeyList = z.infer<typeof keyList>;
+
+/** What an operation did: the profile a sign-in saved, a sentence when the operation's name is not enough. */
+const outcome = z.object({
+  profileId: z.optional(id),
+  message: z.optional(text(1000)),
+});
+
+const profileRef = z.object({ id });
+
+// ---- requests: page → host, each answered exactly once with a `response` of the same id ----
+
+/**
+ * Every request the page can make: what it sends and what a successful answer holds. The host's
+ * dispatcher is typed over this table, so a request without a handler does not compile.
+ */
+export const requests = {
+  probeServer: { payload: z.object({ serverUrl }), result: probeResult },
+  signInPassword: {
+    payload: z.object({ profileName, serverUrl, username: required(200), password: required(1024) }),
+    result: outcome,
+  },
+  startSso: { payload: z.object({ profileName, serverUrl }), result: outcome },
+  /** The page reloaded while the device flow ran (it learnt so from `ssoCode`): answered when the flow ends. */
+  resumeSso: { payload: z.object({}), result: outcome },
+  saveApiKey: { payload: z.object({ profileName, serverUrl, apiKey: required(1024) }), result: outcome },
+  useProfile: { payload: profileRef, result: outcome },
+  testConnection: { payload: profileRef, result: testResult },
+  /** Test connection for the Add profile form's server URL, before signing in: no key is sent. */
+  testServer: { payload: z.object({ serverUrl }), result: serverTestResult },
+  /** Copies the redacted report the host made for that test; the page sends only its id. */
+  copyReport: { payload: z.object({ reportId: required(100) }), result: outcome },
+  signOut: { payload: profileRef, result: outcome },
+  removeProfile: { payload: profileRef, result: outcome },
+  /** The keys of an extension profile's user. */
+  listKeys: { payload: z.object({ profileId: id }), result: keyList },
+  /** The host asks the person to confirm before it revokes anything. */
+  revokeKey: { payload: z.object({ profileId: id, keyId: id }), result: outcome },
+  revokeStaleKeys: { payload: z.object({ profileId: id }), result: outcome },
+  rotateKey: { payload: profileRef, result: outcome },
+  /** Writes the profile's server and key into a CLI profile; the host asks which one. */
+  saveToCli: { payload: profileRef, result: outcome },
+  /** Makes an extension profile of a CLI profile (its id as listed) once the server confirmed its key. */
+  importFromCli: { payload: profileRef, result: outcome },
+  /** The SSO verification code; the host writes it to the clipboard (the page may lack permission). */
+  copyText: { payload: z.object({ text: required(200) }), result: outcome },
+  /** Only the verification URI the host sent in `ssoCode` is opened; anything else is refused. */
+  openExternal: { payload: z.object({ url: required(4096) }), result: outcome },
+};
+export type RequestKind = keyof typeof requests;
+export type RequestPayload<K extends RequestKind> = z.infer<(typeof requests)[K]['payload']>;
+export type RequestResult<K extends RequestKind> = z.infer<(typeof requests)[K]['result']>;
+/** A request's one answer. A failure without `error` is the person cancelling or declining: nothing to report. */
+export type Answer<K extends RequestKind> = { ok: true; value: RequestResult<K> } | { ok: false; error?: FieldProblem };
+
+const requestKinds = Object.keys(requests) as [RequestKind, ...RequestKind[]];
+const requestId = z.int().check(z.gte(0));
+
+const request = z.object({ type: z.literal('request'), id: requestId, kind: z.enum(requestKinds), payload: z.unknown() });
+export type HostRequest = { [K in RequestKind]: { type: 'request'; id: number; kind: K; payload: RequestPayload<K> } }[RequestKind];
+
+// ---- notifications: page → host, unanswered ----
 
 const ready = z.object({ type: z.literal('ready') });
-const probeServer = z.object({ type: z.literal('probeServer'), serverUrl });
-const signInPassword = z.object({
-  type: z.literal('signInPassword'),
-  profileName,
-  serverUrl,
-  username: required(200),
-  password: required(1024),
-});
-const startSso = z.object({ type: z.literal('startSso'), profileName, serverUrl });
 const cancelSso = z.object({ type: z.literal('cancelSso') });
 /** Cancel on the page while a sign-in runs: the request in flight is aborted and nothing is saved. */
 const cancelSignIn = z.object({ type: z.literal('cancelSignIn') });
-const saveApiKey = z.object({ type: z.literal('saveApiKey'), profileName, serverUrl, apiKey: required(1024) });
-const useProfile = z.object({ type: z.literal('useProfile'), id });
-const testConnection = z.object({ type: z.literal('testConnection'), id });
-/** Test connection for the Add profile form's server URL, before signing in: no key is sent. */
-const testServer = z.object({ type: z.literal('testServer'), serverUrl });
-/** Copies the redacted report the host made for that test; the page sends only its id. */
-const copyReport = z.object({ type: z.literal('copyReport'), reportId: required(100) });
-const signOut = z.object({ type: z.literal('signOut'), id });
-const removeProfile = z.object({ type: z.literal('removeProfile'), id });
-/** The keys of an extension profile's user; the host answers with `keys`. */
-const listKeys = z.object({ type: z.literal('listKeys'), profileId: id });
-/** The host asks the person to confirm before it revokes anything. */
-const revokeKey = z.object({ type: z.literal('revokeKey'), profileId: id, keyId: id });
-const revokeStaleKeys = z.object({ type: z.literal('revokeStaleKeys'), profileId: id });
-const rotateKey = z.object({ type: z.literal('rotateKey'), id });
-/** Writes the profile's server and key into a CLI profile; the host asks which one. */
-const saveToCli = z.object({ type: z.literal('saveToCli'), id });
-/** Makes an extension profile of a CLI profile (its id as listed) once the server confirmed its key. */
-const importFromCli = z.object({ type: z.literal('importFromCli'), id });
-/** The SSO verification code; the host writes it to the clipboard (the page may lack permission). */
-const copyText = z.object({ type: z.literal('copyText'), text: required(200) });
-/** Only the verification URI the host sent in `ssoCode` is opened; anything else is refused. */
-const openExternal = z.object({ type: z.literal('openExternal'), url: required(4096) });
 
-export const toHost = z.discriminatedUnion('type', [
-  ready,
-  probeServer,
-  signInPassword,
-  startSso,
-  cancelSso,
-  cancelSignIn,
-  saveApiKey,
-  useProfile,
-  testConnection,
-  testServer,
-  copyReport,
-  signOut,
-  removeProfile,
-  listKeys,
-  revokeKey,
-  revokeStaleKeys,
-  rotateKey,
-  saveToCli,
-  importFromCli,
-  copyText,
-  openExternal,
-]);
-export type ToHost = z.infer<typeof toHost>;
-export type ToHostType = ToHost['type'];
-export type ToHostOf<T extends ToHostType> = Extract<ToHost, { type: T }>;
+export type PageNotification = z.infer<typeof ready> | z.infer<typeof cancelSso> | z.infer<typeof cancelSignIn>;
 
-// ---- host → page ----
+export const toHost = z.discriminatedUnion('type', [ready, cancelSso, cancelSignIn, request]);
+export type ToHost = PageNotification | HostRequest;
+
+// ---- host → page: answers, and notifications the host starts ----
 
 const state = z.object({
   type: z.literal('state'),
@@ -203,17 +253,6 @@ const state = z.object({
   suggestedServerUrl: z.optional(serverUrl),
 });
 
-const probeResult = z.object({
-  type: z.literal('probeResult'),
-  /** Exactly as the page sent it, so the page can ignore an answer about a URL it no longer shows. */
-  serverUrl,
-  reachable: z.boolean(),
-  ssoEnabled: z.boolean(),
-  passwordLoginEnabled: z.boolean(),
-  providerName: z.optional(text(200)),
-  error: z.optional(problem),
-});
-
 const ssoCode = z.object({
   type: z.literal('ssoCode'),
   // The SSO flow refuses a code outside these bounds before polling, so every code it polls for fits.
@@ -225,92 +264,43 @@ const ssoCode = z.object({
   expiresInSeconds: z.number().check(z.gte(0), z.lte(MAX_CODE_LIFETIME_SECONDS)),
 });
 
-export const operation = z.enum([
-  'signInPassword',
-  'startSso',
-  'saveApiKey',
-  'useProfile',
-  'signOut',
-  'removeProfile',
-  'revokeKey',
-  'revokeStaleKeys',
-  'rotateKey',
-  'saveToCli',
-  'importFromCli',
-  'copyText',
-  'copyReport',
-  'openExternal',
-]);
-export type Operation = z.infer<typeof operation>;
+/** The host opened the browser for the code it just sent (the person asked for SSO); `error` when it did not open. */
+const browserOpened = z.object({ type: z.literal('browserOpened'), error: z.optional(fieldProblem) });
 
-const operationResult = z.object({
-  type: z.literal('operationResult'),
-  op: operation,
-  /** The profile the operation concerned or created; for copyReport, the report. */
-  id: z.optional(id),
-  /** revokeKey: the key it concerned. */
-  keyId: z.optional(id),
+/** `value` is checked against the request's result schema by the side that knows the request's kind. */
+const response = z.object({
+  type: z.literal('response'),
+  id: requestId,
   ok: z.boolean(),
-  /** What was done, when it takes more than the operation's name to say ("Saved to CLI profile …"). */
-  message: z.optional(text(1000)),
-  /** Absent with ok: false when the person cancelled: nothing to report. */
+  value: z.optional(z.unknown()),
   error: z.optional(fieldProblem),
 });
 
-const testResult = z.object({
-  type: z.literal('testResult'),
-  id,
-  ok: z.boolean(),
-  status: profileStatus,
-  message: required(1000),
-  fix: z.optional(text(1000)),
-  user: z.optional(text(200)),
-  diagnostic: z.optional(diagnosticView),
-});
-
-/** The answer to `testServer`. */
-const serverTestResult = z.object({
-  type: z.literal('serverTestResult'),
-  /** Exactly as the page sent it. */
-  serverUrl,
-  diagnostic: z.optional(diagnosticView),
-  /** The test could not run (a malformed URL). */
-  error: z.optional(problem),
-});
-
-/** The answer to `listKeys`, and sent again after a revocation or rotation changed the list. */
-const keys = z.object({
-  type: z.literal('keys'),
-  profileId: id,
-  keys: z.array(apiKeyView).check(z.maxLength(1000)),
-  /** The list could not be read; `keys` is then empty. */
-  error: z.optional(problem),
-});
-
-export const toPage = z.discriminatedUnion('type', [
-  state,
-  probeResult,
-  ssoCode,
-  operationResult,
-  testResult,
-  serverTestResult,
-  keys,
-]);
+export const toPage = z.discriminatedUnion('type', [state, ssoCode, browserOpened, response]);
 export type ToPage = z.infer<typeof toPage>;
 export type ToPageOf<T extends ToPage['type']> = Extract<ToPage, { type: T }>;
 
 export type StateMessage = ToPageOf<'state'>;
-export type ProbeResultView = Omit<ToPageOf<'probeResult'>, 'type'>;
-export type TestResult = Omit<ToPageOf<'testResult'>, 'type'>;
 
+/** A request, its payload checked against its kind's schema; undefined for anything else. */
 export function parseToHost(message: unknown): ToHost | undefined {
   const result = toHost.safeParse(message);
-  return result.success ? result.data : undefined;
+  if (!result.success) return undefined;
+  const data = result.data;
+  if (data.type !== 'request') return data;
+  const payload = requests[data.kind].payload.safeParse(data.payload);
+  return payload.success ? ({ ...data, payload: payload.data } as HostRequest) : undefined;
 }
 
 export function parseToPage(message: unknown): ToPage | undefined {
   const result = toPage.safeParse(message);
   return result.success ? result.data : undefined;
+}
+
+/** A successful answer's value as the request's schema has it (unknown fields dropped), or undefined. */
+export function parseResult<K extends RequestKind>(kind: K, value: unknown): RequestResult<K> | undefined {
+  const result = requests[kind].result.safeParse(value);
+  return result.success ? (result.data as RequestResult<K>) : undefined;
 }
 
 /**

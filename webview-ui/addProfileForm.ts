@@ -8,13 +8,17 @@ import { l10nContents } from './l10n';
 import { loadScript } from './scriptLoader';
 import { keyShape, keyShapeWarning } from './keyShape';
 import { ServerTest } from './serverTest';
-import type { FieldProblem, FormField, Problem, SignInMethod, ToHost, ToPageOf } from '../src/webviewProtocol';
+import type { Answer, FieldProblem, FormField, PageNotification, ProbeResultView, Problem, SignInMethod, ToPageOf } from '../src/webviewProtocol';
+import type { Request } from './vscodeApi';
 import { messageOf } from '../src/shared/errorText';
 
 type FormOperation = 'signInPassword' | 'startSso' | 'saveApiKey';
+/** The sign-in the form waits for; its answer counts only while it is still this one. */
+type Pending = { op: FormOperation; profileName: string };
 
 export interface AddProfileFormHost {
-  post(message: ToHost): void;
+  request: Request;
+  notify(message: PageNotification): void;
   announce(text: string): void;
   /** The form changed in a way worth keeping across hiding and reloading the view. */
   persist(): void;
@@ -27,7 +31,7 @@ export interface FormSnapshot {
   serverUrl: string;
   username: string;
   tab: SignInMethod;
-  probe?: ToPageOf<'probeResult'>;
+  probe?: ProbeResultView;
 }
 
 const fieldLabels = (): Record<FormField, string> => ({
@@ -61,11 +65,11 @@ export class AddProfileForm {
   private readonly foldToggle: HTMLButtonElement;
   private readonly headingText: HTMLSpanElement;
   private readonly body: HTMLDivElement;
-  private probe: ToPageOf<'probeResult'> | undefined;
+  private probe: ProbeResultView | undefined;
   private probing: string | undefined;
   /** The running probe was started by the page itself, not by the person: its answer is not read out. */
   private probingQuietly = false;
-  private pending: { op: FormOperation; profileName: string } | undefined;
+  private pending: Pending | undefined;
   /** The server URL the host suggests (src/webviewProtocol.ts, `suggestedServerUrl`). */
   private suggestion: string | undefined;
   /** What the form put into Server URL from the suggestion; a field still holding it was not typed into. */
@@ -271,7 +275,7 @@ export class AddProfileForm {
     this.renderFold();
   }
 
-  onProbeResult(message: ToPageOf<'probeResult'>): void {
+  private onProbeResult(message: ProbeResultView): void {
     // An answer about a URL the field no longer holds is out of date.
     if (message.serverUrl !== this.fields.serverUrl.value.trim()) return;
     this.probing = undefined;
@@ -282,8 +286,10 @@ export class AddProfileForm {
   onSsoCode(message: ToPageOf<'ssoCode'>): void {
     // Also arrives unasked after the page reloads while a sign-in runs: the host knows it is running.
     if (this.pending?.op !== 'startSso') {
-      this.pending = { op: 'startSso', profileName: this.fields.profileName.value.trim() };
+      const pending: Pending = { op: 'startSso', profileName: this.fields.profileName.value.trim() };
+      this.pending = pending;
       this.renderBusy();
+      void this.host.request('resumeSso', {}).then((answer) => this.finishSignIn(pending, answer));
     }
     const focusWasOnStart = document.activeElement === this.ssoButton || document.activeElement === document.body;
     this.unfold();
@@ -306,43 +312,34 @@ export class AddProfileForm {
     this.host.announce(l10n.t('Verification code {0}. Check that the browser shows the same code.', message.userCode));
   }
 
-  /** Returns false when the result is not the form's (a profile's operation). */
-  onOperationResult(message: ToPageOf<'operationResult'>): boolean {
-    switch (message.op) {
-      case 'copyText':
-        if (message.ok) this.host.announce(l10n.t('Code copied.'));
-        else if (message.error) this.host.announce(message.error.message);
-        return true;
-      case 'openExternal':
-        // The host opens the browser as the code arrives: say the code again with it, as this
-        // announcement replaces the code's.
-        if (message.ok) this.host.announce(this.sso?.userCode ? l10n.t('Opened the browser. Check that it shows {0}.', this.sso.userCode) : l10n.t('Opened the browser.'));
-        else if (message.error) this.showFormError(message.error);
-        return true;
-      case 'signInPassword':
-      case 'startSso':
-      case 'saveApiKey':
-        break;
-      default:
-        return false;
-    }
-    const pending = this.pending;
-    // A result for an operation the page no longer waits for (cancelled, or from before a reload).
-    if (!pending || pending.op !== message.op) return true;
+  private copied(answer: Answer<'copyText'>): void {
+    if (answer.ok) this.host.announce(l10n.t('Code copied.'));
+    else if (answer.error) this.host.announce(answer.error.message);
+  }
+
+  /** The browser opened for the code (at the host's own start, or on Open again): `error` when it did not. */
+  onBrowserOpened(error: FieldProblem | undefined): void {
+    // Say the code again with it, as this announcement replaces the code's.
+    if (!error) this.host.announce(this.sso?.userCode ? l10n.t('Opened the browser. Check that it shows {0}.', this.sso.userCode) : l10n.t('Opened the browser.'));
+    else this.showFormError(error);
+  }
+
+  private finishSignIn(pending: Pending, answer: Answer<FormOperation | 'resumeSso'>): void {
+    // An answer the page no longer waits for (cancelled, or replaced by a newer sign-in).
+    if (this.pending !== pending) return;
     this.pending = undefined;
     this.renderBusy();
-    if (message.op === 'startSso') this.closeSso();
-    if (message.ok) {
+    if (pending.op === 'startSso') this.closeSso();
+    if (answer.ok) {
       this.reset();
       this.host.announce(l10n.t('Signed in. Profile {0} is saved.', pending.profileName));
-      this.host.signedIn(message.id, pending.profileName);
-      return true;
+      this.host.signedIn(answer.value.profileId, pending.profileName);
+      return;
     }
-    if (message.op === 'signInPassword') this.fields.password.value = '';
-    if (message.error) this.showProblem(message.error);
+    if (pending.op === 'signInPassword') this.fields.password.value = '';
+    if (answer.error) this.showProblem(answer.error);
     else this.host.announce(l10n.t('Sign-in cancelled.'));
     this.host.persist();
-    return true;
   }
 
   private submit(method: SignInMethod): void {
@@ -369,25 +366,20 @@ export class AddProfileForm {
     }
 
     const base = { profileName, serverUrl };
+    const pending: Pending = { op: { password: 'signInPassword' as const, sso: 'startSso' as const, apiKey: 'saveApiKey' as const }[method], profileName };
+    this.pending = pending;
+    const finish = (answer: Answer<FormOperation>) => this.finishSignIn(pending, answer);
     switch (method) {
       case 'password':
-        this.pending = { op: 'signInPassword', profileName };
-        this.host.post({
-          type: 'signInPassword',
-          ...base,
-          username: this.fields.username.value.trim(),
-          password: this.fields.password.value,
-        });
+        void this.host.request('signInPassword', { ...base, username: this.fields.username.value.trim(), password: this.fields.password.value }).then(finish);
         this.host.announce(l10n.t('Signing in…'));
         break;
       case 'sso':
-        this.pending = { op: 'startSso', profileName };
-        this.host.post({ type: 'startSso', ...base });
+        void this.host.request('startSso', base).then(finish);
         this.host.announce(l10n.t('Starting SSO sign-in…'));
         break;
       case 'apiKey':
-        this.pending = { op: 'saveApiKey', profileName };
-        this.host.post({ type: 'saveApiKey', ...base, apiKey: this.fields.apiKey.value.trim() });
+        void this.host.request('saveApiKey', { ...base, apiKey: this.fields.apiKey.value.trim() }).then(finish);
         this.host.announce(l10n.t('Checking the key with the server…'));
         break;
     }
@@ -397,7 +389,7 @@ export class AddProfileForm {
   private cancelCheck(): void {
     const op = this.pending?.op;
     if (op !== 'signInPassword' && op !== 'saveApiKey') return;
-    this.host.post({ type: 'cancelSignIn' });
+    this.host.notify({ type: 'cancelSignIn' });
     this.pending = undefined;
     this.renderBusy();
     this.host.announce(l10n.t('Sign-in cancelled. Nothing was saved.'));
@@ -405,7 +397,7 @@ export class AddProfileForm {
   }
 
   private cancelSso(): void {
-    this.host.post({ type: 'cancelSso' });
+    this.host.notify({ type: 'cancelSso' });
     this.pending = undefined;
     this.renderBusy();
     this.closeSso();
@@ -418,8 +410,8 @@ export class AddProfileForm {
     if (!this.sso) {
       module.useTranslations(l10nContents);
       this.sso = new module.SsoPanel({
-        copy: (code) => this.host.post({ type: 'copyText', text: code }),
-        open: (url) => this.host.post({ type: 'openExternal', url }),
+        copy: (code) => void this.host.request('copyText', { text: code }).then((answer) => this.copied(answer)),
+        open: (url) => void this.host.request('openExternal', { url }).then((answer) => answer.ok ? this.onBrowserOpened(undefined) : answer.error && this.onBrowserOpened(answer.error)),
         cancel: () => this.cancelSso(),
         announce: (text) => this.host.announce(text),
       });
@@ -451,7 +443,9 @@ export class AddProfileForm {
     this.probingQuietly = !announce;
     this.setServerStatus('loading', l10n.t('Checking the server…'));
     if (announce) this.host.announce(l10n.t('Checking the server…'));
-    this.host.post({ type: 'probeServer', serverUrl });
+    void this.host.request('probeServer', { serverUrl }).then((answer) => {
+      if (answer.ok) this.onProbeResult(answer.value);
+    });
   }
 
   private fillSuggestion(): void {
@@ -492,7 +486,7 @@ export class AddProfileForm {
     if (folded && hadFocus) this.foldToggle.focus();
   }
 
-  private applyProbe(probe: ToPageOf<'probeResult'>, announce: boolean): void {
+  private applyProbe(probe: ProbeResultView, announce: boolean): void {
     this.probe = probe;
     if (!probe.reachable) {
       this.serverStatus.hidden = true;
@@ -597,7 +591,7 @@ export class AddProfileForm {
 }
 
 // Whole sentences, one per combination: word order and the list's conjunction are the translation's.
-function reachableText(probe: ToPageOf<'probeResult'>): string {
+function reachableText(probe: ProbeResultView): string {
   const sso = probe.providerName ? l10n.t('SSO ({0})', probe.providerName) : l10n.t('SSO');
   if (probe.passwordLoginEnabled && probe.ssoEnabled) return l10n.t('Server reachable. Sign in with username and password, {0} or an API key.', sso);
   if (probe.passwordLoginEnabled) return l10n.t('Server reachable. Sign in with username and password or an API key.');

@@ -5,7 +5,7 @@ import './connectionDiagnostic.css';
 import * as l10n from '@vscode/l10n';
 import { h, icon } from './dom';
 import { useTranslations } from './scriptTranslations';
-import type { DiagnosticView, ToHost } from '../src/webviewProtocol';
+import type { DiagnosticView } from '../src/webviewProtocol';
 
 type Status = DiagnosticView['steps'][number]['status'];
 
@@ -33,12 +33,12 @@ export function diagnosticSummary(diagnostic: DiagnosticView): string {
 
 /**
  * Test connection's steps, in order, each with its status in words, its time, what was found and
- * what to do; a Copy report button below. `post` sends Copy report's request to the host.
+ * what to do; a Copy report button below, which calls `copy` with the report's id.
  */
-export function diagnosticSection(diagnostic: DiagnosticView, post: (message: ToHost) => void): HTMLElement {
+export function diagnosticSection(diagnostic: DiagnosticView, copy: (reportId: string) => void): HTMLElement {
   const headingId = `diagnostic-${++sections}`;
-  const copy = h('button', { type: 'button', class: 'button secondary small', 'data-action': 'copyReport' }, icon('copy'), l10n.t('Copy report'));
-  copy.addEventListener('click', () => post({ type: 'copyReport', reportId: diagnostic.reportId }));
+  const copyButton = h('button', { type: 'button', class: 'button secondary small', 'data-action': 'copyReport' }, icon('copy'), l10n.t('Copy report'));
+  copyButton.addEventListener('click', () => copy(diagnostic.reportId));
   const texts = statuses();
   const steps = diagnostic.steps.map((step) => {
     const status = texts[step.status];
@@ -69,7 +69,7 @@ export function diagnosticSection(diagnostic: DiagnosticView, post: (message: To
     { class: `diagnostic ${diagnostic.ok ? 'ok' : 'fail'}`, 'aria-labelledby': headingId, 'data-report-id': diagnostic.reportId },
     h('h3', { id: headingId, class: 'diagnostic-heading' }, diagnostic.ok ? l10n.t('Connection test passed') : l10n.t('Connection test failed')),
     h('ol', { class: 'diagnostic-steps' }, ...steps),
-    h('div', { class: 'actions' }, copy, h('span', { class: 'copy-status hint', 'data-report-status': diagnostic.reportId })),
+    h('div', { class: 'actions' }, copyButton, h('span', { class: 'copy-status hint', 'data-report-status': diagnostic.reportId })),
   );
 }
 

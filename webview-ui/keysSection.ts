@@ -2,12 +2,13 @@ import * as l10n from '@vscode/l10n';
 import { h, icon, setBusy } from './dom';
 import { expiryText, expiryWarningDue } from '../src/session/keys';
 import { keysProfile } from './keysProfile';
-import type { ApiKeyView, FieldProblem, ProfileView, ToHost, ToPageOf } from '../src/webviewProtocol';
+import type { Answer, ApiKeyView, FieldProblem, KeyList, ProfileView } from '../src/webviewProtocol';
+import type { Request } from './vscodeApi';
 
 type KeyOperation = 'revokeKey' | 'revokeStaleKeys' | 'rotateKey';
 
 export interface KeysSectionHost {
-  post(message: ToHost): void;
+  request: Request;
   announce(text: string): void;
 }
 
@@ -70,32 +71,39 @@ export class KeysSection {
       this.requested = wanted;
       this.keys = undefined;
       this.listError = undefined;
-      this.host.post({ type: 'listKeys', profileId: profile.id });
+      this.fetchKeys(profile.id);
     }
     this.paint();
   }
 
-  onKeys(message: ToPageOf<'keys'>): void {
-    if (message.profileId !== this.profile?.id) return;
-    this.keys = message.keys;
-    this.listError = message.error;
+  // Keeps what is shown until the answer comes: a list asked for again after an operation
+  // replaces the old one in place, so focus can stay where it was.
+  private fetchKeys(profileId: string): void {
+    void this.host.request('listKeys', { profileId }).then((answer) => {
+      if (answer.ok) this.onKeys(answer.value);
+    });
+  }
+
+  private onKeys(list: KeyList): void {
+    if (list.profileId !== this.profile?.id) return;
+    this.keys = list.keys;
+    this.listError = list.error;
     this.paint();
   }
 
-  /** Returns false when the result is not about keys. */
-  onOperationResult(message: ToPageOf<'operationResult'>): boolean {
-    if (message.op !== 'revokeKey' && message.op !== 'revokeStaleKeys' && message.op !== 'rotateKey') return false;
+  /** A key operation's answer; the list is asked for again, as the operation may have changed it. */
+  private finish(profileId: string, answer: Answer<KeyOperation>): void {
     this.busy = undefined;
-    if (message.error) {
-      const text = `${message.error.message}${message.error.fix ? ` ${message.error.fix}` : ''}`;
+    if (!answer.ok && answer.error) {
+      const text = `${answer.error.message}${answer.error.fix ? ` ${answer.error.fix}` : ''}`;
       this.outcome = { tone: 'error', text };
       this.host.announce(text);
-    } else if (message.ok && message.message) {
-      this.outcome = { tone: 'ok', text: message.message };
-      this.host.announce(message.message);
+    } else if (answer.ok && answer.value.message) {
+      this.outcome = { tone: 'ok', text: answer.value.message };
+      this.host.announce(answer.value.message);
     }
     this.paint();
-    return true;
+    this.fetchKeys(profileId);
   }
 
   private run(op: KeyOperation, key?: ApiKeyView): void {
@@ -107,16 +115,16 @@ export class KeysSection {
     switch (op) {
       case 'rotateKey':
         this.host.announce(l10n.t('Rotating the key of {0}…', profile.name));
-        this.host.post({ type: 'rotateKey', id: profile.id });
+        void this.host.request('rotateKey', { id: profile.id }).then((answer) => this.finish(profile.id, answer));
         return;
       case 'revokeStaleKeys':
         this.host.announce(l10n.t('Revoking the stale keys…'));
-        this.host.post({ type: 'revokeStaleKeys', profileId: profile.id });
+        void this.host.request('revokeStaleKeys', { profileId: profile.id }).then((answer) => this.finish(profile.id, answer));
         return;
       case 'revokeKey':
         if (!key) return;
         this.host.announce(l10n.t('Revoking {0}…', key.name));
-        this.host.post({ type: 'revokeKey', profileId: profile.id, keyId: key.id });
+        void this.host.request('revokeKey', { profileId: profile.id, keyId: key.id }).then((answer) => this.finish(profile.id, answer));
         return;
     }
   }

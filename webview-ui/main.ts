@@ -5,8 +5,6 @@ import './main.css';
 import { Announcer } from './announcer';
 import { AddProfileForm } from './addProfileForm';
 import { ProfileList } from './profileList';
-import { onReportCopied } from './serverTest';
-import { loadDiagnostic } from './diagnosticLoader';
 import type { KeysSection } from './keysSection';
 import type { KeysSectionModule } from './keysSectionScript';
 import { keysProfile } from './keysProfile';
@@ -28,7 +26,8 @@ let focusWhenListed: string | undefined;
 let painted = false;
 
 const form: AddProfileForm = new AddProfileForm({
-  post: (message) => host.post(message),
+  request: host.request,
+  notify: (message) => host.notify(message),
   announce,
   persist,
   signedIn: (profileId) => {
@@ -40,7 +39,7 @@ const form: AddProfileForm = new AddProfileForm({
 
 const list: ProfileList = new ProfileList(
   {
-    post: (message) => host.post(message),
+    request: host.request,
     announce,
     signInAgain: (profile) => form.prefill(profile.name, profile.serverUrl),
   },
@@ -59,7 +58,7 @@ function showKeys(state: StateMessage): void {
   loadScript<KeysSectionModule>('keys', 'coderflowKeys', { failed: l10n.t('The API key list did not load.') })
     .then((module) => {
       module.useTranslations(l10nContents);
-      keys = new module.KeysSection({ post: (message) => host.post(message), announce });
+      keys = new module.KeysSection({ request: host.request, announce });
       keysPlace.replaceWith(keys.element);
       if (lastState) keys.render(lastState.profiles);
     })
@@ -116,26 +115,14 @@ function receive(message: ToPage): void {
       renderState(message);
       persist();
       return;
-    case 'probeResult':
-      form.onProbeResult(message);
-      return;
     case 'ssoCode':
       form.onSsoCode(message);
       return;
-    case 'operationResult':
-      if (message.op === 'copyReport') return onReportCopied(message, announce);
-      if (!form.onOperationResult(message) && !list.onOperationResult(message)) keys?.onOperationResult(message);
+    case 'browserOpened':
+      form.onBrowserOpened(message.error);
       return;
-    case 'serverTestResult':
-      form.serverTest.onResult(message);
-      return;
-    case 'testResult':
-      // The steps' view loads on the first result; the outcome shows without it if it cannot.
-      if (message.diagnostic) void loadDiagnostic().catch(() => undefined).then(() => list.onTestResult(message));
-      else list.onTestResult(message);
-      return;
-    case 'keys':
-      keys?.onKeys(message);
+    case 'response':
+      host.settle(message);
       return;
   }
 }
@@ -154,4 +141,4 @@ if (saved) {
   form.restore(saved.form);
   if (saved.profiles) renderState(saved.profiles);
 }
-host.post({ type: 'ready' });
+host.notify({ type: 'ready' });

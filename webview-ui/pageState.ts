@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { parseToPage, signInMethod, type StateMessage } from '../src/webviewProtocol';
+import { parseProbeResult, parseToPage, signInMethod, type StateMessage } from '../src/webviewProtocol';
 import type { FormSnapshot } from './addProfileForm';
 
 /**
@@ -28,10 +28,10 @@ export function readPageState(saved: unknown): PageState | undefined {
   const parsed = persisted.safeParse(saved);
   if (!parsed.success) return undefined;
   const { probe, ...form } = parsed.data.form;
-  const probeMessage = parseToPage(probe);
+  const probeResult = parseProbeResult(probe);
   const profiles = parseToPage(parsed.data.profiles);
   return {
-    form: { ...form, ...(probeMessage?.type === 'probeResult' ? { probe: probeMessage } : {}) },
+    form: { ...form, ...(probeResult ? { probe: probeResult } : {}) },
     ...(profiles?.type === 'state' ? { profiles } : {}),
   };
 }

@@ -1,24 +1,17 @@
 import * as l10n from '@vscode/l10n';
 import { h, icon, setBusy } from './dom';
-import { loadedDiagnostic } from './diagnosticLoader';
+import { loadDiagnostic, loadedDiagnostic } from './diagnosticLoader';
+import { copyReport } from './serverTest';
+import type { Request } from './vscodeApi';
 import { expiryText, expiryWarningDue } from '../src/session/keys';
-import type {
-  FieldProblem,
-  Operation,
-  ProfileStatus,
-  ProfileView,
-  ToHost,
-  ToPageOf,
-} from '../src/webviewProtocol';
+import type { Answer, FieldProblem, ProfileStatus, ProfileView, TestResult } from '../src/webviewProtocol';
 import { sourceName } from '../src/shared/credentialSource';
 
 type ProfileAction = 'useProfile' | 'testConnection' | 'signOut' | 'removeProfile' | 'saveToCli' | 'importFromCli' | 'signInAgain';
 type ProfileOperation = Exclude<ProfileAction, 'testConnection' | 'signInAgain'>;
 
-const profileOperations: ReadonlySet<Operation> = new Set<ProfileOperation>(['useProfile', 'signOut', 'removeProfile', 'saveToCli', 'importFromCli']);
-
 export interface ProfileListHost {
-  post(message: ToHost): void;
+  request: Request;
   announce(text: string): void;
   /** A signed-out profile's way back in: the Add profile form, filled with its name and server. */
   signInAgain(profile: ProfileView): void;
@@ -56,7 +49,7 @@ export class ProfileList {
   private readonly loading: HTMLParagraphElement;
   private profiles: ProfileView[] = [];
   private readonly busy = new Map<string, Exclude<ProfileAction, 'signInAgain'>>();
-  private readonly tests = new Map<string, ToPageOf<'testResult'>>();
+  private readonly tests = new Map<string, TestResult>();
   private readonly errors = new Map<string, FieldProblem>();
   /** What an operation did, when the host said more than its name ("Saved to CLI profile …"). */
   private readonly notices = new Map<string, string>();
@@ -95,7 +88,7 @@ export class ProfileList {
     this.paint();
   }
 
-  onTestResult(message: ToPageOf<'testResult'>): void {
+  private onTestResult(message: TestResult): void {
     this.busy.delete(message.id);
     this.errors.delete(message.id);
     this.tests.set(message.id, message);
@@ -106,25 +99,37 @@ export class ProfileList {
     this.host.announce(`${name ? `${name}: ` : ''}${outcome}`);
   }
 
-  /** Returns false when the result is not about a profile. */
-  onOperationResult(message: ToPageOf<'operationResult'>): boolean {
-    const op = message.op;
-    if (!profileOperations.has(op)) return false;
-    if (!message.id) return true;
-    const name = this.nameOf(message.id) ?? l10n.t('the profile');
-    this.busy.delete(message.id);
-    this.notices.delete(message.id);
-    if (message.error) {
-      this.errors.set(message.id, message.error);
-      this.host.announce(`${message.error.message}${message.error.fix ? ` ${message.error.fix}` : ''}`);
-    } else if (message.ok) {
-      this.errors.delete(message.id);
-      this.tests.delete(message.id);
-      if (message.message) this.notices.set(message.id, message.message);
-      this.host.announce(message.message ?? successText(op, name));
+  /** `error` absent: the person declined a confirmation, nothing to report. */
+  private failed(id: string, error: FieldProblem | undefined): void {
+    this.busy.delete(id);
+    this.notices.delete(id);
+    if (error) {
+      this.errors.set(id, error);
+      this.host.announce(`${error.message}${error.fix ? ` ${error.fix}` : ''}`);
     }
     this.paint();
-    return true;
+  }
+
+  private finish(op: ProfileOperation, id: string, answer: Answer<ProfileOperation>): void {
+    if (!answer.ok) return this.failed(id, answer.error);
+    const name = this.nameOf(id) ?? l10n.t('the profile');
+    this.busy.delete(id);
+    this.errors.delete(id);
+    this.tests.delete(id);
+    if (answer.value.message) this.notices.set(id, answer.value.message);
+    else this.notices.delete(id);
+    this.host.announce(answer.value.message ?? successText(op, name));
+    this.paint();
+  }
+
+  private testConnection(id: string): void {
+    void this.host.request('testConnection', { id }).then((answer) => {
+      if (!answer.ok) return this.failed(id, answer.error);
+      const result = answer.value;
+      // The steps' view loads on the first result; the outcome shows without it if it cannot.
+      if (result.diagnostic) void loadDiagnostic().catch(() => undefined).then(() => this.onTestResult(result));
+      else this.onTestResult(result);
+    });
   }
 
   /** Moves focus to a profile's entry; false when it is not listed (yet). */
@@ -228,7 +233,7 @@ export class ProfileList {
   private diagnostic(id: string): HTMLElement | undefined {
     const diagnostic = this.tests.get(id)?.diagnostic;
     const view = loadedDiagnostic();
-    return diagnostic && view?.diagnosticSection(diagnostic, (message) => this.host.post(message));
+    return diagnostic && view?.diagnosticSection(diagnostic, (reportId) => copyReport(this.host, reportId));
   }
 
   private noticeLine(id: string): HTMLElement | undefined {
@@ -297,7 +302,8 @@ export class ProfileList {
     if (action === 'testConnection') this.tests.delete(profile.id);
     this.paint();
     this.host.announce(busyText(action, profile.name));
-    this.host.post({ type: action, id: profile.id });
+    if (action === 'testConnection') return this.testConnection(profile.id);
+    void this.host.request(action, { id: profile.id }).then((answer) => this.finish(action, profile.id, answer));
   }
 
   private nameOf(id: string): string | undefined {
@@ -333,7 +339,7 @@ export class ProfileList {
   }
 }
 
-function successText(op: Operation, name: string): string {
+function successText(op: ProfileOperation, name: string): string {
   switch (op) {
     case 'useProfile':
       return l10n.t('Now using {0}.', name);

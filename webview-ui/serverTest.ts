@@ -1,15 +1,24 @@
 import * as l10n from '@vscode/l10n';
 import { h, icon, isBusy, replaceChildren, setBusy } from './dom';
 import { loadDiagnostic } from './diagnosticLoader';
-import type { ToHost, ToPageOf } from '../src/webviewProtocol';
+import type { RequestResult } from '../src/webviewProtocol';
+import type { Request } from './vscodeApi';
 
-/** Copy report's outcome, shown next to its button and read out. */
-export function onReportCopied(message: ToPageOf<'operationResult'>, announce: (text: string) => void): void {
-  const text = message.ok ? (message.message ?? l10n.t('Report copied.')) : (message.error?.message ?? l10n.t('The report was not copied.'));
-  for (const status of document.querySelectorAll<HTMLElement>('[data-report-status]')) {
-    status.textContent = status.dataset.reportStatus === message.id ? text : '';
-  }
-  announce(text);
+/** What the parts of the page that show a connection test need of the host. */
+export interface TestHost {
+  request: Request;
+  announce(text: string): void;
+}
+
+/** Copy report: the host copies the report it keeps under that id; the outcome shows next to its button and is read out. */
+export function copyReport(host: TestHost, reportId: string): void {
+  void host.request('copyReport', { reportId }).then((answer) => {
+    const text = answer.ok ? (answer.value.message ?? l10n.t('Report copied.')) : (answer.error?.message ?? l10n.t('The report was not copied.'));
+    for (const status of document.querySelectorAll<HTMLElement>('[data-report-status]')) {
+      status.textContent = status.dataset.reportStatus === reportId ? text : '';
+    }
+    host.announce(text);
+  });
 }
 
 /**
@@ -23,7 +32,7 @@ export class ServerTest {
   private testing: string | undefined;
 
   constructor(
-    private readonly host: { post(message: ToHost): void; announce(text: string): void },
+    private readonly host: TestHost,
     private readonly serverUrl: () => string | { problem: string },
   ) {
     // The profiles' buttons say Test connection too: the accessible name says which this is, and
@@ -34,7 +43,7 @@ export class ServerTest {
     this.element = h('div', { class: 'server-test' }, h('div', { class: 'actions' }, this.button), this.result);
   }
 
-  onResult(message: ToPageOf<'serverTestResult'>): void {
+  private onResult(message: RequestResult<'testServer'>): void {
     if (message.serverUrl !== this.testing) return;
     this.testing = undefined;
     replaceChildren(this.button, l10n.t('Test connection'));
@@ -43,7 +52,7 @@ export class ServerTest {
     if (diagnostic) {
       void loadDiagnostic().then(
         (view) => {
-          replaceChildren(this.result, view.diagnosticSection(diagnostic, (m) => this.host.post(m)));
+          replaceChildren(this.result, view.diagnosticSection(diagnostic, (reportId) => copyReport(this.host, reportId)));
           this.host.announce(view.diagnosticSummary(diagnostic));
         },
         () => this.showProblem({ message: l10n.t('The connection test’s result could not be shown.'), fix: l10n.t('Reload the view and test again.') }),
@@ -72,6 +81,9 @@ export class ServerTest {
     replaceChildren(this.button, icon('loading', 'codicon-modifier-spin'), l10n.t('Testing…'));
     setBusy(this.button, true);
     this.host.announce(l10n.t('Testing the connection to {0}…', url));
-    this.host.post({ type: 'testServer', serverUrl: url });
+    void this.host.request('testServer', { serverUrl: url }).then((answer) => {
+      if (answer.ok) this.onResult(answer.value);
+      else this.onResult({ serverUrl: url, ...(answer.error ? { error: answer.error } : {}) });
+    });
   }
 }

@@ -2,34 +2,33 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import {
   describeMessageShape,
-  formField,
   parseToHost,
   parseToPage,
   profileView,
-  type FieldProblem,
-  type Operation,
+  type Answer,
+  type HostRequest,
   type ProfileView,
-  type ToHostOf,
-  type ToHostType,
+  type RequestKind,
   type ToPage,
 } from '../webviewProtocol';
-import type { ProfileManagerBackend, SsoCode } from './profileManagerBackend';
+import type { ProfileManagerBackend, SignInOutcome, SsoCode } from './profileManagerBackend';
 import { profileManagerHtml } from './profileManagerHtml';
 import { messageOf } from '../shared/errorText';
+import { dispatch, PageProblem, plainProblem, toProblem, type RequestHandlers } from './requestDispatcher';
 import * as l10n from '@vscode/l10n';
 
 /** Reports kept for Copy report: one per profile in a typical list, and the form's. */
 const MAX_REPORTS = 20;
 
-type Handlers = { [T in ToHostType]: (message: ToHostOf<T>) => Promise<void> };
-
 interface SsoSession {
   readonly controller: AbortController;
   code?: SsoCode;
+  /** How the flow ended: what both `startSso` and a reloaded page's `resumeSso` answer with. */
+  done?: Promise<{ profileId: string } | false>;
 }
 
 /**
- * Hosts the Profile Manager page and translates its messages into calls on the backend. Holds no
+ * Hosts the Profile Manager page and answers its requests with calls on the backend. Holds no
  * credentials: passwords and pasted keys pass through to the backend and are not kept.
  */
 export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
@@ -37,6 +36,9 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
 
   private view: vscode.WebviewView | undefined;
   private pageReady = false;
+  // Counts page loads: an answer goes only to the page that asked, not to one loaded since (its
+  // request ids start again).
+  private pageLoads = 0;
   // The device flow outlives the page: hiding the view unloads the page, and the person is in
   // the browser approving the code at that moment. Only Cancel or disposal stops it.
   private sso: SsoSession | undefined;
@@ -46,56 +48,32 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly reports = new Map<string, string>();
 
-  private readonly handlers: Handlers = {
-    ready: () => this.onReady(),
+  private readonly handlers: RequestHandlers = {
     probeServer: (m) => this.probeServer(m.serverUrl),
-    signInPassword: (m) =>
-      this.signIn('signInPassword', (signal) =>
-        this.backend.signInWithPassword(
-          {
-            profileName: m.profileName,
-            serverUrl: m.serverUrl,
-            username: m.username,
-            password: m.password,
-          },
-          signal,
-        ),
-      ),
+    signInPassword: (m) => this.signIn((signal) => this.backend.signInWithPassword(m, signal)),
     startSso: (m) => this.startSso(m.profileName, m.serverUrl),
-    cancelSso: async () => {
-      this.sso?.controller.abort();
+    resumeSso: async () => (this.sso?.done ? this.sso.done : false),
+    saveApiKey: (m) => this.signIn((signal) => this.backend.saveApiKey(m, signal)),
+    useProfile: async (m) => {
+      await this.backend.useProfile(m.id);
+      return {};
     },
-    cancelSignIn: async () => {
-      this.checking?.abort();
-      this.sso?.controller.abort();
-    },
-    saveApiKey: (m) =>
-      this.signIn('saveApiKey', (signal) =>
-        this.backend.saveApiKey({ profileName: m.profileName, serverUrl: m.serverUrl, apiKey: m.apiKey }, signal),
-      ),
-    useProfile: (m) => this.profileOperation('useProfile', m.id, () => this.backend.useProfile(m.id)),
     testConnection: (m) => this.testConnection(m.id),
     testServer: (m) => this.testServer(m.serverUrl),
     copyReport: (m) => this.copyReport(m.reportId),
-    signOut: (m) => this.profileOperation('signOut', m.id, () => this.backend.signOut(m.id)),
-    removeProfile: (m) => this.profileOperation('removeProfile', m.id, () => this.backend.removeProfile(m.id)),
-    listKeys: (m) => this.postKeys(m.profileId),
-    revokeKey: async (m) => {
-      await this.keyOperation('revokeKey', m.profileId, () => this.backend.revokeKey(m.profileId, m.keyId), m.keyId);
-      await this.postKeys(m.profileId);
-    },
-    revokeStaleKeys: async (m) => {
-      await this.keyOperation('revokeStaleKeys', m.profileId, () => this.backend.revokeStaleKeys(m.profileId));
-      await this.postKeys(m.profileId);
-    },
-    rotateKey: async (m) => {
-      await this.keyOperation('rotateKey', m.id, () => this.backend.rotateKey(m.id));
-      await this.postKeys(m.id);
-    },
-    saveToCli: (m) => this.keyOperation('saveToCli', m.id, () => this.backend.saveToCli(m.id)),
-    importFromCli: (m) => this.keyOperation('importFromCli', m.id, () => this.backend.importFromCli(m.id)),
+    signOut: async (m) => (await this.backend.signOut(m.id)) && {},
+    removeProfile: async (m) => (await this.backend.removeProfile(m.id)) && {},
+    listKeys: (m) => this.listKeys(m.profileId),
+    revokeKey: (m) => this.backend.revokeKey(m.profileId, m.keyId).then(said),
+    revokeStaleKeys: (m) => this.backend.revokeStaleKeys(m.profileId).then(said),
+    rotateKey: (m) => this.backend.rotateKey(m.id).then(said),
+    saveToCli: (m) => this.backend.saveToCli(m.id).then(said),
+    importFromCli: (m) => this.backend.importFromCli(m.id).then(said),
     copyText: (m) => this.copyCode(m.text),
-    openExternal: (m) => this.openVerificationUri(m.url),
+    openExternal: async (m) => {
+      await this.openVerificationUri(m.url);
+      return {};
+    },
   };
 
   constructor(
@@ -149,16 +127,34 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
       this.log(`Profile Manager: dropped a message from the page that does not parse (${describeMessageShape(raw)}).`);
       return;
     }
-    const handler = this.handlers[message.type] as (m: typeof message) => Promise<void>;
-    try {
-      await handler(message);
-    } catch (error) {
-      this.log(`Profile Manager: ${message.type} failed: ${messageOf(error)}`);
+    switch (message.type) {
+      case 'ready':
+        return this.onReady();
+      case 'cancelSso':
+        this.sso?.controller.abort();
+        return;
+      case 'cancelSignIn':
+        this.checking?.abort();
+        this.sso?.controller.abort();
+        return;
+      case 'request':
+        return this.answer(message);
     }
+  }
+
+  private async answer(message: HostRequest): Promise<void> {
+    const page = this.pageLoads;
+    await dispatch(this.handlers, message, (answer) => this.respond(page, message.id, answer), this.log);
+  }
+
+  private respond(page: number, id: number, answer: Answer<RequestKind>): void {
+    if (page !== this.pageLoads) return;
+    this.post({ type: 'response', id, ...answer });
   }
 
   private async onReady(): Promise<void> {
     this.pageReady = true;
+    this.pageLoads++;
     await this.postState();
     const code = this.sso?.code;
     if (code) this.postSsoCode(code);
@@ -188,45 +184,31 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
     return false;
   }
 
-  private async probeServer(serverUrl: string): Promise<void> {
+  private async probeServer(serverUrl: string) {
     try {
-      const result = await this.backend.probeServer(serverUrl);
-      this.post({ ...result, type: 'probeResult', serverUrl });
+      return { ...(await this.backend.probeServer(serverUrl)), serverUrl };
     } catch (error) {
       this.log(`Profile Manager: probing the server failed: ${messageOf(error)}`);
-      const problem = toProblem(error);
-      this.post({
-        type: 'probeResult',
-        serverUrl,
-        reachable: false,
-        ssoEnabled: false,
-        passwordLoginEnabled: false,
-        error: problem.fix ? { message: problem.message, fix: problem.fix } : { message: problem.message },
-      });
+      return { serverUrl, reachable: false, ssoEnabled: false, passwordLoginEnabled: false, error: plainProblem(error) };
     }
   }
 
-  private async signIn(op: Operation, run: (signal: AbortSignal) => Promise<{ profileId: string }>): Promise<void> {
+  private async signIn(run: (signal: AbortSignal) => Promise<SignInOutcome>): Promise<{ profileId: string } | false> {
     this.checking?.abort();
     const controller = new AbortController();
     this.checking = controller;
     try {
-      const outcome = await run(controller.signal);
-      this.post({ type: 'operationResult', op, ok: true, id: outcome.profileId });
+      return { profileId: (await run(controller.signal)).profileId };
     } catch (error) {
-      if (controller.signal.aborted) {
-        // Cancelled: nothing was saved, and there is nothing to report.
-        this.post({ type: 'operationResult', op, ok: false });
-        return;
-      }
-      this.log(`Profile Manager: ${op} failed: ${messageOf(error)}`);
-      this.post({ type: 'operationResult', op, ok: false, error: toProblem(error) });
+      // Cancelled: nothing was saved, and there is nothing to report.
+      if (controller.signal.aborted) return false;
+      throw error;
     } finally {
       if (this.checking === controller) this.checking = undefined;
     }
   }
 
-  private async startSso(profileName: string, serverUrl: string): Promise<void> {
+  private startSso(profileName: string, serverUrl: string): Promise<{ profileId: string } | false> {
     this.sso?.controller.abort();
     const session: SsoSession = { controller: new AbortController() };
     this.sso = session;
@@ -236,24 +218,25 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
       // The person asked for SSO: that is the consent to open the browser, now, once the page
       // shows the code and the host it opens.
       this.postSsoCode(code);
-      void this.openVerificationUri(code.browserUri);
+      this.openVerificationUri(code.browserUri).then(
+        () => this.post({ type: 'browserOpened' }),
+        (error: unknown) => this.post({ type: 'browserOpened', error: toProblem(error) }),
+      );
     };
-    try {
-      const outcome = await this.backend.signInWithSso({ profileName, serverUrl }, onCode, session.controller.signal);
-      if (this.sso !== session) return;
-      this.sso = undefined;
-      this.post({ type: 'operationResult', op: 'startSso', ok: true, id: outcome.profileId });
-    } catch (error) {
-      // A newer sign-in replaced this one: its page panel belongs to the newer flow.
-      if (this.sso !== session) return;
-      this.sso = undefined;
-      if (session.controller.signal.aborted) {
-        this.post({ type: 'operationResult', op: 'startSso', ok: false });
-        return;
-      }
-      this.log(`Profile Manager: SSO sign-in failed: ${messageOf(error)}`);
-      this.post({ type: 'operationResult', op: 'startSso', ok: false, error: toProblem(error) });
-    }
+    const done = this.backend.signInWithSso({ profileName, serverUrl }, onCode, session.controller.signal).then(
+      (outcome) => ({ profileId: outcome.profileId }),
+      (error: unknown) => {
+        // Cancelled, or a newer sign-in replaced this one: nothing to report about this one.
+        if (session.controller.signal.aborted || this.sso !== session) return false as const;
+        throw error;
+      },
+    );
+    session.done = done;
+    const forget = () => {
+      if (this.sso === session) this.sso = undefined;
+    };
+    done.then(forget, forget);
+    return done;
   }
 
   private postSsoCode(code: SsoCode): void {
@@ -266,68 +249,35 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
     });
   }
 
-  private async profileOperation(op: Operation, id: string, run: () => Promise<unknown>): Promise<void> {
+  private async listKeys(profileId: string) {
     try {
-      const done = await run();
-      // `false` is the person declining a confirmation: nothing happened, nothing to report.
-      this.post(done === false ? { type: 'operationResult', op, id, ok: false } : { type: 'operationResult', op, id, ok: true });
-    } catch (error) {
-      this.log(`Profile Manager: ${op} failed: ${messageOf(error)}`);
-      this.post({ type: 'operationResult', op, id, ok: false, error: toProblem(error) });
-    }
-  }
-
-  /** Like profileOperation, with the outcome's sentence for the page. */
-  private async keyOperation(op: Operation, id: string, run: () => Promise<{ message: string } | false>, keyId?: string): Promise<void> {
-    const about = { type: 'operationResult' as const, op, id, ...(keyId ? { keyId } : {}) };
-    try {
-      const done = await run();
-      this.post(done === false ? { ...about, ok: false } : { ...about, ok: true, message: done.message.slice(0, 1000) });
-    } catch (error) {
-      this.log(`Profile Manager: ${op} failed: ${messageOf(error)}`);
-      this.post({ ...about, ok: false, error: toProblem(error) });
-    }
-  }
-
-  private async postKeys(profileId: string): Promise<void> {
-    try {
-      const keys = await this.backend.listKeys(profileId);
-      this.post({ type: 'keys', profileId, keys });
+      return { profileId, keys: await this.backend.listKeys(profileId) };
     } catch (error) {
       this.log(`Profile Manager: listing the API keys failed: ${messageOf(error)}`);
-      const problem = toProblem(error);
-      this.post({ type: 'keys', profileId, keys: [], error: problem.fix ? { message: problem.message, fix: problem.fix } : { message: problem.message } });
+      return { profileId, keys: [], error: plainProblem(error) };
     }
   }
 
-  private async testConnection(id: string): Promise<void> {
+  private async testConnection(id: string) {
     try {
       const { report, ...result } = await this.backend.testConnection(id);
       if (report && result.diagnostic) this.keepReport(result.diagnostic.reportId, report);
-      this.post({ ...result, type: 'testResult', id });
+      return { ...result, id };
     } catch (error) {
       this.log(`Profile Manager: testing the connection failed: ${messageOf(error)}`);
-      const problem = toProblem(error);
-      this.post({
-        type: 'testResult',
-        id,
-        ok: false,
-        status: 'unreachable',
-        message: problem.message,
-        ...(problem.fix ? { fix: problem.fix } : {}),
-      });
+      const problem = plainProblem(error);
+      return { id, ok: false, status: 'unreachable' as const, ...problem };
     }
   }
 
-  private async testServer(serverUrl: string): Promise<void> {
+  private async testServer(serverUrl: string) {
     try {
       const { diagnostic, report } = await this.backend.testServer(serverUrl);
       this.keepReport(diagnostic.reportId, report);
-      this.post({ type: 'serverTestResult', serverUrl, diagnostic });
+      return { serverUrl, diagnostic };
     } catch (error) {
       this.log(`Profile Manager: testing the server failed: ${messageOf(error)}`);
-      const problem = toProblem(error);
-      this.post({ type: 'serverTestResult', serverUrl, error: problem.fix ? { message: problem.message, fix: problem.fix } : { message: problem.message } });
+      return { serverUrl, error: plainProblem(error) };
     }
   }
 
@@ -341,25 +291,21 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
     }
   }
 
-  private async copyReport(reportId: string): Promise<void> {
+  private async copyReport(reportId: string): Promise<{ message: string }> {
     const report = this.reports.get(reportId);
-    if (!report) {
-      this.post({ type: 'operationResult', op: 'copyReport', id: reportId, ok: false, error: { message: l10n.t('That report is no longer available.'), fix: l10n.t('Test the connection again.') } });
-      return;
-    }
+    if (!report) throw new PageProblem(l10n.t('That report is no longer available.'), l10n.t('Test the connection again.'));
     await vscode.env.clipboard.writeText(report);
-    this.post({ type: 'operationResult', op: 'copyReport', id: reportId, ok: true, message: l10n.t('Report copied to the clipboard. It does not contain your key.') });
+    return { message: l10n.t('Report copied to the clipboard. It does not contain your key.') };
   }
 
   // Only the code the host itself sent: the page is not a general clipboard writer.
-  private async copyCode(text: string): Promise<void> {
+  private async copyCode(text: string): Promise<object> {
     if (this.sso?.code?.userCode !== text) {
       this.log('Profile Manager: refused to copy text that is not the current verification code.');
-      this.post({ type: 'operationResult', op: 'copyText', ok: false, error: { message: l10n.t('There is no verification code to copy.') } });
-      return;
+      throw new PageProblem(l10n.t('There is no verification code to copy.'));
     }
     await vscode.env.clipboard.writeText(text);
-    this.post({ type: 'operationResult', op: 'copyText', ok: true });
+    return {};
   }
 
   // Only the verification address of the running sign-in, which the flow checked
@@ -369,25 +315,10 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
     const allowed = code ? [code.browserUri, code.verificationUriComplete, code.verificationUri] : [];
     if (!allowed.includes(url)) {
       this.log('Profile Manager: refused to open an address that is not the current verification address.');
-      this.post({
-        type: 'operationResult',
-        op: 'openExternal',
-        ok: false,
-        error: { message: l10n.t('There is no sign-in page to open.'), fix: l10n.t('Start the SSO sign-in again.') },
-      });
-      return;
+      throw new PageProblem(l10n.t('There is no sign-in page to open.'), l10n.t('Start the SSO sign-in again.'));
     }
     const opened = await vscode.env.openExternal(vscode.Uri.parse(url, true));
-    this.post(
-      opened
-        ? { type: 'operationResult', op: 'openExternal', ok: true }
-        : {
-            type: 'operationResult',
-            op: 'openExternal',
-            ok: false,
-            error: { message: l10n.t('The browser did not open.'), fix: l10n.t('Open {0} yourself and enter the code.', url) },
-          },
-    );
+    if (!opened) throw new PageProblem(l10n.t('The browser did not open.'), l10n.t('Open {0} yourself and enter the code.', url));
   }
 
   private post(message: ToPage): void {
@@ -403,17 +334,7 @@ export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, v
   }
 }
 
-function toProblem(error: unknown): FieldProblem {
-  if (typeof error === 'object' && error !== null) {
-    const { message, fix, field } = error as { message?: unknown; fix?: unknown; field?: unknown };
-    if (typeof message === 'string' && message.length > 0) {
-      const parsedField = formField.safeParse(field);
-      return {
-        message: message.slice(0, 1000),
-        ...(typeof fix === 'string' && fix.length > 0 ? { fix: fix.slice(0, 1000) } : {}),
-        ...(parsedField.success ? { field: parsedField.data } : {}),
-      };
-    }
-  }
-  return { message: l10n.t('Something went wrong.'), fix: l10n.t('See the CoderFlow output for details.') };
+/** A key operation's sentence for the page; `false` (declined) passes through. */
+function said(outcome: { message: string } | false): { message: string } | false {
+  return outcome && { message: outcome.message.slice(0, 1000) };
 }

@@ -38,14 +38,7 @@ describe('Profile Manager page: adding a profile', function () {
     await textbox('Server URL').blur();
     const sent = await host.waitFor('probeServer');
     assert.deepEqual(sent, { type: 'probeServer', serverUrl: url });
-    await host.send({
-      type: 'probeResult',
-      serverUrl: url,
-      reachable: true,
-      ssoEnabled: probe.sso ?? false,
-      passwordLoginEnabled: probe.password ?? true,
-      ...(probe.providerName ? { providerName: probe.providerName } : {}),
-    });
+    await host.answer('probeServer', { ok: true, value: { serverUrl: url, reachable: true, ssoEnabled: probe.sso ?? false, passwordLoginEnabled: probe.password ?? true, ...(probe.providerName ? { providerName: probe.providerName } : {}) } });
     await host.page.getByText(/^Server reachable\./).waitFor();
   }
 
@@ -73,7 +66,7 @@ describe('Profile Manager page: adding a profile', function () {
     assert.match(await describedBy(textbox('Server URL')), /Checking the server…/);
     assert.equal(await tab('SSO').count(), 0, 'no SSO tab before the server said it has SSO');
 
-    await host.send({ type: 'probeResult', serverUrl: SERVER, reachable: true, ssoEnabled: true, passwordLoginEnabled: true, providerName: 'Okta' });
+    await host.answer('probeServer', { ok: true, value: { serverUrl: SERVER, reachable: true, ssoEnabled: true, passwordLoginEnabled: true, providerName: 'Okta' } });
     const verdict = 'Server reachable. Sign in with username and password, SSO (Okta) or an API key.';
     await host.page.getByText(verdict).waitFor();
     assert.equal(await describedBy(textbox('Server URL')), verdict);
@@ -107,14 +100,7 @@ describe('Profile Manager page: adding a profile', function () {
     await textbox('Server URL').fill('https://nowhere.example.com');
     await textbox('Server URL').blur();
     await host.waitFor('probeServer');
-    await host.send({
-      type: 'probeResult',
-      serverUrl: 'https://nowhere.example.com',
-      reachable: false,
-      ssoEnabled: false,
-      passwordLoginEnabled: false,
-      error: { message: 'Could not reach nowhere.example.com.', fix: 'Check the URL, your network and any proxy settings.' },
-    });
+    await host.answer('probeServer', { ok: true, value: { serverUrl: 'https://nowhere.example.com', reachable: false, ssoEnabled: false, passwordLoginEnabled: false, error: { message: 'Could not reach nowhere.example.com.', fix: 'Check the URL, your network and any proxy settings.' } } });
     await eventually(async () => assert.equal(await textbox('Server URL').getAttribute('aria-invalid'), 'true'));
     assert.equal(await describedBy(textbox('Server URL')), 'Could not reach nowhere.example.com.\nCheck the URL, your network and any proxy settings.');
     assert.deepEqual(await host.page.getByRole('tab').allInnerTexts(), ['Username & password', 'API key']);
@@ -132,8 +118,8 @@ describe('Profile Manager page: adding a profile', function () {
     await textbox('Server URL').fill(SERVER);
     await textbox('Server URL').blur();
     await host.waitFor('probeServer', 2);
-    await host.send({ type: 'probeResult', serverUrl: 'https://old.example.com', reachable: false, ssoEnabled: false, passwordLoginEnabled: false, error: { message: 'Old server is down.' } });
-    await host.send({ type: 'probeResult', serverUrl: SERVER, reachable: true, ssoEnabled: true, passwordLoginEnabled: true });
+    await host.answer('probeServer', { ok: true, value: { serverUrl: 'https://old.example.com', reachable: false, ssoEnabled: false, passwordLoginEnabled: false, error: { message: 'Old server is down.' } } }, 1);
+    await host.answer('probeServer', { ok: true, value: { serverUrl: SERVER, reachable: true, ssoEnabled: true, passwordLoginEnabled: true } }, 2);
     await host.page.getByText(/^Server reachable\./).waitFor();
     assert.equal(await host.page.getByText('Old server is down.').count(), 0);
     assert.equal(await textbox('Server URL').getAttribute('aria-invalid'), null);
@@ -220,7 +206,7 @@ describe('Profile Manager page: adding a profile', function () {
     assert.equal((await host.receivedOf('saveApiKey')).length, 0);
 
     await host.sendState([{ ...profiles.production, id: 'new-1' }]);
-    await host.send({ type: 'operationResult', op: 'signInPassword', id: 'new-1', ok: true });
+    await host.answer('signInPassword', { ok: true, value: { profileId: 'new-1' } });
     await eventually(async () => assert.equal(await announced(), 'Signed in. Profile production is saved.'));
     assert.equal(await host.page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.id), 'new-1');
     // With a profile listed the emptied form folds behind Add profile.
@@ -239,12 +225,7 @@ describe('Profile Manager page: adding a profile', function () {
     await secret('Password').fill('wrong');
     await button('Sign in').click();
     await host.waitFor('signInPassword');
-    await host.send({
-      type: 'operationResult',
-      op: 'signInPassword',
-      ok: false,
-      error: { message: 'Wrong username or password.', fix: 'Check both and try again, or sign in with SSO.', field: 'password' },
-    });
+    await host.answer('signInPassword', { ok: false, error: { message: 'Wrong username or password.', fix: 'Check both and try again, or sign in with SSO.', field: 'password' } });
     await eventually(async () => assert.equal(await secret('Password').getAttribute('aria-invalid'), 'true'));
     assert.equal(await describedBy(secret('Password')), 'Wrong username or password.\nCheck both and try again, or sign in with SSO.');
     assert.equal(await textbox('Username').inputValue(), 'alice');
@@ -275,7 +256,7 @@ describe('Profile Manager page: adding a profile', function () {
     assert.equal(await button('Cancel').count(), 0);
     assert.equal(await focusedName(), 'Sign in');
     // The host's answer to the aborted check arrives after the cancel: the form stays as it is.
-    await host.send({ type: 'operationResult', op: 'signInPassword', ok: false });
+    await host.answer('signInPassword', { ok: false });
     await host.page.waitForTimeout(100);
     assert.equal(await host.page.getByRole('alert').count(), 0);
     assert.equal(await textbox('Profile name').inputValue(), 'production');
@@ -295,12 +276,7 @@ describe('Profile Manager page: adding a profile', function () {
     await secret('Password').fill('pw');
     await button('Sign in').click();
     await host.waitFor('signInPassword');
-    await host.send({
-      type: 'operationResult',
-      op: 'signInPassword',
-      ok: false,
-      error: { message: 'The server’s certificate is not trusted (self-signed).', fix: 'Set profoundCoder.tls.caFile to your CA’s PEM file.' },
-    });
+    await host.answer('signInPassword', { ok: false, error: { message: 'The server’s certificate is not trusted (self-signed).', fix: 'Set profoundCoder.tls.caFile to your CA’s PEM file.' } });
     const alert = host.page.getByRole('alert');
     await alert.waitFor();
     assert.match(await alert.innerText(), /not trusted \(self-signed\)\.\s+Set profoundCoder\.tls\.caFile/);
@@ -319,12 +295,7 @@ describe('Profile Manager page: adding a profile', function () {
     await secret('API key').fill('sk-proj-abcdefghijklmnop');
     await button('Save key').click();
     assert.equal((await host.waitFor('saveApiKey')).apiKey, 'sk-proj-abcdefghijklmnop');
-    await host.send({
-      type: 'operationResult',
-      op: 'saveApiKey',
-      ok: false,
-      error: { message: 'This is an OpenAI key, not a CoderFlow key.', fix: 'Paste a personal API key (pc_…).', field: 'apiKey' },
-    });
+    await host.answer('saveApiKey', { ok: false, error: { message: 'This is an OpenAI key, not a CoderFlow key.', fix: 'Paste a personal API key (pc_…).', field: 'apiKey' } });
     await eventually(async () => assert.equal(await secret('API key').getAttribute('aria-invalid'), 'true'));
     assert.match(await describedBy(secret('API key')), /^This is an OpenAI key, not a CoderFlow key\.\nPaste a personal API key/);
   });
@@ -341,7 +312,7 @@ describe('Profile Manager page: adding a profile', function () {
       apiKey: 'pc_0123456789abcdef',
     });
     assert.equal(await button('Save key').isDisabled(), true);
-    await host.send({ type: 'operationResult', op: 'saveApiKey', id: 'new-2', ok: true });
+    await host.answer('saveApiKey', { ok: true, value: { profileId: 'new-2' } });
     await eventually(async () => assert.equal(await secret('API key').inputValue(), ''));
     assert.equal(await button('Save key').isDisabled(), false);
   });
@@ -380,16 +351,16 @@ describe('Profile Manager page: adding a profile', function () {
 
     await button('Copy code').click();
     assert.deepEqual(await host.waitFor('copyText'), { type: 'copyText', text: 'WDJB-MJHT' });
-    await host.send({ type: 'operationResult', op: 'copyText', ok: true });
+    await host.answer('copyText', { ok: true, value: {} });
     await eventually(async () => assert.equal(await announced(), 'Code copied.'));
 
     await button('Open again').click();
     assert.deepEqual(await host.waitFor('openExternal'), { type: 'openExternal', url: `${SERVER}/device?user_code=WDJB-MJHT` });
-    await host.send({ type: 'operationResult', op: 'openExternal', ok: true });
+    await host.answer('openExternal', { ok: true, value: {} });
     // The browser-opened announcement replaces the code's: it says the code again.
     await eventually(async () => assert.equal(await announced(), 'Opened the browser. Check that it shows WDJB-MJHT.'));
 
-    await host.send({ type: 'operationResult', op: 'startSso', id: 'new-3', ok: true });
+    await host.answer('startSso', { ok: true, value: { profileId: 'new-3' } });
     await eventually(async () => assert.equal(await code.count(), 0));
     assert.equal(await textbox('Profile name').inputValue(), '');
     assert.equal(await button('Sign in with SSO').isVisible(), false, 'the SSO tab goes with the form’s reset');
@@ -410,7 +381,7 @@ describe('Profile Manager page: adding a profile', function () {
     assert.equal(await focusedName(), 'Sign in with SSO');
     await eventually(async () => assert.equal(await announced(), 'SSO sign-in cancelled.'));
     // The host's late answer to the cancelled flow changes nothing.
-    await host.send({ type: 'operationResult', op: 'startSso', ok: false, error: { message: 'Sign-in was cancelled.' } });
+    await host.answer('startSso', { ok: false, error: { message: 'Sign-in was cancelled.' } });
     await host.page.waitForTimeout(100);
     assert.equal(await host.page.getByRole('alert').count(), 0);
     assert.equal(await textbox('Profile name').inputValue(), 'production');
@@ -427,12 +398,7 @@ describe('Profile Manager page: adding a profile', function () {
     await eventually(async () => assert.equal(await host.page.getByRole('timer').innerText(), 'The code has expired.'), 4000);
     assert.equal(await button('Copy code').isDisabled(), true);
     assert.equal(await button('Open again').isDisabled(), true);
-    await host.send({
-      type: 'operationResult',
-      op: 'startSso',
-      ok: false,
-      error: { message: 'The verification code expired before it was approved.', fix: 'Select Sign in with SSO to get a new code.' },
-    });
+    await host.answer('startSso', { ok: false, error: { message: 'The verification code expired before it was approved.', fix: 'Select Sign in with SSO to get a new code.' } });
     await host.page.getByRole('alert').waitFor();
     assert.match(await host.page.getByRole('alert').innerText(), /expired before it was approved/);
     assert.equal(await textbox('Verification code').count(), 0);
@@ -449,7 +415,8 @@ describe('Profile Manager page: adding a profile', function () {
     assert.equal(await textbox('Verification code').inputValue(), 'WXYZ-1234');
     assert.equal(await tab('SSO').getAttribute('aria-selected'), 'true');
     assert.equal(await button('Sign in with SSO').isVisible(), false);
-    await host.send({ type: 'operationResult', op: 'startSso', id: 'p', ok: true });
+    // The reloaded page asks for the end of the sign-in it did not start.
+    await host.answer('resumeSso', { ok: true, value: { profileId: 'p' } });
     await eventually(async () => assert.equal(await textbox('Verification code').count(), 0));
   });
 
@@ -484,7 +451,7 @@ describe('Profile Manager page: adding a profile', function () {
     await secret('Password').fill('hunter2-secret');
     await button('Sign in').click();
     await host.waitFor('signInPassword');
-    await host.send({ type: 'operationResult', op: 'signInPassword', ok: false, error: { message: 'Wrong username or password.', field: 'password' } });
+    await host.answer('signInPassword', { ok: false, error: { message: 'Wrong username or password.', field: 'password' } });
     await tab('API key').click();
     await secret('API key').fill('pc_supersecretvalue9');
     await button('Save key').click();
@@ -523,7 +490,7 @@ describe('Profile Manager page: adding a profile', function () {
     await keyboard.press('Shift+Tab');
     await keyboard.press('Enter');
     assert.deepEqual(await host.waitFor('useProfile'), { type: 'useProfile', id: 'cli-ci' });
-    await host.send({ type: 'operationResult', op: 'useProfile', id: 'cli-ci', ok: true });
+    await host.answer('useProfile', { ok: true, value: {} });
 
     // Fill the form, probe by leaving the field, choose SSO with the arrow keys, start it with Enter.
     for (let step = 0; step < 5; step++) await keyboard.press('Tab');
@@ -533,7 +500,7 @@ describe('Profile Manager page: adding a profile', function () {
     await keyboard.type(SERVER);
     await keyboard.press('Tab');
     await host.waitFor('probeServer');
-    await host.send({ type: 'probeResult', serverUrl: SERVER, reachable: true, ssoEnabled: true, passwordLoginEnabled: true });
+    await host.answer('probeServer', { ok: true, value: { serverUrl: SERVER, reachable: true, ssoEnabled: true, passwordLoginEnabled: true } });
     await host.page.getByRole('form', { name: 'Add profile' }).getByText(/^Server reachable\./).waitFor();
     // Test connection for the typed server comes next, then the sign-in methods.
     assert.equal(await focusedName(), 'Test connection');

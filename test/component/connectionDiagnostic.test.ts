@@ -63,7 +63,7 @@ describe('Profile Manager page: Test connection’s steps', function () {
     await item(host, 'production').getByRole('button', { name: 'Test connection', exact: true }).click();
     assert.deepEqual(await host.waitFor('testConnection'), { type: 'testConnection', id: 'ext-production' });
     const tls = diagnostic.steps.find((step) => step.id === 'tls');
-    await host.send({ type: 'testResult', id: 'ext-production', ok: false, status: 'unreachable', message: tls?.detail ?? 'failed', ...(tls?.fix ? { fix: tls.fix } : {}), diagnostic });
+    await host.answer('testConnection', { ok: true, value: { id: 'ext-production', ok: false, status: 'unreachable', message: tls?.detail ?? 'failed', ...(tls?.fix ? { fix: tls.fix } : {}), diagnostic: diagnostic } });
     await host.page.getByRole('region', { name: 'Connection test failed' }).waitFor();
   }
 
@@ -97,7 +97,7 @@ describe('Profile Manager page: Test connection’s steps', function () {
     await copy.focus();
     await host.page.keyboard.press('Enter');
     assert.deepEqual(await host.waitFor('copyReport'), { type: 'copyReport', reportId: failing.reportId });
-    await host.send({ type: 'operationResult', op: 'copyReport', id: failing.reportId, ok: true, message: 'Report copied to the clipboard. It does not contain your key.' });
+    await host.answer('copyReport', { ok: true, value: { message: 'Report copied to the clipboard. It does not contain your key.' } });
     await eventually(async () => assert.equal(await announced(host), 'Report copied to the clipboard. It does not contain your key.'));
     assert.match(await host.page.getByRole('region', { name: 'Connection test failed' }).innerText(), /Report copied to the clipboard/);
   });
@@ -120,8 +120,9 @@ describe('Profile Manager page: Test connection’s steps', function () {
     await test.focus();
     await host.page.keyboard.press('Enter');
     assert.deepEqual(await host.waitFor('testServer'), { type: 'testServer', serverUrl: trusted.url });
-    await host.send({ type: 'serverTestResult', serverUrl: 'https://other.example.com', diagnostic: failing });
-    await host.send({ type: 'serverTestResult', serverUrl: trusted.url, diagnostic: passing });
+    // An answer to a request this page did not make (the id is not one of its own).
+    await host.sendRaw({ type: 'response', id: 1000, ok: true, value: { serverUrl: 'https://other.example.com', diagnostic: failing } });
+    await host.answer('testServer', { ok: true, value: { serverUrl: trusted.url, diagnostic: passing } });
     const region = host.page.getByRole('region', { name: 'Connection test passed' });
     await region.waitFor();
     assert.equal(await host.page.getByRole('region', { name: 'Connection test failed' }).count(), 0, 'the answer about another address was dropped');

@@ -22,7 +22,7 @@ describe('Profile Manager page: where the person starts', function () {
   const form = () => host.page.getByRole('form', { name: 'Add profile' });
   const announced = () => host.page.getByRole('status').first().innerText();
   const reachable = (serverUrl: string) =>
-    host.send({ type: 'probeResult', serverUrl, reachable: true, ssoEnabled: true, passwordLoginEnabled: true, providerName: 'Okta' });
+    host.answer('probeServer', { ok: true, value: { serverUrl: serverUrl, reachable: true, ssoEnabled: true, passwordLoginEnabled: true, providerName: 'Okta' } });
 
   describe('the suggested server URL', () => {
     it('fills Server URL and checks the server at once, so the SSO tab is offered without typing', async () => {
@@ -95,7 +95,7 @@ describe('Profile Manager page: where the person starts', function () {
       await button('Sign in').click();
       await host.waitFor('signInPassword');
       await host.sendState([{ ...profiles.production, id: 'new-1' }], { suggestedServerUrl: SUGGESTED });
-      await host.send({ type: 'operationResult', op: 'signInPassword', id: 'new-1', ok: true });
+      await host.answer('signInPassword', { ok: true, value: { profileId: 'new-1' } });
       await eventually(async () => assert.equal(await toggle().getAttribute('aria-expanded'), 'false'));
       await toggle().click();
       assert.equal(await textbox('Profile name').inputValue(), '');
@@ -181,7 +181,7 @@ describe('Profile Manager page: where the person starts', function () {
       await textbox('API key').fill('pc_0123456789abcdef0123');
       await button('Save key').click();
       await host.waitFor('saveApiKey');
-      await host.send({ type: 'operationResult', op: 'saveApiKey', id: 'new-1', ok: true });
+      await host.answer('saveApiKey', { ok: true, value: { profileId: 'new-1' } });
       await host.sendState([{ ...profiles.production, id: 'new-1' }]);
       await eventually(async () => assert.equal(await toggle().getAttribute('aria-expanded'), 'false'));
       assert.equal(await host.page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.id), 'new-1');

@@ -11,7 +11,11 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { profileManagerHtml } from '../../src/ui/profileManagerHtml';
-import type { ProfileView, ToHost, ToPage } from '../../src/webviewProtocol';
+import type { Answer, PageNotification, ProfileView, RequestKind, RequestPayload, ToHost, ToPage } from '../../src/webviewProtocol';
+
+/** What the page sent, a request shown as its kind and payload (its id is the harness's business). */
+export type PageMessage = PageNotification | { [K in RequestKind]: { type: K } & RequestPayload<K> }[RequestKind];
+type PageMessageOf<T extends PageMessage['type']> = Extract<PageMessage, { type: T }>;
 
 export const root = resolve(__dirname, '../../..');
 export const screenshotDir = join(root, '.artifacts/screenshots');
@@ -273,7 +277,7 @@ export class ComponentBrowser {
   }
 }
 
-/** VS Code's side of the page: what the page posted, and a way to post into it. */
+/** VS Code's side of the page: what the page posted, and ways to answer it and post into it. */
 export class StubHost {
   readonly errors: string[] = [];
 
@@ -284,21 +288,41 @@ export class StubHost {
     page.on('pageerror', (error) => this.errors.push(error.message));
   }
 
-  async received(): Promise<ToHost[]> {
+  async received(): Promise<PageMessage[]> {
+    return (await this.sent()).map((message) => (message.type === 'request' ? ({ type: message.kind, ...message.payload } as PageMessage) : message));
+  }
+
+  private async sent(): Promise<ToHost[]> {
     return this.page.evaluate(() => (window as unknown as { __toHost: ToHost[] }).__toHost.slice());
   }
 
-  async receivedOf<T extends ToHost['type']>(type: T): Promise<Array<Extract<ToHost, { type: T }>>> {
-    return (await this.received()).filter((message): message is Extract<ToHost, { type: T }> => message.type === type);
+  async receivedOf<T extends PageMessage['type']>(type: T): Promise<Array<PageMessageOf<T>>> {
+    return (await this.received()).filter((message): message is PageMessageOf<T> => message.type === type);
   }
 
   /** Waits until the page posted a message of `type` (the `count`-th one, counting from 1). */
-  async waitFor<T extends ToHost['type']>(type: T, count = 1): Promise<Extract<ToHost, { type: T }>> {
+  async waitFor<T extends PageMessage['type']>(type: T, count = 1): Promise<PageMessageOf<T>> {
     return eventually(async () => {
       const messages = await this.receivedOf(type);
       if (messages.length < count) throw new Error(`the page has posted ${messages.length} "${type}" message(s), expected ${count}`);
       return messages[count - 1];
     });
+  }
+
+  /** Answers the page's `count`-th request of `kind` (its latest when not given), as the host would. */
+  async answer<K extends RequestKind>(kind: K, answer: Answer<K>, count?: number): Promise<void> {
+    await this.answerRaw(kind, answer, count);
+  }
+
+  /** Answers with anything, as a broken or hostile host could. */
+  async answerRaw(kind: RequestKind, answer: Record<string, unknown>, count?: number): Promise<void> {
+    const id = await eventually(async () => {
+      const requests = (await this.sent()).filter((message) => message.type === 'request' && message.kind === kind);
+      const request = requests[(count ?? requests.length) - 1];
+      if (request?.type !== 'request') throw new Error(`the page has posted ${requests.length} "${kind}" request(s), expected ${count ?? 1}`);
+      return request.id;
+    });
+    await this.sendRaw({ type: 'response', id, ...answer });
   }
 
   async send(message: ToPage): Promise<void> {

@@ -30,7 +30,7 @@ describe('Profile Manager page: API keys, rotation and the CLI', function () {
   async function showKeys(list: ApiKeyView[] = [keys.device, keys.ci, keys.script, keys.fresh]): Promise<void> {
     await host.sendState([profiles.production, profiles.staging, profiles.cli]);
     assert.deepEqual(await host.waitFor('listKeys'), { type: 'listKeys', profileId: 'ext-production' });
-    await host.send({ type: 'keys', profileId: 'ext-production', keys: list });
+    await host.answer('listKeys', { ok: true, value: { profileId: 'ext-production', keys: list } });
     await keyItem(list[0]?.name ?? '').waitFor();
   }
 
@@ -78,7 +78,9 @@ describe('Profile Manager page: API keys, rotation and the CLI', function () {
   it('offers Revoke stale keys only when a key other than this device’s is stale', async () => {
     await showKeys([keys.device, keys.fresh]);
     assert.equal(await button('Revoke stale keys').isVisible(), false);
-    await host.send({ type: 'keys', profileId: 'ext-production', keys: [{ ...keys.device, stale: true }, keys.fresh] });
+    // A new key asks for the list again.
+    await host.sendState([{ ...profiles.production, maskedKey: 'pc_…9z9z' }, profiles.staging, profiles.cli]);
+    await host.answer('listKeys', { ok: true, value: { profileId: 'ext-production', keys: [{ ...keys.device, stale: true }, keys.fresh] } }, 2);
     await eventually(async () => assert.match(await keyItem('VS Code on laptop').innerText(), /Stale/));
     assert.equal(await button('Revoke stale keys').isVisible(), false);
   });
@@ -93,8 +95,8 @@ describe('Profile Manager page: API keys, rotation and the CLI', function () {
     assert.equal((await host.receivedOf('rotateKey')).length, 0);
     await keyItem('CI pipeline').getByRole('button', { name: 'Revoke', exact: true }).focus();
 
-    await host.send({ type: 'operationResult', op: 'revokeKey', id: 'ext-production', keyId: 'key-2', ok: true, message: 'Revoked "CI pipeline".' });
-    await host.send({ type: 'keys', profileId: 'ext-production', keys: [keys.device, keys.script, keys.fresh] });
+    await host.answer('revokeKey', { ok: true, value: { message: 'Revoked "CI pipeline".' } });
+    await host.answer('listKeys', { ok: true, value: { profileId: 'ext-production', keys: [keys.device, keys.script, keys.fresh] } }, 2);
     await eventually(async () => assert.equal(await keyItem('CI pipeline').count(), 0));
     assert.match(await section().innerText(), /Revoked "CI pipeline"\./);
     await eventually(async () => assert.equal(await status().innerText(), 'Revoked "CI pipeline".'));
@@ -106,19 +108,13 @@ describe('Profile Manager page: API keys, rotation and the CLI', function () {
     await showKeys();
     await keyItem('Nightly script').getByRole('button', { name: 'Revoke', exact: true }).click();
     await host.waitFor('revokeKey');
-    await host.send({ type: 'operationResult', op: 'revokeKey', id: 'ext-production', keyId: 'key-3', ok: false });
+    await host.answer('revokeKey', { ok: false });
     await eventually(async () => assert.equal(await keyItem('Nightly script').getAttribute('aria-busy'), null));
     assert.doesNotMatch(await section().innerText(), /Revoked|not revoked/);
 
     await button('Revoke stale keys').click();
     assert.deepEqual(await host.waitFor('revokeStaleKeys'), { type: 'revokeStaleKeys', profileId: 'ext-production' });
-    await host.send({
-      type: 'operationResult',
-      op: 'revokeStaleKeys',
-      id: 'ext-production',
-      ok: false,
-      error: { message: 'This key was not revoked and is still live: "CI pipeline" (The server had a problem (503 Service Unavailable)).' },
-    });
+    await host.answer('revokeStaleKeys', { ok: false, error: { message: 'This key was not revoked and is still live: "CI pipeline" (The server had a problem (503 Service Unavailable)).' } });
     await eventually(async () => assert.match(await section().innerText(), /This key was not revoked and is still live: "CI pipeline"/));
   });
 
@@ -128,7 +124,7 @@ describe('Profile Manager page: API keys, rotation and the CLI', function () {
     assert.deepEqual(await host.waitFor('rotateKey'), { type: 'rotateKey', id: 'ext-production' });
     const failure =
       "Rotating the key of 'production' failed while testing the new key with /auth/me: The server had a problem (503 Service Unavailable). Try again later. The profile still holds its key \"VS Code on laptop\", which is still live.";
-    await host.send({ type: 'operationResult', op: 'rotateKey', id: 'ext-production', ok: false, error: { message: failure } });
+    await host.answer('rotateKey', { ok: false, error: { message: failure } });
     await eventually(async () => assert.match(await section().innerText(), /which is still live\./));
     assert.ok((await section().innerText()).includes(failure));
     assert.equal(await focusedText(), 'Rotate key', 'focus stays on the button');
@@ -150,28 +146,16 @@ describe('Profile Manager page: API keys, rotation and the CLI', function () {
     await profileItem('production').getByRole('button', { name: 'Save to CLI profile', exact: true }).click();
     assert.deepEqual(await host.waitFor('saveToCli'), { type: 'saveToCli', id: 'ext-production' });
     assert.equal(await profileItem('production').getAttribute('aria-busy'), 'true');
-    await host.send({
-      type: 'operationResult',
-      op: 'saveToCli',
-      id: 'ext-production',
-      ok: true,
-      message: "Saved to CLI profile 'production' in /home/alice/.coderflow/config.json. Use it with coder --profile=production or coder profile switch production.",
-    });
+    await host.answer('saveToCli', { ok: true, value: { message: "Saved to CLI profile 'production' in /home/alice/.coderflow/config.json. Use it with coder --profile=production or coder profile switch production." } });
     await eventually(async () => assert.match(await profileItem('production').innerText(), /Saved to CLI profile 'production' in \/home\/alice\/\.coderflow\/config\.json\./));
     assert.equal(await profileItem('production').getAttribute('aria-busy'), null);
 
     await profileItem('ci').getByRole('button', { name: 'Import from CLI', exact: true }).click();
     assert.deepEqual(await host.waitFor('importFromCli'), { type: 'importFromCli', id: 'cli-ci' });
-    await host.send({
-      type: 'operationResult',
-      op: 'importFromCli',
-      id: 'cli-ci',
-      ok: false,
-      error: {
+    await host.answer('importFromCli', { ok: false, error: {
         message: 'The CoderFlow CLI config /home/alice/.coderflow/config.json is not valid JSON at line 3, column 5: expected a property name.',
         fix: 'Fix the file in an editor, or run coder login again.',
-      },
-    });
+      } });
     await eventually(async () => assert.match(await profileItem('ci').innerText(), /not valid JSON at line 3, column 5/));
     await eventually(async () => assert.match(await status().innerText(), /line 3, column 5/));
   });
@@ -186,22 +170,22 @@ describe('Profile Manager page: API keys, rotation and the CLI', function () {
   it('shows why the list could not be read, and drops any secret a host put in a key view', async () => {
     await host.sendState([profiles.production]);
     await host.waitFor('listKeys');
-    await host.send({
-      type: 'keys',
-      profileId: 'ext-production',
-      keys: [],
-      error: { message: 'The key is valid, but your user does not have the permission this needs.', fix: 'Ask an administrator to review your teams and access bindings.' },
-    });
+    await host.answer('listKeys', { ok: true, value: { profileId: 'ext-production', keys: [], error: { message: 'The key is valid, but your user does not have the permission this needs.', fix: 'Ask an administrator to review your teams and access bindings.' } } });
     await eventually(async () => assert.match(await section().innerText(), /does not have the permission this needs\. Ask an administrator/));
 
     const secret = `pc_${'ab12'.repeat(16)}`;
-    await host.sendRaw({ type: 'keys', profileId: 'ext-production', keys: [{ ...keys.device, key: secret }] });
+    // A new key asks for the list again; the host's answer carries a secret.
+    await host.sendState([{ ...profiles.production, maskedKey: 'pc_…9z9z' }]);
+    await host.waitFor('listKeys', 2);
+    await host.answerRaw('listKeys', { ok: true, value: { profileId: 'ext-production', keys: [{ ...keys.device, key: secret }] } }, 2);
     await keyItem('VS Code on laptop').waitFor();
     assert.ok(!(await host.page.content()).includes(secret), 'a secret never reaches the DOM');
     assert.ok(!(await host.savedStates()).some((state) => state.includes(secret)), 'nor the saved state');
 
     // A list for another profile is not shown as this one's.
-    await host.send({ type: 'keys', profileId: 'ext-staging', keys: [keys.ci] });
+    await host.sendState([{ ...profiles.production, maskedKey: 'pc_…8y8y' }]);
+    await host.waitFor('listKeys', 3);
+    await host.answer('listKeys', { ok: true, value: { profileId: 'ext-staging', keys: [keys.ci] } }, 3);
     await new Promise((done) => setTimeout(done, 200));
     assert.equal(await keyItem('CI pipeline').count(), 0);
   });

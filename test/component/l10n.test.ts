@@ -46,7 +46,7 @@ describe('Profile Manager page: translations from the host', function () {
     assert.equal(await test.innerText(), 'Verbindung testen');
     await test.click();
     await host.waitFor('testServer');
-    await host.send({ type: 'serverTestResult', serverUrl: diagnostic.serverUrl, diagnostic });
+    await host.answer('testServer', { ok: true, value: { serverUrl: diagnostic.serverUrl, diagnostic: diagnostic } });
     await host.page.getByRole('heading', { name: 'Verbindungstest bestanden' }).waitFor();
     assert.equal(await host.page.locator('.step-status').innerText(), 'In Ordnung');
   });

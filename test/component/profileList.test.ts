@@ -66,7 +66,7 @@ describe('Profile Manager page: the profile list', function () {
     assert.equal((await host.receivedOf('removeProfile')).length, 0);
     assert.equal(await item('production').getByRole('button', { name: 'Sign out', exact: true }).isDisabled(), false);
 
-    await host.send({ type: 'operationResult', op: 'useProfile', id: 'ext-staging', ok: true });
+    await host.answer('useProfile', { ok: true, value: {} });
     await host.sendState([{ ...profiles.production, active: false }, { ...profiles.staging, active: true, activeSource: 'profile' }]);
     await eventually(async () => assert.equal(await item('staging').getAttribute('aria-current'), 'true'));
     assert.equal(await item('staging').getAttribute('aria-busy'), null);
@@ -77,14 +77,7 @@ describe('Profile Manager page: the profile list', function () {
     await host.sendState([profiles.production]);
     await item('production').getByRole('button', { name: 'Test connection', exact: true }).click();
     assert.deepEqual(await host.waitFor('testConnection'), { type: 'testConnection', id: 'ext-production' });
-    await host.send({
-      type: 'testResult',
-      id: 'ext-production',
-      ok: false,
-      status: 'invalidKey',
-      message: 'Invalid API key.',
-      fix: 'Re-run the sign-in or paste a new key.',
-    });
+    await host.answer('testConnection', { ok: true, value: { id: 'ext-production', ok: false, status: 'invalidKey', message: 'Invalid API key.', fix: 'Re-run the sign-in or paste a new key.' } });
     await eventually(async () => assert.match(await item('production').innerText(), /Invalid API key\. Re-run the sign-in or paste a new key\./));
     assert.equal(await item('production').getAttribute('aria-busy'), null);
   });
@@ -93,19 +86,13 @@ describe('Profile Manager page: the profile list', function () {
     await host.sendState([profiles.production, profiles.staging]);
     await item('staging').getByRole('button', { name: 'Sign out', exact: true }).click();
     await host.waitFor('signOut');
-    await host.send({
-      type: 'operationResult',
-      op: 'signOut',
-      id: 'ext-staging',
-      ok: false,
-      error: { message: 'Could not revoke the key on the server.', fix: 'Check your connection, then try again.' },
-    });
+    await host.answer('signOut', { ok: false, error: { message: 'Could not revoke the key on the server.', fix: 'Check your connection, then try again.' } });
     await eventually(async () => assert.match(await item('staging').innerText(), /Could not revoke the key on the server\. Check your connection, then try again\./));
     assert.doesNotMatch(await item('production').innerText(), /Could not revoke/);
 
     await item('production').getByRole('button', { name: 'Remove', exact: true }).click();
     await host.waitFor('removeProfile');
-    await host.send({ type: 'operationResult', op: 'removeProfile', id: 'ext-production', ok: false });
+    await host.answer('removeProfile', { ok: false });
     await eventually(async () => assert.equal(await item('production').getAttribute('aria-busy'), null));
     assert.equal(await host.page.locator('.profile-status.error').count(), 1);
   });
@@ -116,7 +103,7 @@ describe('Profile Manager page: the profile list', function () {
     await test.focus();
     await host.page.keyboard.press('Enter');
     await host.waitFor('testConnection');
-    await host.send({ type: 'testResult', id: 'ext-staging', ok: true, status: 'verified', message: 'Connected as alice.' });
+    await host.answer('testConnection', { ok: true, value: { id: 'ext-staging', ok: true, status: 'verified', message: 'Connected as alice.' } });
     await eventually(async () => assert.match(await item('staging').innerText(), /Connected as alice\./));
     assert.equal(await host.page.evaluate(() => document.activeElement?.textContent), 'Test connection');
     assert.equal(await host.page.evaluate(() => document.activeElement?.closest('li')?.dataset.id), 'ext-staging');
@@ -125,7 +112,7 @@ describe('Profile Manager page: the profile list', function () {
     await host.page.keyboard.press('Tab'); // Remove
     await host.page.keyboard.press('Enter');
     await host.waitFor('removeProfile');
-    await host.send({ type: 'operationResult', op: 'removeProfile', id: 'ext-staging', ok: true });
+    await host.answer('removeProfile', { ok: true, value: {} });
     await host.sendState([profiles.production, profiles.cli]);
     await eventually(async () => assert.equal(await host.page.getByRole('listitem').count(), 2));
     assert.equal(await host.page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.id), 'cli-ci');
@@ -188,7 +175,9 @@ describe('Profile Manager page: the profile list', function () {
     await host.sendState([profiles.production]);
     await item('production').waitFor();
     await host.sendRaw({ type: 'state', profiles: [profiles.production, leaking] });
-    await host.sendRaw({ type: 'testResult', id: 'ext-production', ok: true, status: 'verified', message: 'ok', user: 'alice', key: wholeKey });
+    await item('production').getByRole('button', { name: 'Test connection', exact: true }).click();
+    await host.waitFor('testConnection');
+    await host.answerRaw('testConnection', { ok: true, value: { id: 'ext-production', ok: true, status: 'verified', message: 'ok', user: 'alice', key: wholeKey } });
     await eventually(async () => assert.match(await item('production').innerText(), /ok/));
     assert.equal(await host.page.getByRole('listitem').count(), 1);
     assert.equal((await host.page.content()).includes(wholeKey), false);

@@ -27,24 +27,20 @@ describe('Profile Manager page: themes, contrast and Content Security Policy', f
       activeId: 'ext-production',
       credentialSource: { source: 'profile', detail: 'profile “production” (Profile Manager)', serverUrl: SERVER },
     });
-    await page.send({ type: 'testResult', id: 'ext-staging', ok: false, status: 'forbidden', message: 'The key works, but alice lacks permission.', fix: 'Ask an administrator.' });
+    await page.page.locator('li[data-id="ext-staging"] button[data-action="testConnection"]').click();
+    await page.answer('testConnection', { ok: true, value: { id: 'ext-staging', ok: false, status: 'forbidden', message: 'The key works, but alice lacks permission.', fix: 'Ask an administrator.' } });
     await page.page.getByRole('button', { name: 'Add profile', exact: true }).click();
     const textbox = (name: string) => page.page.getByRole('textbox', { name, exact: true });
     await textbox('Profile name').fill('work');
     await textbox('Server URL').fill(SERVER);
     await textbox('Server URL').blur();
     await page.waitFor('probeServer');
-    await page.send({ type: 'probeResult', serverUrl: SERVER, reachable: true, ssoEnabled: true, passwordLoginEnabled: true, providerName: 'Okta' });
+    await page.answer('probeServer', { ok: true, value: { serverUrl: SERVER, reachable: true, ssoEnabled: true, passwordLoginEnabled: true, providerName: 'Okta' } });
     await textbox('Username').fill('alice');
     await textbox('Password').fill('wrong');
     await page.page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.waitFor('signInPassword');
-    await page.send({
-      type: 'operationResult',
-      op: 'signInPassword',
-      ok: false,
-      error: { message: 'Wrong username or password.', fix: 'Check both, or sign in with SSO.', field: 'password' },
-    });
+    await page.answer('signInPassword', { ok: false, error: { message: 'Wrong username or password.', fix: 'Check both, or sign in with SSO.', field: 'password' } });
     await eventually(async () => assert.equal(await textbox('Password').getAttribute('aria-invalid'), 'true'));
     return page;
   }

@@ -11,7 +11,7 @@ import { proxyAgentFromEnv } from '../../support/proxyAgent';
 import { diagnosticReportText, runConnectionDiagnostic, type ConnectionDiagnostic, type StepId } from '../../../src/session/connectionDiagnostic';
 import { chooseProxy } from '../../../src/session/proxyChoice';
 import { diagnosticView } from '../../../src/ui/diagnosticView';
-import { parseToPage } from '../../../src/webviewProtocol';
+import { parseResult } from '../../../src/webviewProtocol';
 import { Redactor } from '../../../src/util/redact';
 import { startServer, type ReferenceServer } from '../../server';
 import { datedCertificate } from '../../server/tls';
@@ -357,7 +357,7 @@ describe('Test connection as the page is sent it', () => {
     const view = diagnosticView(diagnostic, redactor, 'report-1');
     assert.ok(!JSON.stringify(view).includes(key), JSON.stringify(view));
     assert.ok(!JSON.stringify(view).includes('abcdefgh'), 'not even a recognisable part of it');
-    assert.ok(parseToPage({ type: 'serverTestResult', serverUrl: 'https://coderflow.example.com', diagnostic: view }), 'the page accepts it');
+    assert.ok(parseResult('testServer', { serverUrl: 'https://coderflow.example.com', diagnostic: view }), 'the page accepts it');
   });
 
   it('keeps long texts within the page\'s limits instead of losing the message', () => {
@@ -368,7 +368,7 @@ describe('Test connection as the page is sent it', () => {
       steps: [{ id: 'address', name: 'Address', status: 'ok', detail: 'x'.repeat(5000), durationMs: 1, facts: Array.from({ length: 30 }, (_, i) => ({ label: `L${i}`, value: 'y'.repeat(3000) })) }],
     };
     const view = diagnosticView(diagnostic, new Redactor(), 'report-2');
-    assert.ok(parseToPage({ type: 'serverTestResult', serverUrl: 'https://coderflow.example.com', diagnostic: view }));
+    assert.ok(parseResult('testServer', { serverUrl: 'https://coderflow.example.com', diagnostic: view }));
     assert.equal(view.steps[0]?.detail.length, 2000);
     assert.equal(view.steps[0]?.facts.length, 20);
   });
