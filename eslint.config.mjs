@@ -47,7 +47,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/auth/**/*.ts', 'src/session/**/*.ts', 'src/profiles/**/*.ts'],
+    files: ['src/core/**/*.ts', 'src/services/**/*.ts', 'src/profiles/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'The core is plain Node: no vscode import.' }] }],
     },

@@ -26,17 +26,17 @@ const sharedModules = {
 // Bundles of the extension that are not needed to activate, each built from its entry below and
 // required at run time as './<name>.js' when first needed:
 //   profileManager  the Profile Manager's host, when the view first opens (src/extension.ts);
-//   connectionTest  Test connection's diagnostic, on the first test (src/ui/commands.ts);
+//   connectionTest  Test connection's diagnostic, on the first test (src/vscode/commands/commands.ts);
 //   keys            key management, rotation and the CLI sharing, on the first key action, or when
-//                   the key in use may be near its expiry (src/ui/services.ts, src/ui/keyWatch.ts);
+//                   the key in use may be near its expiry (src/container.ts, src/vscode/keyWatch.ts);
 //   cliConfigText   jsonc-parser, on the first write to the CLI config or the first one that does
-//                   not parse (src/auth/cliConfig.ts).
+//                   not parse (src/core/cliConfig/cliConfigFile.ts).
 // knip.json names the same entries.
 const LAZY = {
-  profileManager: 'src/ui/profileManagerView.ts',
-  connectionTest: 'src/ui/connectionTest.ts',
-  keys: 'src/ui/keys.ts',
-  cliConfigText: 'src/auth/cliConfigText.ts',
+  profileManager: 'src/profileManager/viewProvider.ts',
+  connectionTest: 'src/vscode/connectionTest.ts',
+  keys: 'src/vscode/keyManagement/keyActions.ts',
+  cliConfigText: 'src/core/cliConfig/cliConfigText.ts',
 };
 const lazyRequires = Object.keys(LAZY).map((name) => `./${name}.js`);
 
@@ -49,7 +49,7 @@ const extension = {
   format: 'cjs',
   external: ['vscode', ...lazyRequires],
   plugins: [sharedModules],
-  // `import('node-fetch')` (src/auth/client.ts) as a require of the shared bundle, like the others.
+  // `import('node-fetch')` (src/core/http/client.ts) as a require of the shared bundle, like the others.
   supported: { 'dynamic-import': false },
   // See src/shims/whatwg-url.ts: keeps node-fetch's unused URL polyfill out of the bundle.
   // jsonc-parser's `main` is a UMD build whose require() calls esbuild cannot follow (the bundle
@@ -83,7 +83,7 @@ const webview = {
   // sso, the SSO sign-in's code panel, when one starts (addProfileForm.ts).
   entryPoints: {
     main: join(root, 'webview-ui/main.ts'),
-    diagnostic: join(root, 'webview-ui/connectionDiagnostic.ts'),
+    diagnostic: join(root, 'webview-ui/diagnosticSteps.ts'),
     keys: join(root, 'webview-ui/keysSectionScript.ts'),
     sso: join(root, 'webview-ui/ssoPanelScript.ts'),
   },

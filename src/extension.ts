@@ -1,26 +1,26 @@
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
-import type { Method } from './auth/client';
-import { AuthError } from './auth/errors';
-import type { Credential } from './auth/resolve';
+import type { Method } from './core/http/client';
+import { AuthError } from './core/errors';
+import type { Credential } from './core/credentialChain';
 import { ProfileStore } from './profiles/store';
-import { CredentialService } from './session/credentials';
-import { publicCredential, type PublicCredential } from './session/publicCredential';
-import { SignInService } from './session/signIn';
-import { CoderFlowAuthenticationProvider, AUTH_PROVIDER_ID } from './ui/authProvider';
-import { ProfileManagerBackendImpl } from './ui/backend';
-import { registerCommands, signIn, signOut } from './ui/commands';
-import type { KeyActions } from './ui/keys';
-import { contextKeysFor, type ContextKeys } from './ui/contextKeys';
-import { createLog } from './ui/log';
-import type { ProfileManagerViewProvider } from './ui/profileManagerView';
-import { onDidShowInputBox } from './ui/prompts';
-import { CertificatePinStore } from './ui/certificatePins';
-import { clientFactory, HealthTracker, type Services } from './ui/services';
-import { affectsCredentialSettings, readSettings } from './ui/settings';
-import { createStatusBar } from './ui/statusBar';
-import { TerminalKeyInjector } from './ui/terminal';
-import { offerToMoveWorkspaceKey } from './ui/workspaceKey';
+import { CredentialService } from './services/credentialService';
+import { publicCredential, type PublicCredential } from './services/publicCredential';
+import { SignInService } from './services/signInService';
+import { CoderFlowAuthenticationProvider, AUTH_PROVIDER_ID } from './vscode/authProvider';
+import { ProfileManagerBackendImpl } from './profileManager/backend';
+import { registerCommands, signIn, signOut } from './vscode/commands/commands';
+import type { KeyActions } from './vscode/keyManagement/keyActions';
+import { contextKeysFor, type ContextKeys } from './vscode/contextKeys';
+import { createLog } from './vscode/log';
+import type { ProfileManagerViewProvider } from './profileManager/viewProvider';
+import { onDidShowInputBox } from './vscode/prompts';
+import { CertificatePinStore } from './vscode/certificateTrust';
+import { clientFactory, HealthTracker, type Services } from './container';
+import { affectsCredentialSettings, readSettings } from './vscode/settings';
+import { createStatusBar } from './vscode/statusBar';
+import { TerminalKeyInjector } from './vscode/terminal';
+import { offerToMoveWorkspaceKey } from './vscode/workspaceKey';
 import * as l10n from '@vscode/l10n';
 
 const PROFILE_MANAGER_VIEW = 'profoundCoder.profileManager';
@@ -106,11 +106,11 @@ export function activate(context: vscode.ExtensionContext): CoderFlowApi {
       return credential ? { credential, client: makeClient(credential.serverUrl, credential.apiKey) } : undefined;
     },
     // Key management, rotation and the CLI sharing load on the first key action (or when the key in
-    // use may be near its expiry, src/ui/keyWatch.ts), from a bundle of their own next to this one.
+    // use may be near its expiry, src/vscode/keyWatch.ts), from a bundle of their own next to this one.
     keyActions() {
       if (!keyActions) {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { KeyActions: Actions } = require('./keys.js') as typeof import('./ui/keys');
+        const { KeyActions: Actions } = require('./keys.js') as typeof import('./vscode/keyManagement/keyActions');
         keyActions = new Actions(services, terminal);
       }
       return keyActions;
@@ -126,7 +126,7 @@ export function activate(context: vscode.ExtensionContext): CoderFlowApi {
     if (!view) {
       // A bundle of its own next to this one (scripts/build.mjs).
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { ProfileManagerViewProvider: Provider } = require('./profileManager.js') as typeof import('./ui/profileManagerView');
+      const { ProfileManagerViewProvider: Provider } = require('./profileManager.js') as typeof import('./profileManager/viewProvider');
       view = new Provider(context.extensionUri, new ProfileManagerBackendImpl(services), (line) => log.info(line));
     }
     return view;

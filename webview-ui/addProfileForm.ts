@@ -8,7 +8,7 @@ import { l10nContents } from './l10n';
 import { loadScript } from './scriptLoader';
 import { keyShape, keyShapeWarning } from './keyShape';
 import { ServerTest } from './serverTest';
-import type { Answer, FieldProblem, FormField, PageNotification, ProbeResultView, Problem, SignInMethod, ToPageOf } from '../src/webviewProtocol';
+import type { Answer, FieldProblem, FormField, PageNotification, ProbeResultView, Problem, SignInMethod, ToPageOf } from '../src/shared/webviewProtocol';
 import type { Request } from './vscodeApi';
 import { messageOf } from '../src/shared/errorText';
 
@@ -70,7 +70,7 @@ export class AddProfileForm {
   /** The running probe was started by the page itself, not by the person: its answer is not read out. */
   private probingQuietly = false;
   private pending: Pending | undefined;
-  /** The server URL the host suggests (src/webviewProtocol.ts, `suggestedServerUrl`). */
+  /** The server URL the host suggests (src/shared/webviewProtocol.ts, `suggestedServerUrl`). */
   private suggestion: string | undefined;
   /** What the form put into Server URL from the suggestion; a field still holding it was not typed into. */
   private suggested: string | undefined;

@@ -1,4 +1,4 @@
-import type { DiagnosticModule } from './connectionDiagnostic';
+import type { DiagnosticModule } from './diagnosticSteps';
 import { l10nContents } from './l10n';
 import * as l10n from '@vscode/l10n';
 import { loadScript } from './scriptLoader';

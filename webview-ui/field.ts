@@ -1,5 +1,5 @@
 import { h, icon, replaceChildren } from './dom';
-import type { Problem } from '../src/webviewProtocol';
+import type { Problem } from '../src/shared/webviewProtocol';
 
 /**
  * A labelled input with its notes (hints, warnings, the probe's verdict) and its inline error.

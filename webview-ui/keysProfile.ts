@@ -1,4 +1,4 @@
-import type { ProfileView } from '../src/webviewProtocol';
+import type { ProfileView } from '../src/shared/webviewProtocol';
 
 /** The profile whose keys the page lists: the extension profile in use, signed in. */
 export function keysProfile(profiles: readonly ProfileView[]): ProfileView | undefined {

@@ -1,8 +1,8 @@
 import * as l10n from '@vscode/l10n';
 import { h, icon, setBusy } from './dom';
-import { expiryText, expiryWarningDue } from '../src/session/keys';
+import { expiryText, expiryWarningDue } from '../src/shared/keyDates';
 import { keysProfile } from './keysProfile';
-import type { Answer, ApiKeyView, FieldProblem, KeyList, ProfileView } from '../src/webviewProtocol';
+import type { Answer, ApiKeyView, FieldProblem, KeyList, ProfileView } from '../src/shared/webviewProtocol';
 import type { Request } from './vscodeApi';
 
 type KeyOperation = 'revokeKey' | 'revokeStaleKeys' | 'rotateKey';

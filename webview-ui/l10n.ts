@@ -1,5 +1,5 @@
 // The page's translations: the host embeds `vscode.l10n.bundle` in the document (see
-// src/ui/profileManagerHtml.ts), so they are configured here, before any other module of the page
+// src/profileManager/pageHtml.ts), so they are configured here, before any other module of the page
 // draws text: main.ts imports this module first. Without a bundle (English), l10n.t returns the
 // English text it is given.
 import * as l10n from '@vscode/l10n';

@@ -13,7 +13,7 @@ import { loadScript } from './scriptLoader';
 import { h, icon } from './dom';
 import { connectToHost } from './vscodeApi';
 import { readPageState, type PageState } from './pageState';
-import { describeMessageShape, parseToPage, type StateMessage, type ToPage } from '../src/webviewProtocol';
+import { describeMessageShape, parseToPage, type StateMessage, type ToPage } from '../src/shared/webviewProtocol';
 import { messageOf } from '../src/shared/errorText';
 
 const host = connectToHost();

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { parseProbeResult, parseToPage, signInMethod, type StateMessage } from '../src/webviewProtocol';
+import { parseProbeResult, parseToPage, signInMethod, type StateMessage } from '../src/shared/webviewProtocol';
 import type { FormSnapshot } from './addProfileForm';
 
 /**

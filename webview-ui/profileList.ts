@@ -3,8 +3,8 @@ import { h, icon, setBusy } from './dom';
 import { loadDiagnostic, loadedDiagnostic } from './diagnosticLoader';
 import { copyReport } from './serverTest';
 import type { Request } from './vscodeApi';
-import { expiryText, expiryWarningDue } from '../src/session/keys';
-import type { Answer, FieldProblem, ProfileStatus, ProfileView, TestResult } from '../src/webviewProtocol';
+import { expiryText, expiryWarningDue } from '../src/shared/keyDates';
+import type { Answer, FieldProblem, ProfileStatus, ProfileView, TestResult } from '../src/shared/webviewProtocol';
 import { sourceName } from '../src/shared/credentialSource';
 
 type ProfileAction = 'useProfile' | 'testConnection' | 'signOut' | 'removeProfile' | 'saveToCli' | 'importFromCli' | 'signInAgain';

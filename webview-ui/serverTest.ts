@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { h, icon, isBusy, replaceChildren, setBusy } from './dom';
 import { loadDiagnostic } from './diagnosticLoader';
-import type { RequestResult } from '../src/webviewProtocol';
+import type { RequestResult } from '../src/shared/webviewProtocol';
 import type { Request } from './vscodeApi';
 
 /** What the parts of the page that show a connection test need of the host. */

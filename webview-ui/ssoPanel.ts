@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { around, h, icon, isBusy, setBusy } from './dom';
-import type { ToPageOf } from '../src/webviewProtocol';
+import type { ToPageOf } from '../src/shared/webviewProtocol';
 
 export interface SsoPanelActions {
   copy(code: string): void;

@@ -1,4 +1,4 @@
-import { parseResult, type Answer, type PageNotification, type RequestKind, type RequestPayload, type ToPageOf } from '../src/webviewProtocol';
+import { parseResult, type Answer, type PageNotification, type RequestKind, type RequestPayload, type ToPageOf } from '../src/shared/webviewProtocol';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;

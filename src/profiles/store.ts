@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Emitter, type Disposable, type Event } from '../util/event';
+import { Emitter, type Disposable, type Event } from '../shared/event';
 import { LEGACY_LIST_KEY, migrateLegacyList } from './legacyList';
 import { ProfileMeta, StoredSecret, keyHint } from './profile';
 import type { SignInMethod } from '../shared/signInMethod';

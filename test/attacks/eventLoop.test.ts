@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { CoderFlowClient, MAX_BODY_BYTES } from '../../src/auth/client';
+import { CoderFlowClient, MAX_BODY_BYTES } from '../../src/core/http/client';
 import { observe } from '../support/attackTable';
 import { hostileServer, longestStall, rejection, type HostileServer } from './support';
 

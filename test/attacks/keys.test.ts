@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { CoderFlowClient } from '../../src/auth/client';
-import { resolve, type CredentialSource } from '../../src/auth/resolve';
+import { CoderFlowClient } from '../../src/core/http/client';
+import { resolve, type CredentialSource } from '../../src/core/credentialChain';
 import { ProfileStore } from '../../src/profiles/store';
-import { KeyService } from '../../src/session/keysService';
-import { SignInService } from '../../src/session/signIn';
+import { KeyService } from '../../src/services/apiKeys/apiKeyService';
+import { SignInService } from '../../src/services/signInService';
 import { startServer, type ReferenceServer } from '../server';
 import { observe } from '../support/attackTable';
 import { MemoryMemento, MemorySecrets } from '../unit/profiles/memoryStorage';

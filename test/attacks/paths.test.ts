@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { CoderFlowClient } from '../../src/auth/client';
+import { CoderFlowClient } from '../../src/core/http/client';
 import { startServer, type ReferenceServer } from '../server';
 import { observe } from '../support/attackTable';
 import { rejection } from './support';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { CoderFlowClient } from '../../src/auth/client';
-import { toAuthError } from '../../src/auth/errors';
-import { checkApiKeyFormat } from '../../src/auth/flows/apiKey';
+import { CoderFlowClient } from '../../src/core/http/client';
+import { toAuthError } from '../../src/core/errors';
+import { checkApiKeyFormat } from '../../src/core/flows/apiKey';
 import { AI_PROVIDER_PREFIXES } from '../../src/shared/secretShapes';
-import { Redactor } from '../../src/util/redact';
+import { Redactor } from '../../src/core/redact';
 import { keyShape, keyShapeWarning } from '../../webview-ui/keyShape';
 import { startServer, type ReferenceServer } from '../server';
 import { observe } from '../support/attackTable';

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CoderFlowClient } from '../../src/auth/client';
-import { AuthError } from '../../src/auth/errors';
-import { ssoFlow, type DeviceCodePrompt, type SsoInput } from '../../src/auth/flows/sso';
-import { checkVerificationUri } from '../../src/auth/flows/verificationUri';
-import { sleep } from '../../src/auth/sleep';
+import { CoderFlowClient } from '../../src/core/http/client';
+import { AuthError } from '../../src/core/errors';
+import { ssoFlow, type DeviceCodePrompt, type SsoInput } from '../../src/core/flows/sso';
+import { checkVerificationUri } from '../../src/core/flows/verificationUri';
+import { sleep } from '../../src/core/sleep';
 import { MAX_CODE_LIFETIME_SECONDS, MAX_POLL_INTERVAL_SECONDS } from '../../src/shared/deviceCode';
-import { parseToPage } from '../../src/webviewProtocol';
+import { parseToPage } from '../../src/shared/webviewProtocol';
 import { observe } from '../support/attackTable';
 import { hostileServer } from './support';
 

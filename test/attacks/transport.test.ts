@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { CoderFlowClient } from '../../src/auth/client';
+import { CoderFlowClient } from '../../src/core/http/client';
 import { ProfileStore } from '../../src/profiles/store';
-import { SignInService } from '../../src/session/signIn';
-import { parseToPage } from '../../src/webviewProtocol';
+import { SignInService } from '../../src/services/signInService';
+import { parseToPage } from '../../src/shared/webviewProtocol';
 import { startServer, type ReferenceServer } from '../server';
 import { observe } from '../support/attackTable';
 import { MemoryMemento, MemorySecrets } from '../unit/profiles/memoryStorage';

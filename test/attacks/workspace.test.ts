@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuthError } from '../../src/auth/errors';
-import type { Credential } from '../../src/auth/resolve';
-import { decideTerminalKey } from '../../src/session/keysTerminal';
-import { pickSettings } from '../../src/session/settingsPolicy';
-import { folderHolding } from '../../src/session/workspacePaths';
+import { AuthError } from '../../src/core/errors';
+import type { Credential } from '../../src/core/credentialChain';
+import { decideTerminalKey } from '../../src/services/apiKeys/terminalPolicy';
+import { pickSettings } from '../../src/services/settingsPolicy';
+import { folderHolding } from '../../src/services/workspacePaths';
 import { observe } from '../support/attackTable';
 
 // A repository a person opens (and trusts, to work on it) must not be able to redirect their

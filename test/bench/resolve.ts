@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { readCliConfig } from '../../src/auth/cliConfig';
-import { resolve, type ResolveInputs } from '../../src/auth/resolve';
+import { readCliConfig } from '../../src/core/cliConfig/cliConfigFile';
+import { resolve, type ResolveInputs } from '../../src/core/credentialChain';
 import { ProfileStore } from '../../src/profiles/store';
-import { CredentialService } from '../../src/session/credentials';
+import { CredentialService } from '../../src/services/credentialService';
 import { MemoryMemento, MemorySecrets } from '../unit/profiles/memoryStorage';
 
 // The credential chain with the CLI config already read and parsed (the warm cache the

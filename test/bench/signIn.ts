@@ -1,10 +1,10 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { CoderFlowClient } from '../../src/auth/client';
-import type { DeviceCodePrompt } from '../../src/auth/flows/sso';
+import { CoderFlowClient } from '../../src/core/http/client';
+import type { DeviceCodePrompt } from '../../src/core/flows/sso';
 import { ProfileStore } from '../../src/profiles/store';
-import { SignInService } from '../../src/session/signIn';
+import { SignInService } from '../../src/services/signInService';
 import { completeSsoLogin, type ReferenceServer } from '../server/index';
 import { delay } from '../support/processes';
 import { MemoryMemento, MemorySecrets } from '../unit/profiles/memoryStorage';

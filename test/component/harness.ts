@@ -10,8 +10,8 @@ import { mkdirSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { profileManagerHtml } from '../../src/ui/profileManagerHtml';
-import type { Answer, PageNotification, ProfileView, RequestKind, RequestPayload, ToHost, ToPage } from '../../src/webviewProtocol';
+import { profileManagerHtml } from '../../src/profileManager/pageHtml';
+import type { Answer, PageNotification, ProfileView, RequestKind, RequestPayload, ToHost, ToPage } from '../../src/shared/webviewProtocol';
 
 /** What the page sent, a request shown as its kind and payload (its id is the harness's business). */
 export type PageMessage = PageNotification | { [K in RequestKind]: { type: K } & RequestPayload<K> }[RequestKind];

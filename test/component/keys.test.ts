@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { usePage, eventually, profiles, type StubHost } from './harness';
-import type { ApiKeyView } from '../../src/webviewProtocol';
+import type { ApiKeyView } from '../../src/shared/webviewProtocol';
 
 const DAY = 86_400_000;
 const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();

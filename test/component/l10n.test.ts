@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { profiles, usePage } from './harness';
-import type { DiagnosticView } from '../../src/webviewProtocol';
+import type { DiagnosticView } from '../../src/shared/webviewProtocol';
 
 // The page's translations: the host embeds vscode.l10n.bundle in the document, and the page draws
 // its first text already translated, in the parts that are scripts of their own (the Test

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { usePage, eventually, profiles, type StubHost } from './harness';
-import { parseToPage } from '../../src/webviewProtocol';
+import { parseToPage } from '../../src/shared/webviewProtocol';
 
 describe('Profile Manager page: the profile list', function () {
   this.timeout(30_000);

@@ -3,11 +3,11 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { CoderFlowClient, normalizeServerUrl } from '../../src/auth/client';
-import { readCliConfig, writeCliProfileKey } from '../../src/auth/cliConfig';
-import { AuthError } from '../../src/auth/errors';
-import { ApiKeyList, CreatedKey, DeviceAuthorization, LoginResult, SsoConfig, User } from '../../src/auth/protocol';
-import { describeMessageShape, parseToHost, toHost } from '../../src/webviewProtocol';
+import { CoderFlowClient, normalizeServerUrl } from '../../src/core/http/client';
+import { readCliConfig, writeCliProfileKey } from '../../src/core/cliConfig/cliConfigFile';
+import { AuthError } from '../../src/core/errors';
+import { ApiKeyList, CreatedKey, DeviceAuthorization, LoginResult, SsoConfig, User } from '../../src/core/http/protocol';
+import { describeMessageShape, parseToHost, toHost } from '../../src/shared/webviewProtocol';
 import { startServer, type ReferenceServer } from '../server';
 import { expectFailure, unclear } from './support/clear';
 import { Journey } from './support/journey';

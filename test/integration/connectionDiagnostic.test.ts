@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ProfileMeta } from '../../src/profiles/profile';
-import type { ConnectionReport } from '../../src/ui/connectionTest';
+import type { ConnectionReport } from '../../src/vscode/connectionTest';
 import { startServer, type ReferenceServer } from '../server/index';
 import { datedCertificate } from '../server/tls';
 import { startCountingProxy, type CountingProxy } from '../support/countingProxy';

@@ -3,11 +3,11 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { deviceKeyName } from '../../src/auth/flows/types';
+import { deviceKeyName } from '../../src/core/flows/types';
 import type { ProfileMeta } from '../../src/profiles/profile';
-import { localDay } from '../../src/session/keys';
-import type { RotationOutcome } from '../../src/session/keysService';
-import type { ManageResult } from '../../src/ui/keys';
+import { localDay } from '../../src/shared/keyDates';
+import type { RotationOutcome } from '../../src/services/apiKeys/apiKeyService';
+import type { ManageResult } from '../../src/vscode/keyManagement/keyActions';
 import { api, control, issueKey, meStatus, serverUrl, until } from './support';
 
 // The key lifecycle in the real extension host, against the reference server the runner

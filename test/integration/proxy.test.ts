@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ProfileMeta } from '../../src/profiles/profile';
-import { PINS_STATE_KEY } from '../../src/session/certificatePins';
+import { PINS_STATE_KEY } from '../../src/services/pinnedCertificates';
 import { startServer, type ReferenceServer } from '../server/index';
 import { startCountingProxy, type CountingProxy } from '../support/countingProxy';
 import { selfSignedFor } from '../support/privateCa';

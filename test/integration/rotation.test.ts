@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ProfileMeta } from '../../src/profiles/profile';
-import type { RotationOutcome } from '../../src/session/keysService';
+import type { RotationOutcome } from '../../src/services/apiKeys/apiKeyService';
 import { makeUnwritable } from '../support/unwritable';
 import { api, control, issueKey, meStatus, serverUrl, until } from './support';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { TestingHooks } from '../../src/extension';
-import type { PublicCredential } from '../../src/session/publicCredential';
+import type { PublicCredential } from '../../src/services/publicCredential';
 import type { ProfileMeta } from '../../src/profiles/profile';
 import { completeSsoLogin } from '../server/browserless';
 import { api, issueKey as issue, meStatus, serverUrl, until } from './support';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ProfileMeta } from '../../src/profiles/profile';
-import { CONTEXT_KEYS, type ContextKeyName } from '../../src/ui/contextKeys';
+import { CONTEXT_KEYS, type ContextKeyName } from '../../src/vscode/contextKeys';
 import { api, EXTENSION_ID, serverUrl, until } from './support';
 
 // The walkthrough (package.json, contributes.walkthroughs) completes its steps on context keys and

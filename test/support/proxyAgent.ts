@@ -7,9 +7,9 @@ import * as https from 'node:https';
 import { isIP, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import * as tls from 'node:tls';
-import { DEFAULT_TIMEOUT_MS, type AgentOption } from '../../src/auth/client';
-import { tlsAgentOptions, type TlsOptions } from '../../src/auth/tls';
-import { AuthError } from '../../src/auth/errors';
+import { DEFAULT_TIMEOUT_MS, type AgentOption } from '../../src/core/http/client';
+import { tlsAgentOptions, type TlsOptions } from '../../src/core/http/tls';
+import { AuthError } from '../../src/core/errors';
 import * as l10n from '@vscode/l10n';
 
 type Env = Readonly<Record<string, string | undefined>>;

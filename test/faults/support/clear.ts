@@ -1,6 +1,6 @@
 // What makes a failure message clear enough to show a person, checked the same way everywhere.
 import assert from 'node:assert/strict';
-import { AuthError, type AuthErrorKind } from '../../../src/auth/errors';
+import { AuthError, type AuthErrorKind } from '../../../src/core/errors';
 import { record } from './matrix';
 import { keysIn } from './secrets';
 

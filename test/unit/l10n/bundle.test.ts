@@ -42,9 +42,9 @@ describe('localisation bundle', function () {
   it('holds the texts of the host and the page, so the export really reads every part', () => {
     const bundle = readJson(join(root, 'l10n', 'bundle.l10n.json'));
     for (const text of [
-      'Invalid API key: the key was deleted, mistyped, or belongs to a deleted user.', // src/auth/errors.ts
-      'Not signed in to CoderFlow. Click to open the Profile Manager.', // src/ui/statusBar.ts
-      'CoderFlow connection report', // src/session/connectionDiagnostic.ts
+      'Invalid API key: the key was deleted, mistyped, or belongs to a deleted user.', // src/core/errors.ts
+      'Not signed in to CoderFlow. Click to open the Profile Manager.', // src/vscode/statusBar.ts
+      'CoderFlow connection report', // src/services/connectionCheck/connectionDiagnostic.ts
     ]) {
       assert.ok(text in bundle, `missing from the bundle: ${text}`);
     }

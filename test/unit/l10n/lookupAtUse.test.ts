@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as l10n from '@vscode/l10n';
-import { fromNodeErrorCode, MESSAGES, toAuthError } from '../../../src/auth/errors';
-import { findJsonError } from '../../../src/auth/cliConfigText';
-import { expiryText } from '../../../src/session/keys';
-import { SCOPES } from '../../../src/session/settingsPolicy';
+import { fromNodeErrorCode, MESSAGES, toAuthError } from '../../../src/core/errors';
+import { findJsonError } from '../../../src/core/cliConfig/cliConfigText';
+import { expiryText } from '../../../src/shared/keyDates';
+import { SCOPES } from '../../../src/services/settingsPolicy';
 
 // The modules above were loaded (as the bundle loads them) before any translation is configured,
 // as activation configures @vscode/l10n only once it runs. A text kept in a table built at load

@@ -1,5 +1,5 @@
 import type { Memento, SecretStore } from '../../../src/profiles/store';
-import { Emitter } from '../../../src/util/event';
+import { Emitter } from '../../../src/shared/event';
 
 /** An in-memory vscode.Memento whose writes can be made to fail. */
 export class MemoryMemento implements Memento {

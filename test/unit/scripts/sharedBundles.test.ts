@@ -52,7 +52,7 @@ describe('the packaged bundles', function () {
     const l10n = require(join(installed, 'dist/l10n.js')) as typeof import('@vscode/l10n');
     l10n.config({ contents: { 'a value': 'ein Wert' } });
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const text = require(join(installed, 'dist/cliConfigText.js')) as typeof import('../../../src/auth/cliConfigText');
+    const text = require(join(installed, 'dist/cliConfigText.js')) as typeof import('../../../src/core/cliConfig/cliConfigText');
     assert.deepEqual(text.findJsonError('{"a": }'), { line: 1, column: 7, expected: 'ein Wert' });
   });
 });

@@ -1,0 +1,40 @@
+import * as vscode from 'vscode';
+import { Redactor } from '../core/redact';
+
+export interface Log {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string, error?: unknown): void;
+  debug(message: string): void;
+  /** Masks this value wherever it appears in a later line. */
+  addSecret(secret: string | undefined): void;
+  show(): void;
+}
+
+/** The "CoderFlow" log. Every line passes one redaction function before it is written. */
+export function createLog(context: vscode.ExtensionContext, onLine?: (line: string) => void): Log {
+  const channel = vscode.window.createOutputChannel('CoderFlow', { log: true });
+  context.subscriptions.push(channel);
+  const redactor = new Redactor();
+  const clean = (text: string) => {
+    const line = redactor.redact(text);
+    onLine?.(line);
+    return line;
+  };
+  return {
+    info: (m) => channel.info(clean(m)),
+    warn: (m) => channel.warn(clean(m)),
+    debug: (m) => channel.debug(clean(m)),
+    error: (m, e) => channel.error(clean(e === undefined ? m : `${m}: ${describeError(e)}`)),
+    addSecret: (s) => redactor.add(s),
+    show: () => channel.show(true),
+  };
+}
+
+function describeError(e: unknown): string {
+  if (e instanceof Error) {
+    const extra = [(e as { kind?: string }).kind, (e as { detail?: string }).detail].filter(Boolean).join(', ');
+    return extra ? `${e.message} (${extra})` : e.message;
+  }
+  return String(e);
+}

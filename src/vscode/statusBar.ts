@@ -1,0 +1,75 @@
+import * as vscode from 'vscode';
+import type { Credential } from '../core/credentialChain';
+import { sourceName } from '../shared/credentialSource';
+import type { Services } from '../container';
+import * as l10n from '@vscode/l10n';
+
+/** Who you are signed in as, and from where, at a glance; a warning look when the server refuses the key. */
+export function createStatusBar(services: Services): vscode.Disposable {
+  const item = vscode.window.createStatusBarItem('profoundCoder.status', vscode.StatusBarAlignment.Left, 10);
+  item.name = 'CoderFlow';
+  item.command = 'profoundCoder.openProfileManager';
+
+  const render = () => {
+    const credential = services.credentials.credential;
+    const health = services.health.current;
+    if (!credential) {
+      item.text = l10n.t('$(sign-in) CoderFlow: Sign in');
+      item.tooltip = l10n.t('Not signed in to CoderFlow. Click to open the Profile Manager.');
+      item.backgroundColor = undefined;
+      item.accessibilityInformation = { label: l10n.t('CoderFlow: not signed in. Open the Profile Manager.') };
+      item.show();
+      return;
+    }
+    const name = label(credential, services);
+    const problem = health === 'invalid-api-key' ? l10n.t('The server refused the key (401).') : health === 'forbidden' ? l10n.t('The server answered 403 Forbidden.') : undefined;
+    item.text = `${problem ? '$(warning)' : '$(account)'} ${name}`;
+    item.backgroundColor = problem ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    const tooltip = new vscode.MarkdownString(undefined, true);
+    tooltip.appendMarkdown(`**CoderFlow** — ${escape(credential.detail)}\n\n`);
+    tooltip.appendMarkdown(`${l10n.t('Server: {0}', escape(credential.serverUrl))}\n\n`);
+    const user = userOf(credential, services);
+    if (user) tooltip.appendMarkdown(`${l10n.t('User: {0}', escape(user))}\n\n`);
+    tooltip.appendMarkdown(`${l10n.t('Source: {0}', sourceName(credential.source))}\n\n`);
+    if (problem) tooltip.appendMarkdown(`$(warning) ${problem}\n\n`);
+    tooltip.appendMarkdown(l10n.t('Click to open the Profile Manager.'));
+    item.tooltip = tooltip;
+    item.accessibilityInformation = {
+      label: problem ? l10n.t('CoderFlow: {0}, {1}. {2}', name, sourceName(credential.source), problem) : l10n.t('CoderFlow: {0}, {1}', name, sourceName(credential.source)),
+    };
+    item.show();
+  };
+
+  render();
+  const subscriptions = [
+    services.credentials.onDidChangeCredential(() => {
+      services.health.set('unknown');
+      render();
+    }),
+    services.health.onDidChange(render),
+    services.store.onDidChange(render),
+  ];
+  return vscode.Disposable.from(item, ...subscriptions);
+}
+
+function label(credential: Credential, services: Services): string {
+  if (credential.source === 'profile') {
+    const profile = activeProfile(services);
+    if (profile) return profile.name;
+  }
+  return `${sourceName(credential.source)}: ${new URL(credential.serverUrl).host}`;
+}
+
+function userOf(credential: Credential, services: Services): string | undefined {
+  if (credential.source !== 'profile') return undefined;
+  const profile = activeProfile(services);
+  return profile?.displayName ? `${profile.displayName} (${profile.username})` : profile?.username;
+}
+
+function activeProfile(services: Services) {
+  return services.store.selected();
+}
+
+function escape(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
+}
