@@ -6,7 +6,9 @@
 import * as vscode from 'vscode';
 import { normalizeServerUrl } from '../core/http/client';
 import type { User } from '../core/http/protocol';
-import { runConnectionDiagnostic, diagnosticReportText, type ConnectionDiagnostic, type Fact } from '../services/connectionCheck/connectionDiagnostic';
+import { runConnectionDiagnostic } from '../services/connectionCheck/connectionDiagnostic';
+import { diagnosticReportText } from '../services/connectionCheck/diagnosticReport';
+import type { ConnectionDiagnostic, Fact } from '../services/connectionCheck/diagnosticStep';
 import { chooseProxy } from '../services/connectionCheck/proxyChoice';
 import { Redactor } from '../core/redact';
 import type { DiagnosticView } from '../shared/webviewProtocol';

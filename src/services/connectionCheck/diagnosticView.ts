@@ -1,6 +1,6 @@
 // Test connection's steps as the Profile Manager page receives them. Free of `vscode`, so that the
 // component tests render what a real diagnostic produced.
-import type { ConnectionDiagnostic } from './connectionDiagnostic';
+import type { ConnectionDiagnostic } from './diagnosticStep';
 import type { Redactor } from '../../core/redact';
 import type { DiagnosticView } from '../../shared/webviewProtocol';
 

@@ -44,7 +44,7 @@ describe('localisation bundle', function () {
     for (const text of [
       'Invalid API key: the key was deleted, mistyped, or belongs to a deleted user.', // src/core/errors.ts
       'Not signed in to CoderFlow. Click to open the Profile Manager.', // src/vscode/statusBar.ts
-      'CoderFlow connection report', // src/services/connectionCheck/connectionDiagnostic.ts
+      'CoderFlow connection report', // src/services/connectionCheck/diagnosticReport.ts
     ]) {
       assert.ok(text in bundle, `missing from the bundle: ${text}`);
     }
