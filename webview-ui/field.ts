@@ -1,3 +1,4 @@
+import './field.css';
 import { h, icon, replaceChildren } from './dom';
 import type { Problem } from '../src/shared/webviewProtocol';
 

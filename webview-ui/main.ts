@@ -1,10 +1,14 @@
 // First: configures the translations before any module draws text.
 import './l10n';
 import * as l10n from '@vscode/l10n';
-import './main.css';
+// The style sheets join dist/webview/main.css in import order, which is their cascade order: the
+// base first, each part's rules with the module that draws it, in the page's order (the key list's
+// here, as its script loads later), and the overrides for reduced motion and forced colours last.
+import './page.css';
 import { Announcer } from './announcer';
-import { AddProfileForm } from './addProfileForm';
 import { ProfileList } from './profileList';
+import './keysSection.css';
+import { AddProfileForm } from './addProfileForm';
 import type { KeysSection } from './keysSection';
 import type { KeysSectionModule } from './keysSectionScript';
 import { keysProfile } from './keysProfile';
@@ -15,6 +19,7 @@ import { connectToHost } from './vscodeApi';
 import { readPageState, type PageState } from './pageState';
 import { describeMessageShape, parseToPage, type StateMessage, type ToPage } from '../src/shared/webviewProtocol';
 import { messageOf } from '../src/shared/errorText';
+import './motionAndContrast.css';
 
 const host = connectToHost();
 const announcer = new Announcer();

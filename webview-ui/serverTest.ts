@@ -1,3 +1,4 @@
+import './serverTest.css';
 import * as l10n from '@vscode/l10n';
 import { h, icon, isBusy, replaceChildren, setBusy } from './dom';
 import { loadDiagnostic } from './diagnosticLoader';

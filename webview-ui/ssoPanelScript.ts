@@ -1,4 +1,4 @@
-// dist/webview/sso.js: the SSO sign-in's code panel, loaded by the form (addProfileForm.ts) when an
+// dist/webview/sso.js: the SSO sign-in's code panel, loaded by the form's SSO tab (ssoSection.ts) when an
 // SSO sign-in starts.
 import { SsoPanel } from './ssoPanel';
 import { useTranslations } from './scriptTranslations';

@@ -1,3 +1,4 @@
+import './tabs.css';
 import { h } from './dom';
 
 export interface TabSpec<T extends string> {
