@@ -1,0 +1,37 @@
+// The credential commands: where the credential in use comes from, and whether it works.
+import * as vscode from 'vscode';
+import { sourceName } from '../../shared/credentialSource';
+import type { Services } from '../../container';
+import { connectionTests } from '../connectionTestBundle';
+import { hiddenRestrictedSettings } from '../settings';
+import type { CommandHandlers } from './commandIds';
+import * as l10n from '@vscode/l10n';
+
+export function credentialCommands(services: Services) {
+  return {
+    'profoundCoder.showCredentialSource': (args?: { quiet?: boolean }) => showCredentialSource(services, args?.quiet === true),
+    'profoundCoder.testConnection': (args?: { profileId?: string; serverUrl?: string; quiet?: boolean }) => connectionTests().testConnectionCommand(services, args ?? {}),
+  } satisfies CommandHandlers;
+}
+
+async function showCredentialSource(services: Services, quiet: boolean) {
+  const state = await services.credentials.refresh();
+  const ignoredSettings = [...state.ignoredSettings, ...(await hiddenRestrictedSettings())];
+  const lines = state.considered.map((c, i) => `${i + 1}. ${sourceName(c.source)}: ${c.used ? 'USED' : 'skipped'}: ${c.reason}`);
+  services.log.info(`Credential sources:\n${[...lines, ...ignoredSettings].join('\n')}`);
+  if (!quiet) {
+    const items: vscode.QuickPickItem[] = state.considered.map((c) => ({
+      label: `${c.used ? '$(pass-filled)' : '$(circle-large-outline)'} ${sourceName(c.source)}`,
+      description: c.used ? l10n.t('in use') : l10n.t('skipped'),
+      detail: c.reason,
+    }));
+    for (const note of ignoredSettings) items.push({ label: l10n.t('$(workspace-untrusted) Ignored setting'), detail: note });
+    if (state.secretStorageError) items.push({ label: l10n.t('$(error) Secure storage'), detail: state.secretStorageError });
+    void vscode.window.showQuickPick(items, {
+      title: state.credential ? l10n.t('CoderFlow credential: {0}', state.credential.detail) : l10n.t('CoderFlow: not signed in'),
+      placeHolder: l10n.t('Sources in order of priority; the first one with a usable key is used.'),
+      matchOnDetail: true,
+    });
+  }
+  return { credential: state.credential ? { source: state.credential.source, detail: state.credential.detail, serverUrl: state.credential.serverUrl } : undefined, considered: state.considered, ignoredSettings };
+}
