@@ -26,7 +26,7 @@ const sharedModules = {
 // Bundles of the extension that are not needed to activate, each built from its entry below and
 // required at run time as './<name>.js' when first needed:
 //   profileManager  the Profile Manager's host, when the view first opens (src/extension.ts);
-//   connectionTest  Test connection's diagnostic, on the first test (src/vscode/commands/commands.ts);
+//   connectionTest  Test connection's diagnostic, on the first test (src/vscode/connectionTestBundle.ts);
 //   keys            key management, rotation and the CLI sharing, on the first key action, or when
 //                   the key in use may be near its expiry (src/container.ts, src/vscode/keyWatch.ts);
 //   cliConfigText   jsonc-parser, on the first write to the CLI config or the first one that does
