@@ -30,7 +30,7 @@ const sharedModules = {
 //   keys            key management, rotation and the CLI sharing, on the first key action, or when
 //                   the key in use may be near its expiry (src/container.ts, src/vscode/keyWatch.ts);
 //   cliConfigText   jsonc-parser, on the first write to the CLI config or the first one that does
-//                   not parse (src/core/cliConfig/cliConfigFile.ts).
+//                   not parse (src/core/cliConfig/cliConfigRead.ts).
 // knip.json names the same entries.
 const LAZY = {
   profileManager: 'src/profileManager/viewProvider.ts',
@@ -49,7 +49,7 @@ const extension = {
   format: 'cjs',
   external: ['vscode', ...lazyRequires],
   plugins: [sharedModules],
-  // `import('node-fetch')` (src/core/http/client.ts) as a require of the shared bundle, like the others.
+  // `import('node-fetch')` (src/core/http/fetchWithTimeout.ts) as a require of the shared bundle, like the others.
   supported: { 'dynamic-import': false },
   // See src/shims/whatwg-url.ts: keeps node-fetch's unused URL polyfill out of the bundle.
   // jsonc-parser's `main` is a UMD build whose require() calls esbuild cannot follow (the bundle

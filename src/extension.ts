@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
-import type { Method } from './core/http/client';
+import type { Method } from './core/http/fetchWithTimeout';
 import { AuthError } from './core/errors';
 import type { Credential } from './core/credentialChain';
 import { ProfileStore } from './profiles/store';

@@ -1,8 +1,8 @@
 // The credential chain: which server and key the extension uses, where they came from, and why
 // every other source was not used. A pure function of its inputs, so the answer can be tested
 // from a table and shown to a person as it is.
-import type { CliConfigState } from './cliConfig/cliConfigFile';
-import { normalizeServerUrl } from './http/client';
+import type { CliConfigState } from './cliConfig/cliConfigRead';
+import { normalizeServerUrl } from './http/serverUrl';
 import { AuthError } from './errors';
 import { keyFormatError } from './flows/apiKey';
 import type { CliConfig, CliProfile } from './http/protocol';

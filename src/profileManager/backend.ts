@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { listCliProfiles, type CliConfigState } from '../core/cliConfig/cliConfigFile';
-import { normalizeServerUrl } from '../core/http/client';
+import { listCliProfiles, type CliConfigState } from '../core/cliConfig/cliConfigRead';
+import { normalizeServerUrl } from '../core/http/serverUrl';
 import { cliConfigServer, type CredentialSource } from '../core/credentialChain';
 import { maskKey } from '../profiles/profile';
 import type { ApiKeyView, CredentialSourceView, ProbeResultView, ProfileStatus, ProfileView } from '../shared/webviewProtocol';

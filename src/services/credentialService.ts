@@ -1,4 +1,6 @@
-import { findCliConfigPath, readCliConfig, watchCliConfig, type CliConfigLocation, type CliConfigState } from '../core/cliConfig/cliConfigFile';
+import { findCliConfigPath, type CliConfigLocation } from '../core/cliConfig/cliConfigPath';
+import { readCliConfig, type CliConfigState } from '../core/cliConfig/cliConfigRead';
+import { watchCliConfig } from '../core/cliConfig/cliConfigWatch';
 import { resolve, type Credential, type Resolution } from '../core/credentialChain';
 import type { ProfileStore } from '../profiles/store';
 import { Emitter, type Disposable, type Event } from '../shared/event';

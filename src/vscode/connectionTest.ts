@@ -4,7 +4,7 @@
 // Manager show, and the palette's command. A bundle of its own (dist/connectionTest.js), loaded on
 // the first test.
 import * as vscode from 'vscode';
-import { normalizeServerUrl } from '../core/http/client';
+import { normalizeServerUrl } from '../core/http/serverUrl';
 import type { User } from '../core/http/protocol';
 import { runConnectionDiagnostic } from '../services/connectionCheck/connectionDiagnostic';
 import { diagnosticReportText } from '../services/connectionCheck/diagnosticReport';

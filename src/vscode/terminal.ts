@@ -1,6 +1,8 @@
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
-import { findCliConfigPath, readCliConfig, watchCliConfig, type CliConfigState } from '../core/cliConfig/cliConfigFile';
+import { findCliConfigPath } from '../core/cliConfig/cliConfigPath';
+import { readCliConfig, type CliConfigState } from '../core/cliConfig/cliConfigRead';
+import { watchCliConfig } from '../core/cliConfig/cliConfigWatch';
 import { decideTerminalKey, TERMINAL_KEY_VARIABLE, type TerminalKeyDecision } from '../services/apiKeys/terminalPolicy';
 import type { Services } from '../container';
 import * as l10n from '@vscode/l10n';

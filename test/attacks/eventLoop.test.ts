@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { CoderFlowClient, MAX_BODY_BYTES } from '../../src/core/http/client';
+import { CoderFlowClient } from '../../src/core/http/client';
+import { MAX_BODY_BYTES } from '../../src/core/http/fetchWithTimeout';
 import { observe } from '../support/attackTable';
 import { hostileServer, longestStall, rejection, type HostileServer } from './support';
 

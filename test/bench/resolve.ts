@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { readCliConfig } from '../../src/core/cliConfig/cliConfigFile';
+import { readCliConfig } from '../../src/core/cliConfig/cliConfigRead';
 import { resolve, type ResolveInputs } from '../../src/core/credentialChain';
 import { ProfileStore } from '../../src/profiles/store';
 import { CredentialService } from '../../src/services/credentialService';

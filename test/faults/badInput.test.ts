@@ -3,8 +3,10 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { CoderFlowClient, normalizeServerUrl } from '../../src/core/http/client';
-import { readCliConfig, writeCliProfileKey } from '../../src/core/cliConfig/cliConfigFile';
+import { CoderFlowClient } from '../../src/core/http/client';
+import { normalizeServerUrl } from '../../src/core/http/serverUrl';
+import { readCliConfig } from '../../src/core/cliConfig/cliConfigRead';
+import { writeCliProfileKey } from '../../src/core/cliConfig/cliConfigWrite';
 import { AuthError } from '../../src/core/errors';
 import { ApiKeyList, CreatedKey, DeviceAuthorization, LoginResult, SsoConfig, User } from '../../src/core/http/protocol';
 import { describeMessageShape, parseToHost, toHost } from '../../src/shared/webviewProtocol';

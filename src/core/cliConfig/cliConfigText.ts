@@ -1,5 +1,5 @@
 // Reading and editing the CoderFlow CLI config as text, with jsonc-parser: where a broken file
-// breaks, and setting a field so that every other byte stays as it was. Loaded by cliConfig.ts
+// breaks, and setting a field so that every other byte stays as it was. Loaded by cliConfigRead.ts
 // only when needed (see textTools there).
 import { getLocation, parse as parseJsonc, parseTree, type JSONPath, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import * as l10n from '@vscode/l10n';

@@ -1,8 +1,9 @@
 // Sharing a key with the CoderFlow CLI, both ways: a profile's server and key saved into a CLI
 // profile (PROTOCOL.md §6 write rules, through writeCliProfileKey), and a CLI profile's key made
 // into an extension profile once the server confirmed it. No `vscode` here.
-import { readCliConfig, replaceCliKey, writeCliProfileKey } from '../../core/cliConfig/cliConfigFile';
-import { normalizeServerUrl } from '../../core/http/client';
+import { readCliConfig } from '../../core/cliConfig/cliConfigRead';
+import { replaceCliKey, writeCliProfileKey } from '../../core/cliConfig/cliConfigWrite';
+import { normalizeServerUrl } from '../../core/http/serverUrl';
 import { AuthError } from '../../core/errors';
 import type { CliConfig } from '../../core/http/protocol';
 import type { ProfileMeta } from '../../profiles/profile';

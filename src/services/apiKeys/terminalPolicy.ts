@@ -3,7 +3,7 @@
 // the server is documented: the key is given only when the CLI would send it to the server it
 // belongs to, as the file that CLI reads says (CODERFLOW_CONFIG, else ~/.coderflow/config.json: a
 // terminal does not see profoundCoder.cliConfigPath). A pure decision, so each case is a row in a test.
-import type { CliConfigState } from '../../core/cliConfig/cliConfigFile';
+import type { CliConfigState } from '../../core/cliConfig/cliConfigRead';
 import { CLI_API_KEY_ENV } from '../../core/http/protocol';
 import type { Credential } from '../../core/credentialChain';
 import { sameServer } from './cliSharing';

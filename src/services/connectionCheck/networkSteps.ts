@@ -3,7 +3,7 @@
 // why it was refused.
 import type { Socket } from 'node:net';
 import type { SecureContextOptions } from 'node:tls';
-import { isLoopbackHost } from '../../core/http/client';
+import { isLoopbackHost } from '../../core/http/serverUrl';
 import { readCaFile, tlsAgentOptions, trustApplied } from '../../core/http/tls';
 import { fromNodeErrorCode, toAuthError } from '../../core/errors';
 import { certificateFacts, trustedBy, trustShort } from './certificateFacts';

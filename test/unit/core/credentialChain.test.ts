@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { AuthError } from '../../../src/core/errors';
 import type { CliConfig } from '../../../src/core/http/protocol';
-import type { CliConfigState } from '../../../src/core/cliConfig/cliConfigFile';
+import type { CliConfigState } from '../../../src/core/cliConfig/cliConfigRead';
 import { resolve, type CredentialSource, type ResolveInputs } from '../../../src/core/credentialChain';
 
 const HOME = '/home/dev';

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { writeCliProfileKey } from '../../../../src/core/cliConfig/cliConfigFile';
+import { writeCliProfileKey } from '../../../../src/core/cliConfig/cliConfigWrite';
 import { AuthError } from '../../../../src/core/errors';
 import { RIVAL_PROFILE, startCliConfigRival, type CliConfigRival } from '../../../support/cliConfigRival';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { AuthError } from '../../../../src/core/errors';
-import type { CliConfigState } from '../../../../src/core/cliConfig/cliConfigFile';
+import type { CliConfigState } from '../../../../src/core/cliConfig/cliConfigRead';
 import type { CliConfig } from '../../../../src/core/http/protocol';
 import { cliConfigServer } from '../../../../src/core/credentialChain';
 

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CoderFlowClient, MAX_BODY_BYTES } from '../../../../src/core/http/client';
+import { CoderFlowClient } from '../../../../src/core/http/client';
+import { MAX_BODY_BYTES } from '../../../../src/core/http/fetchWithTimeout';
 import { startRecorder, startServer, type Recorder, type ReferenceServer } from '../../../server';
 import { makeCertificate, rejectsWith, startTlsServer } from '../support';
 

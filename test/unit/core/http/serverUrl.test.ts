@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { normalizeServerUrl, isLoopbackHost } from '../../../../src/core/http/client';
+import { normalizeServerUrl, isLoopbackHost } from '../../../../src/core/http/serverUrl';
 import { AuthError } from '../../../../src/core/errors';
 
 function refusal(input: string): AuthError {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { CliConfigState } from '../../../../src/core/cliConfig/cliConfigFile';
+import type { CliConfigState } from '../../../../src/core/cliConfig/cliConfigRead';
 import { AuthError } from '../../../../src/core/errors';
 import type { Credential } from '../../../../src/core/credentialChain';
 import { cliServerOf, decideTerminalKey, type TerminalKeyInputs } from '../../../../src/services/apiKeys/terminalPolicy';

@@ -1,22 +1,11 @@
 import assert from 'node:assert/strict';
-import { lstat, mkdir, mkdtemp, readFile, readdir, rename, rm, stat, symlink, writeFile, chmod } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { lstat, readFile, readdir, rm, stat, symlink, writeFile, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import {
-  findCliConfigPath,
-  listCliProfiles,
-  readCliConfig,
-  replaceCliKey,
-  watchCliConfig,
-  writeCliProfileKey,
-} from '../../../../src/core/cliConfig/cliConfigFile';
+import { replaceCliKey, writeCliProfileKey } from '../../../../src/core/cliConfig/cliConfigWrite';
 import { AuthError } from '../../../../src/core/errors';
 import { makeUnwritable } from '../../../support/unwritable';
-
-async function tempDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'coderflow-cli-config-'));
-}
+import { tempDir } from './support';
 
 async function rejectsWith(promise: Promise<unknown>, kind: string, message: RegExp): Promise<AuthError> {
   try {
@@ -29,114 +18,6 @@ async function rejectsWith(promise: Promise<unknown>, kind: string, message: Reg
   }
   assert.fail('expected a rejection');
 }
-
-/** Resolves when cond() holds, checking every 20 ms, or fails after ms. */
-async function eventually(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-describe('findCliConfigPath', () => {
-  const home = '/home/dev';
-  it('takes the profoundCoder.cliConfigPath setting first, expanding ~', () => {
-    assert.deepEqual(findCliConfigPath({ setting: '~/work/coder.json', env: { CODERFLOW_CONFIG: '/etc/cf.json' }, homedir: home, platform: 'linux' }), {
-      path: '/home/dev/work/coder.json',
-      from: 'setting',
-    });
-  });
-  it('takes CODERFLOW_CONFIG when the setting is empty', () => {
-    assert.deepEqual(findCliConfigPath({ setting: '  ', env: { CODERFLOW_CONFIG: '/etc/cf.json' }, homedir: home, platform: 'linux' }), {
-      path: '/etc/cf.json',
-      from: 'CODERFLOW_CONFIG',
-    });
-  });
-  it('reads a relative path as relative to the home folder, not to wherever VS Code started', () => {
-    assert.equal(findCliConfigPath({ env: { CODERFLOW_CONFIG: 'cf/config.json' }, homedir: home, platform: 'linux' }).path, '/home/dev/cf/config.json');
-  });
-  it('defaults to ~/.coderflow/config.json', () => {
-    assert.deepEqual(findCliConfigPath({ env: {}, homedir: home, platform: 'linux' }), { path: '/home/dev/.coderflow/config.json', from: 'default' });
-  });
-  it('defaults to %USERPROFILE%\\.coderflow\\config.json on Windows', () => {
-    assert.deepEqual(findCliConfigPath({ env: {}, homedir: 'C:\\Users\\dev', platform: 'win32' }), {
-      path: 'C:\\Users\\dev\\.coderflow\\config.json',
-      from: 'default',
-    });
-  });
-});
-
-describe('readCliConfig and listCliProfiles', () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await tempDir();
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  it('says the file is missing rather than failing', async () => {
-    assert.deepEqual(await readCliConfig(join(dir, 'none.json')), { state: 'missing', path: join(dir, 'none.json') });
-  });
-
-  it('reads the config and lists its profiles in file order, without keys', async () => {
-    const file = join(dir, 'config.json');
-    await writeFile(file, JSON.stringify({
-      server: 'https://base.example.com',
-      activeProfile: 'staging',
-      profiles: { production: { server: 'https://prod.example.com', apiKey: 'pc_prod', default_environment: 'webapp' }, staging: { server: 'https://staging.example.com' } },
-    }));
-    const state = await readCliConfig(file);
-    assert.equal(state.state, 'ok');
-    assert.ok(state.state === 'ok');
-    assert.deepEqual(listCliProfiles(state.config), [
-      { name: 'production', server: 'https://prod.example.com', hasKey: true, active: false },
-      { name: 'staging', server: 'https://staging.example.com', hasKey: false, active: true },
-    ]);
-  });
-
-  it('reports a JSON error with its line and column', async () => {
-    const file = join(dir, 'config.json');
-    await writeFile(file, '{\n  "server": "https://a.example.com",\n  "apiKey": "pc_x",\n}\n');
-    const state = await readCliConfig(file);
-    assert.equal(state.state, 'error');
-    assert.ok(state.state === 'error');
-    assert.equal(state.line, 4);
-    assert.equal(state.column, 1);
-    assert.match(state.error.message, /is not valid JSON at line 4, column 1: expected a property name in double quotes/);
-    assert.ok(!state.error.message.includes('pc_x'), 'the message does not quote the file');
-  });
-
-  it('reports a missing comma where it is missing', async () => {
-    const file = join(dir, 'config.json');
-    await writeFile(file, '{"server": "https://a.example.com"\n "apiKey": "pc_x"}');
-    const state = await readCliConfig(file);
-    assert.ok(state.state === 'error');
-    assert.deepEqual([state.line, state.column], [2, 2]);
-    assert.match(state.error.message, /expected ',' or '}'/);
-  });
-
-  it('refuses JSON that is not an object, and fields of the wrong type, naming the field', async () => {
-    const file = join(dir, 'config.json');
-    await writeFile(file, '[]');
-    const list = await readCliConfig(file);
-    assert.ok(list.state === 'error');
-    assert.match(list.error.message, /must hold a JSON object/);
-    await writeFile(file, '{"profiles": {"production": {"server": 42}}}');
-    const typed = await readCliConfig(file);
-    assert.ok(typed.state === 'error');
-    assert.match(typed.error.message, /profiles\.production\.server should be a string/);
-  });
-
-  it('reads a file that starts with a byte order mark', async () => {
-    const file = join(dir, 'config.json');
-    await writeFile(file, '\uFEFF{"server": "https://a.example.com"}');
-    const state = await readCliConfig(file);
-    assert.ok(state.state === 'ok');
-    assert.equal(state.config.server, 'https://a.example.com');
-  });
-});
 
 describe('writeCliProfileKey', () => {
   let dir: string;
@@ -398,91 +279,5 @@ describe('replaceCliKey', () => {
     }
     assert.equal(await readFile(file, 'utf8'), '{"apiKey": "pc_old"}');
     assert.deepEqual(await readdir(dir), ['config.json'], 'no temporary file left');
-  });
-});
-
-describe('watchCliConfig', () => {
-  let dir: string;
-  let file: string;
-  let disposeAll: Array<{ dispose(): void }>;
-  beforeEach(async () => {
-    dir = await tempDir();
-    file = join(dir, 'config.json');
-    disposeAll = [];
-  });
-  afterEach(async () => {
-    for (const d of disposeAll) d.dispose();
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  async function replaceAtomically(content: string): Promise<void> {
-    const temp = join(dir, `.config.json.${Math.random()}.tmp`);
-    await writeFile(temp, content);
-    await rename(temp, file);
-  }
-
-  it('starts from the state the caller read, so a change made right after that read is not missed', async () => {
-    await writeFile(file, '{"apiKey": "pc_1"}');
-    const initial = await readCliConfig(file);
-    await writeFile(file, '{"apiKey": "pc_2"}');
-    let calls = 0;
-    disposeAll.push(watchCliConfig(file, () => calls++, { initial, pollIntervalMs: 100 }));
-    await eventually(() => calls === 1, 3000, 'the change made before the watch started');
-  });
-
-  it('does not report the state the caller read as a change', async () => {
-    await writeFile(file, '{"apiKey": "pc_1"}');
-    let calls = 0;
-    disposeAll.push(watchCliConfig(file, () => calls++, { initial: await readCliConfig(file), pollIntervalMs: 100 }));
-    await new Promise((r) => setTimeout(r, 400));
-    assert.equal(calls, 0);
-  });
-
-  it('notices a `coder login` that replaces the file by rename, again and again', async () => {
-    await writeFile(file, '{"apiKey": "pc_1"}');
-    let calls = 0;
-    disposeAll.push(watchCliConfig(file, () => calls++));
-    await new Promise((r) => setTimeout(r, 100));
-    await replaceAtomically('{"apiKey": "pc_2"}');
-    await eventually(() => calls === 1, 3000, 'the first replacement');
-    await replaceAtomically('{"apiKey": "pc_3"}');
-    await eventually(() => calls === 2, 3000, 'the second replacement');
-    await writeCliProfileKey(file, undefined, { apiKey: 'pc_4' });
-    await eventually(() => calls === 3, 3000, 'a write by this extension');
-  });
-
-  it('notices an edit in place and a deletion, but not a write of the same content', async () => {
-    await writeFile(file, '{}');
-    let calls = 0;
-    disposeAll.push(watchCliConfig(file, () => calls++));
-    await new Promise((r) => setTimeout(r, 100));
-    await writeFile(file, '{}');
-    await new Promise((r) => setTimeout(r, 300));
-    assert.equal(calls, 0, 'same content: nothing to reload');
-    await writeFile(file, '{"server": "https://a.example.com"}');
-    await eventually(() => calls === 1, 3000, 'the edit');
-    await rm(file);
-    await eventually(() => calls === 2, 3000, 'the deletion');
-  });
-
-  it('notices the file appearing in a folder that did not exist when watching began', async () => {
-    const nested = join(dir, '.coderflow', 'config.json');
-    let calls = 0;
-    disposeAll.push(watchCliConfig(nested, () => calls++, { pollIntervalMs: 100 }));
-    await new Promise((r) => setTimeout(r, 150));
-    await mkdir(join(dir, '.coderflow'));
-    await writeFile(nested, '{"apiKey": "pc_1"}');
-    await eventually(() => calls === 1, 3000, 'the new file');
-  });
-
-  it('stops calling after dispose', async () => {
-    await writeFile(file, '{}');
-    let calls = 0;
-    const watcher = watchCliConfig(file, () => calls++, { pollIntervalMs: 100 });
-    await new Promise((r) => setTimeout(r, 100));
-    watcher.dispose();
-    await replaceAtomically('{"apiKey": "pc_2"}');
-    await new Promise((r) => setTimeout(r, 400));
-    assert.equal(calls, 0);
   });
 });

@@ -1,0 +1,33 @@
+// Where the CoderFlow CLI's configuration file is (PROTOCOL.md §6): the setting, CODERFLOW_CONFIG, or the default.
+import * as path from 'node:path';
+import { CLI_CONFIG_DIR, CLI_CONFIG_ENV, CLI_CONFIG_FILE } from '../http/protocol';
+
+export interface CliConfigLocation {
+  path: string;
+  from: 'setting' | 'CODERFLOW_CONFIG' | 'default';
+}
+
+function pathModule(platform: NodeJS.Platform | undefined): path.PlatformPath {
+  return (platform ?? process.platform) === 'win32' ? path.win32 : path.posix;
+}
+
+function expandHome(p: string, homedir: string, paths: path.PlatformPath): string {
+  if (p === '~') return homedir;
+  if (p.startsWith('~/') || p.startsWith('~\\')) return paths.join(homedir, p.slice(2));
+  return p;
+}
+
+/** Where the CLI config is: the profoundCoder.cliConfigPath setting, then CODERFLOW_CONFIG, then ~/.coderflow/config.json. */
+export function findCliConfigPath(opts: {
+  setting?: string;
+  env: NodeJS.ProcessEnv;
+  homedir: string;
+  platform?: NodeJS.Platform;
+}): CliConfigLocation {
+  const paths = pathModule(opts.platform);
+  const setting = opts.setting?.trim();
+  if (setting) return { path: paths.resolve(opts.homedir, expandHome(setting, opts.homedir, paths)), from: 'setting' };
+  const env = opts.env[CLI_CONFIG_ENV]?.trim();
+  if (env) return { path: paths.resolve(opts.homedir, expandHome(env, opts.homedir, paths)), from: 'CODERFLOW_CONFIG' };
+  return { path: paths.join(opts.homedir, CLI_CONFIG_DIR, CLI_CONFIG_FILE), from: 'default' };
+}
