@@ -14,25 +14,37 @@ const analyze = process.argv.includes('--analyze');
 // Modules the extension's bundles share one instance of, each a bundle of its own (built below)
 // that they require at run time: @vscode/l10n, so that the translations activate() configures are
 // the ones every lazily loaded bundle reads; node-fetch, loaded on the first request by whichever
-// bundle makes it, instead of a copy inside each.
-const SHARED = { '@vscode/l10n': './l10n.js', 'node-fetch': './nodeFetch.js' };
+// bundle makes it; zod, loaded with the first schema (activation builds none), instead of a copy in
+// each bundle.
+const SHARED = { '@vscode/l10n': './l10n.js', 'node-fetch': './nodeFetch.js', 'zod/mini': './zod.js' };
+// What a shared bundle is built from, when not the package itself: zod/mini's entry holds all of
+// zod (some 430 KB), the shim only the functions the sources call.
+const SHARED_ENTRY = { 'zod/mini': join(root, 'src/shims/zodMini.ts') };
 const sharedModules = {
   name: 'shared-modules',
   setup(build) {
-    build.onResolve({ filter: /^(@vscode\/l10n|node-fetch)$/ }, (args) => ({ path: SHARED[args.path], external: true }));
+    build.onResolve({ filter: /^(@vscode\/l10n|node-fetch|zod\/mini)$/ }, (args) => ({ path: SHARED[args.path], external: true }));
   },
 };
 
 // Bundles of the extension that are not needed to activate, each built from its entry below and
 // required at run time as './<name>.js' when first needed:
+//   actions         the clients, sign-in, the commands' handlers, the Profile Manager's backend, on
+//                   a person's first action (src/container.ts);
 //   profileManager  the Profile Manager's host, when the view first opens (src/extension.ts);
 //   connectionTest  Test connection's diagnostic, on the first test (src/vscode/connectionTestBundle.ts);
 //   keys            key management, rotation and the CLI sharing, on the first key action, or when
 //                   the key in use may be near its expiry (src/container.ts, src/vscode/keyWatch.ts);
+//   terminal        the terminal's key injection, once profoundCoder.terminal.injectApiKey is on
+//                   (src/vscode/terminalSwitch.ts) or a key action needs it;
+//   profileSchema   the shapes of stored profiles, on the profile store's first read (src/profiles/profile.ts);
 //   cliConfigText   jsonc-parser, on the first write to the CLI config or the first one that does
 //                   not parse (src/core/cliConfig/cliConfigRead.ts).
 // knip.json names the same entries.
 const LAZY = {
+  actions: 'src/actions.ts',
+  profileSchema: 'src/profiles/profileSchema.ts',
+  terminal: 'src/vscode/terminal.ts',
   profileManager: 'src/profileManager/viewProvider.ts',
   connectionTest: 'src/vscode/connectionTest.ts',
   keys: 'src/vscode/keyManagement/keyActions.ts',
@@ -71,7 +83,7 @@ const lazyBundles = Object.entries(LAZY).map(([name, entry]) => ({
 // The shared modules themselves (see SHARED above).
 const sharedBundles = Object.entries(SHARED).map(([name, path]) => ({
   ...extension,
-  entryPoints: [name],
+  entryPoints: [SHARED_ENTRY[name] ?? name],
   outfile: join(root, 'dist', path),
   external: [],
   plugins: [],
@@ -80,7 +92,8 @@ const sharedBundles = Object.entries(SHARED).map(([name, path]) => ({
 const webview = {
   // Loaded by the page when first needed (scriptLoader.ts): diagnostic, Test connection's view, on
   // the first result (diagnosticLoader.ts); keys, the API key list, once an extension profile is in use (main.ts);
-  // sso, the SSO sign-in's code panel, when one starts (addProfileForm.ts).
+  // sso, the SSO sign-in's code panel, when one starts (ssoSection.ts). The page's CSS, main.css,
+  // is what main.ts's modules import, in import order (see main.ts).
   entryPoints: {
     main: join(root, 'webview-ui/main.ts'),
     diagnostic: join(root, 'webview-ui/diagnosticSteps.ts'),

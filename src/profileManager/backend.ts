@@ -6,7 +6,6 @@ import { maskKey } from '../profiles/profile';
 import type { ApiKeyView, CredentialSourceView, ProbeResultView, ProfileStatus, ProfileView } from '../shared/webviewProtocol';
 import { connectionTests } from '../vscode/connectionTestBundle';
 import type { ConnectionTarget } from '../vscode/connectionTest';
-import { contextKeysFor } from '../vscode/contextKeys';
 import type { KeyActions } from '../vscode/keyManagement/keyActions';
 import { revokeFailureText } from '../vscode/keyManagement/keyRevocation';
 import { revokeProfileKey } from '../vscode/profileKeyRevocation';
@@ -193,7 +192,7 @@ export class ProfileManagerBackendImpl implements ProfileManagerBackend {
 
   async listKeys(profileId: string): Promise<ApiKeyView[]> {
     const keys = await this.keys.list(extensionProfileId(profileId));
-    contextKeysFor(this.services).set('keyListShown', true);
+    this.services.contextKeys.set('keyListShown', true);
     return keys;
   }
 

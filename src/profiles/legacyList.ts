@@ -1,15 +1,8 @@
-import * as z from 'zod/mini';
+import { profileSchema } from './profile';
 import type { Memento } from './store';
 
 /** Where earlier versions kept every profile, in one globalState value. */
 export const LEGACY_LIST_KEY = 'profoundCoder.profiles';
-
-// The shape those versions wrote. Entries are kept whole (a field this version does not know is
-// copied too); each needs an id, which names its new entry.
-const LegacyList = z.object({
-  version: z.literal(1),
-  profiles: z.array(z.looseObject({ id: z.string().check(z.minLength(1)) })),
-});
 
 /**
  * Moves the earlier single profile list into one entry per profile, then deletes it. An entry that
@@ -20,7 +13,7 @@ const LegacyList = z.object({
 export async function migrateLegacyList(state: Memento, entryKey: (id: string) => string, log: (line: string) => void): Promise<void> {
   const stored = state.get<unknown>(LEGACY_LIST_KEY);
   if (stored === undefined) return;
-  const parsed = LegacyList.safeParse(stored);
+  const parsed = profileSchema().LegacyList.safeParse(stored);
   if (!parsed.success) {
     log(`The profile list of an earlier version (globalState ${LEGACY_LIST_KEY}) has an unexpected shape; it was left unchanged and its profiles are not shown.`);
     return;

@@ -1,30 +1,14 @@
-import * as z from 'zod/mini';
-import { SIGN_IN_METHODS } from '../shared/signInMethod';
+import type * as z from 'zod/mini';
+import type * as ProfileSchema from './profileSchema';
 
-// A profile as the extension keeps it in globalState, one entry per profile: everything but the
-// key, which lives in its own SecretStorage entry. Unknown fields are dropped on read so that
-// state written by a later version cannot break an older one.
+// A profile as the extension keeps it in globalState (its shape: profileSchema.ts).
+export type ProfileMeta = z.infer<typeof ProfileSchema.ProfileMeta>;
 
-export const ProfileMeta = z.object({
-  id: z.string().check(z.minLength(1)),
-  name: z.string().check(z.minLength(1)),
-  serverUrl: z.string().check(z.minLength(1)),
-  username: z.optional(z.string()),
-  displayName: z.optional(z.string()),
-  method: z.enum(SIGN_IN_METHODS),
-  keyId: z.optional(z.string()),
-  keyName: z.optional(z.string()),
-  /** The key was made by this extension (password or SSO sign-in, rotation): signing out revokes it by default. */
-  createdByExtension: z.boolean(),
-  /** The last four characters of the key, for the masked form `pc_…abcd`; never more. */
-  keyHint: z.optional(z.string().check(z.maxLength(4))),
-  createdAt: z.string(),
-  lastVerifiedAt: z.optional(z.string()),
-  expiresAt: z.optional(z.nullable(z.string())),
-});
-export type ProfileMeta = z.infer<typeof ProfileMeta>;
-
-export const StoredSecret = z.object({ apiKey: z.string().check(z.startsWith('pc_')) });
+/** The store's schemas, loaded on first use from the bundle next to the one running this (scripts/build.mjs, LAZY). */
+export function profileSchema(): typeof ProfileSchema {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./profileSchema.js') as typeof ProfileSchema;
+}
 
 export function maskKey(hint: string | undefined): string {
   return hint ? `pc_…${hint}` : 'pc_…';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Emitter, type Disposable, type Event } from '../shared/event';
 import { LEGACY_LIST_KEY, migrateLegacyList } from './legacyList';
-import { ProfileMeta, StoredSecret, keyHint } from './profile';
+import { keyHint, profileSchema, type ProfileMeta } from './profile';
 import type { SignInMethod } from '../shared/signInMethod';
 import { ProfileStateError, SecretStorageError, causeMessage } from './storageErrors';
 
@@ -133,7 +133,7 @@ export class ProfileStore implements Disposable {
     } catch {
       return undefined;
     }
-    const parsed = StoredSecret.safeParse(json);
+    const parsed = profileSchema().StoredSecret.safeParse(json);
     return parsed.success && parsed.data.apiKey.endsWith(hint) ? parsed.data.apiKey : undefined;
   }
 
@@ -270,7 +270,7 @@ export class ProfileStore implements Disposable {
   private read(key: string): ProfileMeta | undefined {
     const stored = this.globalState.get<unknown>(key);
     if (stored === undefined) return undefined;
-    const parsed = ProfileMeta.safeParse(stored);
+    const parsed = profileSchema().ProfileMeta.safeParse(stored);
     if (parsed.success && entryKey(parsed.data.id) === key) return parsed.data;
     if (!this.reported.has(key)) {
       this.reported.add(key);

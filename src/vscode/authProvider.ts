@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Credential, CredentialSource } from '../core/credentialChain';
 import type { ProfileMeta } from '../profiles/profile';
-import type { Services } from '../container';
+import type { Core } from '../container';
 import { sourceName } from '../shared/credentialSource';
 import * as l10n from '@vscode/l10n';
 
@@ -38,37 +38,37 @@ export class CoderFlowAuthenticationProvider implements vscode.AuthenticationPro
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(
-    private readonly services: Services,
+    private readonly core: Core,
     private readonly signInInteractively: () => Promise<ProfileMeta | undefined>,
     private readonly signOut: (profileId: string) => Promise<boolean>,
   ) {
     this.subscriptions = [
       // A profile's name or user can change while its key stays the same.
-      services.store.onDidChange(() => this.announce()),
-      services.credentials.onDidChangeCredential(() => this.announce()),
+      core.store.onDidChange(() => this.announce()),
+      core.credentials.onDidChangeCredential(() => this.announce()),
     ];
   }
 
   async getSessions(): Promise<vscode.AuthenticationSession[]> {
-    await this.services.credentials.refresh();
+    await this.core.credentials.refresh();
     const session = this.activeSession();
     return session ? [session] : [];
   }
 
   async createSession(): Promise<vscode.AuthenticationSession> {
     const profile = await this.signInInteractively();
-    if (profile) await this.services.credentials.refresh();
+    if (profile) await this.core.credentials.refresh();
     const session = profile ? this.activeSession() : undefined;
     if (!session) throw new Error(l10n.t('Signing in to CoderFlow was cancelled.'));
     return session;
   }
 
   async removeSession(sessionId: string): Promise<void> {
-    if (this.services.store.get(sessionId)) {
+    if (this.core.store.get(sessionId)) {
       await this.signOut(sessionId);
       return;
     }
-    const credential = this.services.credentials.credential;
+    const credential = this.core.credentials.credential;
     const source = credential && sessionIdOf(credential, undefined) === sessionId ? credential.source : undefined;
     const hint = source && source !== 'profile' ? REMOVE_HINT[source] : undefined;
     void vscode.window.showInformationMessage(
@@ -85,7 +85,7 @@ export class CoderFlowAuthenticationProvider implements vscode.AuthenticationPro
 
   /** The session of the credential as last resolved; the credential service announces every change. */
   private activeSession(): vscode.AuthenticationSession | undefined {
-    const { store, credentials } = this.services;
+    const { store, credentials } = this.core;
     const credential = credentials.credential;
     if (!credential) return undefined;
     const profile = credential.source === 'profile' ? store.selected() : undefined;

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import type { CredentialState } from '../services/credentialService';
-import type { Services } from '../container';
+import type { CredentialService, CredentialState } from '../services/credentialService';
 
 /**
  * The context keys the walkthrough's steps complete on (`onContext:` in package.json's
@@ -26,7 +25,7 @@ export class ContextKeys implements vscode.Disposable {
   private readonly applied = new Map<ContextKeyName, boolean>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
-  constructor(services: Pick<Services, 'credentials'>) {
+  constructor(credentials: CredentialService) {
     const follow = (state: CredentialState) => {
       this.set('signedIn', state.credential !== undefined);
       this.set('cliConfigFound', state.cliState?.state === 'ok');
@@ -34,9 +33,9 @@ export class ContextKeys implements vscode.Disposable {
       // stays complete: this only keeps the key true to its name.)
       if (state.credential === undefined) this.set('keyListShown', false);
     };
-    this.subscriptions.push(services.credentials.onDidRefresh(follow));
+    this.subscriptions.push(credentials.onDidRefresh(follow));
     // The first resolution may have finished before this object existed.
-    if (services.credentials.current().cliState) follow(services.credentials.current());
+    if (credentials.current().cliState) follow(credentials.current());
   }
 
   set(name: ContextKeyName, value: boolean): void {
@@ -59,17 +58,4 @@ export class ContextKeys implements vscode.Disposable {
   dispose(): void {
     for (const subscription of this.subscriptions) subscription.dispose();
   }
-}
-
-const instances = new WeakMap<Services, ContextKeys>();
-
-/** The one ContextKeys of an activation, made on first use. */
-export function contextKeysFor(services: Services): ContextKeys {
-  let keys = instances.get(services);
-  if (!keys) {
-    keys = new ContextKeys(services);
-    instances.set(services, keys);
-    services.context.subscriptions.push(keys);
-  }
-  return keys;
 }

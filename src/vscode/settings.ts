@@ -29,8 +29,15 @@ export function defaultServerUrl(): string | undefined {
   return pickDefaultServerUrl(configuration().inspect('serverUrl'), vscode.workspace.isTrusted);
 }
 
-/** A key in the workspace's own settings file, which may be committed to source control. */
-export function workspaceApiKey(): { apiKey: string; serverUrl?: string; target: vscode.ConfigurationTarget } | undefined {
+/** A key in the workspace's (or a folder's) own settings file, which may be committed to source control, with the server URL of the same scope. */
+export interface WorkspaceApiKey {
+  apiKey: string;
+  serverUrl?: string;
+  target: vscode.ConfigurationTarget;
+}
+
+/** The key of the narrowest workspace scope that sets one. */
+export function workspaceApiKey(): WorkspaceApiKey | undefined {
   const config = configuration();
   for (const [scope, target] of [
     ['workspaceFolderValue', vscode.ConfigurationTarget.WorkspaceFolder],

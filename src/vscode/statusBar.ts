@@ -1,18 +1,18 @@
 import * as vscode from 'vscode';
 import type { Credential } from '../core/credentialChain';
 import { sourceName } from '../shared/credentialSource';
-import type { Services } from '../container';
+import type { Core } from '../container';
 import * as l10n from '@vscode/l10n';
 
 /** Who you are signed in as, and from where, at a glance; a warning look when the server refuses the key. */
-export function createStatusBar(services: Services): vscode.Disposable {
+export function createStatusBar(core: Core): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('profoundCoder.status', vscode.StatusBarAlignment.Left, 10);
   item.name = 'CoderFlow';
   item.command = 'profoundCoder.openProfileManager';
 
   const render = () => {
-    const credential = services.credentials.credential;
-    const health = services.health.current;
+    const credential = core.credentials.credential;
+    const health = core.health.current;
     if (!credential) {
       item.text = l10n.t('$(sign-in) CoderFlow: Sign in');
       item.tooltip = l10n.t('Not signed in to CoderFlow. Click to open the Profile Manager.');
@@ -21,14 +21,14 @@ export function createStatusBar(services: Services): vscode.Disposable {
       item.show();
       return;
     }
-    const name = label(credential, services);
+    const name = label(credential, core);
     const problem = health === 'invalid-api-key' ? l10n.t('The server refused the key (401).') : health === 'forbidden' ? l10n.t('The server answered 403 Forbidden.') : undefined;
     item.text = `${problem ? '$(warning)' : '$(account)'} ${name}`;
     item.backgroundColor = problem ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown(`**CoderFlow** — ${escape(credential.detail)}\n\n`);
     tooltip.appendMarkdown(`${l10n.t('Server: {0}', escape(credential.serverUrl))}\n\n`);
-    const user = userOf(credential, services);
+    const user = userOf(credential, core);
     if (user) tooltip.appendMarkdown(`${l10n.t('User: {0}', escape(user))}\n\n`);
     tooltip.appendMarkdown(`${l10n.t('Source: {0}', sourceName(credential.source))}\n\n`);
     if (problem) tooltip.appendMarkdown(`$(warning) ${problem}\n\n`);
@@ -42,32 +42,32 @@ export function createStatusBar(services: Services): vscode.Disposable {
 
   render();
   const subscriptions = [
-    services.credentials.onDidChangeCredential(() => {
-      services.health.set('unknown');
+    core.credentials.onDidChangeCredential(() => {
+      core.health.set('unknown');
       render();
     }),
-    services.health.onDidChange(render),
-    services.store.onDidChange(render),
+    core.health.onDidChange(render),
+    core.store.onDidChange(render),
   ];
   return vscode.Disposable.from(item, ...subscriptions);
 }
 
-function label(credential: Credential, services: Services): string {
+function label(credential: Credential, core: Core): string {
   if (credential.source === 'profile') {
-    const profile = activeProfile(services);
+    const profile = activeProfile(core);
     if (profile) return profile.name;
   }
   return `${sourceName(credential.source)}: ${new URL(credential.serverUrl).host}`;
 }
 
-function userOf(credential: Credential, services: Services): string | undefined {
+function userOf(credential: Credential, core: Core): string | undefined {
   if (credential.source !== 'profile') return undefined;
-  const profile = activeProfile(services);
+  const profile = activeProfile(core);
   return profile?.displayName ? `${profile.displayName} (${profile.username})` : profile?.username;
 }
 
-function activeProfile(services: Services) {
-  return services.store.selected();
+function activeProfile(core: Core) {
+  return core.store.selected();
 }
 
 function escape(text: string): string {

@@ -4,12 +4,13 @@ import { findCliConfigPath } from '../core/cliConfig/cliConfigPath';
 import { readCliConfig, type CliConfigState } from '../core/cliConfig/cliConfigRead';
 import { watchCliConfig } from '../core/cliConfig/cliConfigWatch';
 import { decideTerminalKey, TERMINAL_KEY_VARIABLE, type TerminalKeyDecision } from '../services/apiKeys/terminalPolicy';
-import type { Services } from '../container';
+import type { Core } from '../container';
+import { INJECT_SETTING } from './terminalSwitch';
 import * as l10n from '@vscode/l10n';
 
-export const INJECT_SETTING = 'terminal.injectApiKey';
-
 /**
+ * A bundle of its own (dist/terminal.js), loaded by core.terminal() when the setting is first on
+ * (terminalSwitch.ts) or when the key lifecycle needs it as a key holder.
  * With `profoundCoder.terminal.injectApiKey` on, new integrated terminals get the key in use as
  * CODER_API_KEY, so `coder` there acts as the same user; it follows profile switches, sign-out and
  * every change of the CLI config that the coder CLI in those terminals reads, and is cleared when
@@ -25,13 +26,13 @@ export class TerminalKeyInjector implements vscode.Disposable {
   private disposed = false;
 
   constructor(
-    private readonly services: Services,
-    private readonly collection: vscode.GlobalEnvironmentVariableCollection = services.context.environmentVariableCollection,
+    private readonly core: Pick<Core, 'context' | 'log' | 'store' | 'credentials'>,
+    private readonly collection: vscode.GlobalEnvironmentVariableCollection = core.context.environmentVariableCollection,
   ) {
     collection.persistent = false;
     this.subscriptions.push(
-      services.credentials.onDidChangeCredential(() => void this.update()),
-      services.store.onDidChange(() => void this.update()),
+      core.credentials.onDidChangeCredential(() => void this.update()),
+      core.store.onDidChange(() => void this.update()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(`profoundCoder.${INJECT_SETTING}`)) void this.update();
       }),
@@ -54,7 +55,7 @@ export class TerminalKeyInjector implements vscode.Disposable {
     const enabled = vscode.workspace.getConfiguration('profoundCoder').get<boolean>(INJECT_SETTING) === true;
     // Off (the default): neither read nor watch the CLI's file; most windows never need it.
     const cli = enabled ? await this.readCliFile() : this.stopWatching();
-    const { credentials, store } = this.services;
+    const { credentials, store } = this.core;
     const state = credentials.current();
     const profileName = state.credential?.source === 'profile' ? store.selected()?.name : undefined;
     const decision = decideTerminalKey({
@@ -76,7 +77,7 @@ export class TerminalKeyInjector implements vscode.Disposable {
     const summary = decision.inject ? l10n.t('New terminals get {0}: {1}.', TERMINAL_KEY_VARIABLE, decision.description) : l10n.t('New terminals get no {0}: {1}', TERMINAL_KEY_VARIABLE, decision.reason);
     if (summary !== this.last) {
       this.last = summary;
-      this.services.log.info(summary);
+      this.core.log.info(summary);
       if (!decision.inject && decision.notify && !this.told.has(decision.reason)) {
         this.told.add(decision.reason);
         void vscode.window.showWarningMessage(l10n.t('CoderFlow did not give new terminals {0}. {1}', TERMINAL_KEY_VARIABLE, decision.reason));

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { TestingHooks } from '../../src/extension';
+import type { TestingHooks } from '../../src/api';
 import type { PublicCredential } from '../../src/services/publicCredential';
 import type { ProfileMeta } from '../../src/profiles/profile';
 import { completeSsoLogin } from '../server/browserless';

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { CoderFlowApi, TestingHooks } from '../../src/extension';
+import type { CoderFlowApi, TestingHooks } from '../../src/api';
 
 // What the extension-host tests share: the reference server the runner started (with its test
 // control routes) and the extension's test hooks.

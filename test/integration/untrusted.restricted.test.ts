@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { CoderFlowApi } from '../../src/extension';
+import type { CoderFlowApi } from '../../src/api';
 import { RESTRICTED_WORKSPACE_SETTINGS } from './restrictedSettings';
 
 // Runs in a folder left untrusted (Restricted Mode) whose .vscode/settings.json carries a key, a
