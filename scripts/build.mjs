@@ -38,6 +38,13 @@ const sharedModules = {
 //   terminal        the terminal's key injection, once profoundCoder.terminal.injectApiKey is on
 //                   (src/vscode/terminalSwitch.ts) or a key action needs it;
 //   profileSchema   the shapes of stored profiles, on the profile store's first read (src/profiles/profile.ts);
+//   cliConfigSchema the CLI config's shape, on its first read (src/core/cliConfig/cliConfigRead.ts);
+//   legacyList      moving an earlier version's single profile list, when there is one;
+//   storageErrors   the errors of a failed read or write of VS Code's storage, when one fails
+//                   (both src/profiles/store.ts);
+//   serverUrlProblems  what is wrong with a refused server URL, when one is (src/core/http/serverUrl.ts);
+//   apiKeyFormat    what is wrong with a key that is not a personal key, when the credential chain
+//                   meets one (src/core/credentialChain.ts);
 //   cliConfigText   jsonc-parser, on the first write to the CLI config or the first one that does
 //                   not parse (src/core/cliConfig/cliConfigRead.ts).
 // knip.json names the same entries.
@@ -45,6 +52,11 @@ const LAZY = {
   actions: 'src/actions.ts',
   profileSchema: 'src/profiles/profileSchema.ts',
   terminal: 'src/vscode/terminal.ts',
+  cliConfigSchema: 'src/core/cliConfig/cliConfigSchema.ts',
+  apiKeyFormat: 'src/core/apiKeyFormat.ts',
+  legacyList: 'src/profiles/legacyList.ts',
+  storageErrors: 'src/profiles/storageErrors.ts',
+  serverUrlProblems: 'src/core/http/serverUrlProblems.ts',
   profileManager: 'src/profileManager/viewProvider.ts',
   connectionTest: 'src/vscode/connectionTest.ts',
   keys: 'src/vscode/keyManagement/keyActions.ts',
@@ -68,6 +80,8 @@ const extension = {
   // then fails at run time with "Cannot find module './impl/format'"): its ES module build instead.
   alias: { 'whatwg-url': join(root, 'src/shims/whatwg-url.ts'), 'jsonc-parser': join(root, 'node_modules/jsonc-parser/lib/esm/main.js') },
   minify: production,
+  // Texts as they are (…, ’), not as \u escapes three times their size.
+  charset: 'utf8',
   sourcemap: !production,
   legalComments: 'none',
   logLevel: 'warning',

@@ -16,14 +16,17 @@ import { inflateRawSync } from 'node:zlib';
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const KB = 1000;
 export const BUDGETS = {
-  extension: { label: 'extension bundle (what activation loads, minified)', bytes: 150 * KB },
+  extension: { label: 'activation bundle (dist/extension.js, minified)', bytes: 30 * KB },
   webview: { label: "webview bundle (the page's JS + CSS)", bytes: 80 * KB },
   vsix: { label: 'VSIX', bytes: 300 * KB },
 };
-/** What activation loads: the bundle and the shared module it requires at once (scripts/build.mjs). */
-export const EXTENSION_FILES = ['dist/extension.js', 'dist/l10n.js'];
-/** The bundles loaded when first needed (scripts/build.mjs): listed, not counted in the extension budget. */
-export const LAZY_FILES = ['dist/actions.js', 'dist/profileSchema.js', 'dist/terminal.js', 'dist/zod.js', 'dist/profileManager.js', 'dist/connectionTest.js', 'dist/keys.js', 'dist/cliConfigText.js', 'dist/nodeFetch.js', 'dist/webview/diagnostic.js', 'dist/webview/diagnostic.css', 'dist/webview/keys.js', 'dist/webview/sso.js'];
+/** The bundle VS Code loads to activate the extension (scripts/build.mjs). */
+export const EXTENSION_FILES = ['dist/extension.js'];
+/**
+ * The bundles loaded when first needed, and the shared modules (l10n.js, required by activation
+ * too; zod.js; nodeFetch.js) (scripts/build.mjs): listed, not counted in the activation budget.
+ */
+export const LAZY_FILES = ['dist/l10n.js', 'dist/actions.js', 'dist/profileSchema.js', 'dist/terminal.js', 'dist/cliConfigSchema.js', 'dist/apiKeyFormat.js', 'dist/legacyList.js', 'dist/storageErrors.js', 'dist/serverUrlProblems.js', 'dist/zod.js', 'dist/profileManager.js', 'dist/connectionTest.js', 'dist/keys.js', 'dist/cliConfigText.js', 'dist/nodeFetch.js', 'dist/webview/diagnostic.js', 'dist/webview/diagnostic.css', 'dist/webview/keys.js', 'dist/webview/sso.js'];
 /** The JS and CSS the Profile Manager page loads (see src/profileManager/pageHtml.ts). */
 export const WEBVIEW_FILES = ['dist/webview/main.js', 'dist/webview/main.css', 'dist/webview/codicons/codicon.css'];
 

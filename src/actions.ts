@@ -13,7 +13,9 @@ export { commandHandlers } from './vscode/commands/commands';
 export { signIn } from './vscode/paletteSignIn';
 export { signOut } from './vscode/signOut';
 export { moveWorkspaceKey } from './vscode/workspaceKeyMove';
-export { onDidShowInputBox } from './vscode/prompts';
+export { requestAsPerson } from './requestAsPerson';
+export { testingHooks } from './testingHooks';
+export { explainSessionRemoval } from './vscode/sessionRemoval';
 
 /** The Services over a Core: each built once, here. */
 export function buildServices(core: Core): Services {

@@ -2,7 +2,6 @@
 // and, under test, what the tests inspect.
 import * as vscode from 'vscode';
 import type { Method } from './core/http/fetchWithTimeout';
-import { AuthError } from './core/errors';
 import type { Credential } from './core/credentialChain';
 import type { Core, Services } from './container';
 import type { ProfileStore } from './profiles/store';
@@ -10,7 +9,6 @@ import { publicCredential, type PublicCredential } from './services/publicCreden
 import type { CertificatePinStore } from './vscode/certificateTrust';
 import type { ContextKeys } from './vscode/contextKeys';
 import type { KeyActions } from './vscode/keyManagement/keyActions';
-import * as l10n from '@vscode/l10n';
 
 export interface CoderFlowApi {
   /**
@@ -59,7 +57,7 @@ export interface TestingHooks {
 
 /** The API over the Core; `ready` settles when activation's first credential resolution has. */
 export function createApi(core: Core, ready: Promise<unknown>, test?: { authProvider: vscode.AuthenticationProvider; logLines: string[] }): CoderFlowApi {
-  const { context, store, credentials, health } = core;
+  const { context, store, credentials } = core;
   const profileOf = (credential: Credential | undefined) => (credential?.source === 'profile' ? store.selected() : undefined);
   const publicChanged = new vscode.EventEmitter<PublicCredential | undefined>();
   context.subscriptions.push(publicChanged, credentials.onDidChangeCredential((c) => publicChanged.fire(publicCredential(c, profileOf(c)))));
@@ -73,45 +71,14 @@ export function createApi(core: Core, ready: Promise<unknown>, test?: { authProv
       return publicCredential(credential, profileOf(credential));
     },
     onDidChangeCredential: publicChanged.event,
-    async request(path, init) {
-      await ready;
-      const current = core.services().currentClient();
-      if (!current) throw new AuthError('bad-input', l10n.t('Not signed in to CoderFlow.'), { fix: l10n.t('Sign in from the CoderFlow Profile Manager.') });
-      try {
-        const answer = await current.client.request(path, init);
-        health.observe(undefined);
-        return answer;
-      } catch (e) {
-        health.observe(e);
-        throw e;
-      }
-    },
+    // The client loads with the first request (dist/actions.js).
+    request: async (path, init) => core.actions().requestAsPerson(core, ready, path, init),
   };
   if (!test) return api;
-  // Getters: the parts of the Services load (dist/actions.js) only when a test asks for them.
-  const testing: TestingHooks = {
-    secrets: context.secrets,
-    globalState: context.globalState,
-    workspaceState: context.workspaceState,
-    store,
-    authProvider: test.authProvider,
-    logLines: test.logLines,
-    environmentVariableCollection: context.environmentVariableCollection,
-    contextKeys: core.contextKeys,
-    get onDidShowInputBox() {
-      return core.actions().onDidShowInputBox;
-    },
-    get certificatePins() {
-      return core.services().certificatePins;
-    },
-    get makeClient() {
-      return core.services().makeClient;
-    },
-    credential: currentCredential,
-    get keyActions() {
-      return core.services().keyActions();
-    },
-    signOut: (profileId, revoke) => core.actions().signOut(core.services(), profileId, revoke),
-  };
-  return { ...api, testing };
+  let testing: TestingHooks | undefined;
+  return Object.defineProperty(api, 'testing', {
+    // Made (dist/actions.js, src/testingHooks.ts) when a test first asks for it.
+    get: () => (testing ??= core.actions().testingHooks(core, currentCredential, test)),
+    enumerable: true,
+  });
 }

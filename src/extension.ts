@@ -41,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): CoderFlowApi {
     core,
     () => core.actions().signIn(core.services(), undefined),
     (id) => core.actions().signOut(core.services(), id),
+    (credential) => core.actions().explainSessionRemoval(credential),
   );
   context.subscriptions.push(
     { dispose: () => view?.dispose() },

@@ -4,10 +4,11 @@
 import type { CliConfigState } from './cliConfig/cliConfigRead';
 import { normalizeServerUrl } from './http/serverUrl';
 import { AuthError } from './errors';
-import { keyFormatError } from './flows/apiKey';
-import type { CliConfig, CliProfile } from './http/protocol';
+import type * as ApiKeyFormat from './apiKeyFormat';
+import type { CliConfig, CliProfile } from './cliConfig/cliConfigSchema';
 import * as l10n from '@vscode/l10n';
 import { sourceName, type CredentialSource } from '../shared/credentialSource';
+import { keyShape } from '../shared/secretShapes';
 
 export type { CredentialSource };
 
@@ -91,7 +92,10 @@ function candidate(
  * is (never the key): one that an Authorization header cannot carry is never sent.
  */
 function malformed(apiKey: string, where: string): Candidate | undefined {
-  const error = keyFormatError(apiKey, where);
+  if (keyShape(apiKey).kind === 'personal') return undefined;
+  // The words for a key that is not one load only when there is such a key (dist/apiKeyFormat.js).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const error = (require('./apiKeyFormat.js') as typeof ApiKeyFormat).keyFormatError(apiKey, where);
   return error ? { ok: false, reason: error.fix ? l10n.t('{0} It is not used. {1}', error.message, error.fix) : l10n.t('{0} It is not used.', error.message) } : undefined;
 }
 

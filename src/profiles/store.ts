@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Emitter, type Disposable, type Event } from '../shared/event';
-import { LEGACY_LIST_KEY, migrateLegacyList } from './legacyList';
+import type * as LegacyList from './legacyList';
 import { keyHint, profileSchema, type ProfileMeta } from './profile';
 import type { SignInMethod } from '../shared/signInMethod';
-import { ProfileStateError, SecretStorageError, causeMessage } from './storageErrors';
+import type * as StorageErrors from './storageErrors';
 
 // Structural views of vscode.Memento and vscode.SecretStorage, so the store runs in plain Node
 // tests with an in-memory (and breakable) storage.
@@ -21,6 +21,8 @@ export interface SecretStore {
 
 /** Each profile's metadata is its own globalState entry, this prefix and the profile id. */
 const ENTRY_PREFIX = 'profoundCoder.profile.';
+/** Where earlier versions kept every profile, in one globalState value (legacyList.ts moves it). */
+export const LEGACY_LIST_KEY = 'profoundCoder.profiles';
 const SELECTED_KEY = 'profoundCoder.selectedProfile';
 /** Ids of profiles removed lately, so that no window puts back a profile another one removed. */
 const REMOVED_KEY = 'profoundCoder.removedProfiles';
@@ -79,9 +81,11 @@ export class ProfileStore implements Disposable {
     // Started here, not queued: it issues its writes before returning, and VS Code's Memento applies
     // an update to what `get` returns at once (extHostMemento.ts, `update`), so the first read
     // already sees the moved profiles. Every write of this store waits for it.
-    this.queue = migrateLegacyList(globalState, entryKey, log).catch((e: unknown) =>
-      log(`Could not move the earlier profile list (globalState ${LEGACY_LIST_KEY}) to one entry per profile (${causeMessage(e)}); it is kept and moved at the next start.`),
-    );
+    // The migration loads (dist/legacyList.js) only when there is an earlier list to move.
+    this.queue =
+      globalState.get(LEGACY_LIST_KEY) === undefined
+        ? Promise.resolve()
+        : legacyList().migrateLegacyList(globalState, entryKey, log);
     // Another window (or another extension host) changed one of our secrets: re-read and tell.
     this.subscription = secrets.onDidChange((e) => {
       if (e.key.startsWith(SECRET_PREFIX)) this.changed.fire();
@@ -124,7 +128,7 @@ export class ProfileStore implements Disposable {
     try {
       raw = await this.secrets.get(SECRET_PREFIX + id);
     } catch (e) {
-      throw new SecretStorageError('read', e);
+      throw new (storageErrors().SecretStorageError)('read', e);
     }
     if (raw === undefined) return undefined;
     let json: unknown;
@@ -295,7 +299,7 @@ export class ProfileStore implements Disposable {
     try {
       await this.globalState.update(key, value);
     } catch (e) {
-      throw new ProfileStateError(e);
+      throw new (storageErrors().ProfileStateError)(e);
     }
   }
 
@@ -303,7 +307,7 @@ export class ProfileStore implements Disposable {
     try {
       return await this.secrets.get(key);
     } catch (e) {
-      throw new SecretStorageError('read', e);
+      throw new (storageErrors().SecretStorageError)('read', e);
     }
   }
 
@@ -311,7 +315,7 @@ export class ProfileStore implements Disposable {
     try {
       await this.secrets.store(key, value);
     } catch (e) {
-      throw new SecretStorageError('save', e);
+      throw new (storageErrors().SecretStorageError)('save', e);
     }
   }
 
@@ -319,7 +323,7 @@ export class ProfileStore implements Disposable {
     try {
       await this.secrets.delete(key);
     } catch (e) {
-      throw new SecretStorageError('delete', e);
+      throw new (storageErrors().SecretStorageError)('delete', e);
     }
   }
 
@@ -346,4 +350,16 @@ function entryKey(id: string): string {
 
 function dropUndefined(entry: object): object {
   return Object.fromEntries(Object.entries(entry).filter(([, v]) => v !== undefined));
+}
+
+// Loaded next to the bundle that runs this (scripts/build.mjs, LAZY): most starts never need them.
+function legacyList(): typeof LegacyList {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./legacyList.js') as typeof LegacyList;
+}
+
+/** The errors of a failed read or write of VS Code's storage, loaded when one happens. */
+function storageErrors(): typeof StorageErrors {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./storageErrors.js') as typeof StorageErrors;
 }

@@ -1,28 +1,11 @@
 import * as vscode from 'vscode';
-import type { Credential, CredentialSource } from '../core/credentialChain';
+import type { Credential } from '../core/credentialChain';
 import type { ProfileMeta } from '../profiles/profile';
 import type { Core } from '../container';
 import { sourceName } from '../shared/credentialSource';
 import * as l10n from '@vscode/l10n';
 
 export const AUTH_PROVIDER_ID = 'coderflow';
-
-/** Where a credential that is not a Profile Manager profile lives, and how to stop using it. */
-// Getters: each text is looked up in the l10n bundle when used, after activation loaded it.
-const REMOVE_HINT: Record<Exclude<CredentialSource, 'profile'>, string> = {
-  get 'cli-env'() {
-    return l10n.t('Unset CODER_API_KEY in the environment VS Code was started from, then restart VS Code.');
-  },
-  get 'cli-profile'() {
-    return l10n.t('Remove the key from that CLI profile (for example with the coder CLI), or choose another CLI profile.');
-  },
-  get 'cli-base'() {
-    return l10n.t('Remove the base apiKey from the CLI config (for example with the coder CLI).');
-  },
-  get setting() {
-    return l10n.t('Remove profoundCoder.apiKey from your settings.');
-  },
-};
 
 /**
  * Lets other extensions borrow the sign-in: `vscode.authentication.getSession('coderflow', [],
@@ -41,6 +24,8 @@ export class CoderFlowAuthenticationProvider implements vscode.AuthenticationPro
     private readonly core: Core,
     private readonly signInInteractively: () => Promise<ProfileMeta | undefined>,
     private readonly signOut: (profileId: string) => Promise<boolean>,
+    /** Says why a session that is not a profile's cannot be signed out here, and where its key lives. */
+    private readonly explainRemoval: (credential: Credential | undefined) => void,
   ) {
     this.subscriptions = [
       // A profile's name or user can change while its key stays the same.
@@ -69,13 +54,7 @@ export class CoderFlowAuthenticationProvider implements vscode.AuthenticationPro
       return;
     }
     const credential = this.core.credentials.credential;
-    const source = credential && sessionIdOf(credential, undefined) === sessionId ? credential.source : undefined;
-    const hint = source && source !== 'profile' ? REMOVE_HINT[source] : undefined;
-    void vscode.window.showInformationMessage(
-      credential && hint
-        ? l10n.t('CoderFlow cannot sign this session out: its key is not a Profile Manager profile but comes from {0}. {1}', credential.detail, hint)
-        : l10n.t('CoderFlow cannot sign this session out: its key is not a Profile Manager profile.'),
-    );
+    this.explainRemoval(credential && sessionIdOf(credential, undefined) === sessionId ? credential : undefined);
   }
 
   dispose(): void {

@@ -1,6 +1,11 @@
 // Where the CoderFlow CLI's configuration file is (PROTOCOL.md §6): the setting, CODERFLOW_CONFIG, or the default.
 import * as path from 'node:path';
-import { CLI_CONFIG_DIR, CLI_CONFIG_ENV, CLI_CONFIG_FILE } from '../http/protocol';
+
+// Where the CLI keeps its config and which environment variables it reads (PROTOCOL.md §6).
+export const CLI_CONFIG_DIR = '.coderflow';
+export const CLI_CONFIG_FILE = 'config.json';
+export const CLI_CONFIG_ENV = 'CODERFLOW_CONFIG';
+export const CLI_API_KEY_ENV = 'CODER_API_KEY';
 
 export interface CliConfigLocation {
   path: string;

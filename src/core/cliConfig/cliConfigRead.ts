@@ -2,7 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import type * as CliConfigText from './cliConfigText';
 import { AuthError } from '../errors';
-import { CliConfig, describeSchemaMismatch } from '../http/protocol';
+import type * as CliConfigSchema from './cliConfigSchema';
+import type { CliConfig } from './cliConfigSchema';
 import * as l10n from '@vscode/l10n';
 
 export type CliConfigState =
@@ -36,37 +37,14 @@ export function parseCliConfig(file: string, raw: string): Parsed {
   try {
     document = JSON.parse(text);
   } catch {
-    const where = textTools().findJsonError(text);
-    const place = where ? l10n.t(' at line {0}, column {1}: expected {2}', where.line, where.column, where.expected) : '';
-    return {
-      ok: false,
-      error: new AuthError('bad-input', l10n.t('The CoderFlow CLI config {0} is not valid JSON{1}.', file, place), {
-        fix: l10n.t('Fix the file in an editor, or run coder login again. CoderFlow does not change a file it cannot read.'),
-        ...(where ? { detail: `line ${where.line}, column ${where.column}` } : {}),
-      }),
-      ...(where ? { line: where.line, column: where.column } : {}),
-    };
+    // Where it breaks, and the words for it, load with the text tools (dist/cliConfigText.js).
+    return { ok: false, ...textTools().jsonSyntaxError(file, text) };
   }
-  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
-    return {
-      ok: false,
-      error: new AuthError('bad-input', l10n.t('The CoderFlow CLI config {0} must hold a JSON object ({ … }).', file), {
-        fix: l10n.t('Fix the file in an editor, or run coder login again.'),
-      }),
-    };
-  }
-  const result = CliConfig.safeParse(document);
-  if (!result.success) {
-    const what = describeSchemaMismatch(result.error, document);
-    return {
-      ok: false,
-      error: new AuthError('bad-input', l10n.t('The CoderFlow CLI config {0} is not as expected: {1}.', file, what), {
-        fix: l10n.t('Fix the file in an editor, or run coder login again.'),
-        detail: what,
-      }),
-    };
-  }
-  return { ok: true, document: document as Record<string, unknown>, config: result.data };
+  // The schema and the words for a mismatch load with the first file read (dist/cliConfigSchema.js).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const result = (require('./cliConfigSchema.js') as typeof CliConfigSchema).checkCliConfig(file, document);
+  if (!result.ok) return { ok: false, error: result.error };
+  return { ok: true, document: document as Record<string, unknown>, config: result.config };
 }
 
 /** Reads the CLI config; a missing file is a state, not an error. */

@@ -2,6 +2,7 @@
 // breaks, and setting a field so that every other byte stays as it was. Loaded by cliConfigRead.ts
 // only when needed (see textTools there).
 import { getLocation, parse as parseJsonc, parseTree, type JSONPath, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { AuthError } from '../errors';
 import * as l10n from '@vscode/l10n';
 
 /** One field a write sets: a path into the document and its new text value. */
@@ -32,6 +33,19 @@ function expectedText(code: number): string {
     case 16: return l10n.t('no line break or control character inside a string');
     default: return l10n.t('valid JSON');
   }
+}
+
+/** Why `text`, the content of `file`, is not JSON, and where (line and column from 1) when that is known. */
+export function jsonSyntaxError(file: string, text: string): { error: AuthError; line?: number; column?: number } {
+  const where = findJsonError(text);
+  const place = where ? l10n.t(' at line {0}, column {1}: expected {2}', where.line, where.column, where.expected) : '';
+  return {
+    error: new AuthError('bad-input', l10n.t('The CoderFlow CLI config {0} is not valid JSON{1}.', file, place), {
+      fix: l10n.t('Fix the file in an editor, or run coder login again. CoderFlow does not change a file it cannot read.'),
+      ...(where ? { detail: `line ${where.line}, column ${where.column}` } : {}),
+    }),
+    ...(where ? { line: where.line, column: where.column } : {}),
+  };
 }
 
 /**

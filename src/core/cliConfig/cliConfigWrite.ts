@@ -7,7 +7,7 @@ import type { JSONPath } from 'jsonc-parser';
 import type * as CliConfigText from './cliConfigText';
 import { AuthError } from '../errors';
 import { sleep } from '../sleep';
-import type { CliConfig } from '../http/protocol';
+import type { CliConfig } from './cliConfigSchema';
 import { parseCliConfig, stripBom, textTools } from './cliConfigRead';
 import * as l10n from '@vscode/l10n';
 

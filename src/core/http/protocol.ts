@@ -3,14 +3,10 @@
 // only. Objects ignore unknown fields: a newer server may add some.
 import * as z from 'zod/mini';
 import { isPersonalKey, PERSONAL_KEY_PREFIX } from '../../shared/secretShapes';
-import * as l10n from '@vscode/l10n';
 
 // ---------------------------------------------------------------------------------------------
 // [docs]
 // ---------------------------------------------------------------------------------------------
-
-/** Personal API keys start with this prefix (docs: "Personal API keys start with pc_"). */
-export const API_KEY_PREFIX = PERSONAL_KEY_PREFIX;
 
 /**
  * A key the server hands out. Checked where it comes in: a key of another shape would be stored
@@ -116,45 +112,3 @@ export const CreatedKey = z.object({
   key: PersonalKey,
 });
 export type CreatedKey = z.infer<typeof CreatedKey>;
-
-/** The CoderFlow CLI's configuration file (PROTOCOL.md §6). Every field is optional. */
-export const CliProfile = z.object({
-  server: z.optional(z.string()),
-  apiKey: z.optional(z.string()),
-});
-export type CliProfile = z.infer<typeof CliProfile>;
-
-export const CliConfig = z.object({
-  server: z.optional(z.string()),
-  apiKey: z.optional(z.string()),
-  activeProfile: z.optional(z.string()),
-  profiles: z.optional(z.record(z.string(), CliProfile)),
-});
-export type CliConfig = z.infer<typeof CliConfig>;
-
-export const CLI_CONFIG_DIR = '.coderflow';
-export const CLI_CONFIG_FILE = 'config.json';
-export const CLI_CONFIG_ENV = 'CODERFLOW_CONFIG';
-export const CLI_API_KEY_ENV = 'CODER_API_KEY';
-
-// ---------------------------------------------------------------------------------------------
-
-/**
- * Describes why a body did not match a schema, naming the field ("user.username is missing"),
- * so the "server answered something unexpected" error says what was wrong.
- */
-export function describeSchemaMismatch(error: z.core.$ZodError, input: unknown): string {
-  const issue = error.issues[0];
-  if (!issue) return l10n.t('the answer did not have the expected shape');
-  const field = issue.path.length === 0 ? l10n.t('the body') : issue.path.map(String).join('.');
-  if (issue.code === 'invalid_type') {
-    let value: unknown = input;
-    for (const step of issue.path) value = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[step] : undefined;
-    // issue.expected is zod's type name (string, number, object, …), kept as it is.
-    if (value === undefined) return l10n.t('{0} is missing', field);
-    return /^[aeiou]/.test(issue.expected) ? l10n.t('{0} should be an {1}', field, issue.expected) : l10n.t('{0} should be a {1}', field, issue.expected);
-  }
-  // A refinement's message is written to follow the field's name.
-  if (issue.code === 'custom' && issue.message) return `${field} ${issue.message}`;
-  return l10n.t('{0} is not valid', field);
-}

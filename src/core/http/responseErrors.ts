@@ -1,7 +1,8 @@
 // What an answer means: the data of a success checked against its schema, or the AuthError of its status.
 import type * as z from 'zod/mini';
 import { AuthError, MESSAGES } from '../errors';
-import { ERROR_CODES, ErrorBody, describeSchemaMismatch } from './protocol';
+import { ERROR_CODES, ErrorBody } from './protocol';
+import { describeSchemaMismatch } from './schemaMismatch';
 import { isSuccess, looksLikeHtml, parseJsonBody, quoteServerMessage, retryAfterSeconds, safeExcerpt, type RawResponse } from './responseBody';
 import * as l10n from '@vscode/l10n';
 

@@ -1,10 +1,8 @@
 // The server URL: its one canonical form, and the rule that keeps secrets off plain http.
 import { AuthError } from '../errors';
+import type * as ServerUrlProblems from './serverUrlProblems';
+import type { ServerUrlProblem } from './serverUrlProblems';
 import * as l10n from '@vscode/l10n';
-
-function badUrl(message: string, fix?: string): AuthError {
-  return new AuthError('bad-input', message, { field: 'serverUrl', ...(fix ? { fix } : {}) });
-}
 
 /**
  * The canonical form of a server URL: `https://host[:port][/prefix]` with no trailing slash.
@@ -13,7 +11,7 @@ function badUrl(message: string, fix?: string): AuthError {
  */
 export function normalizeServerUrl(input: string): string {
   const trimmed = input.trim();
-  if (trimmed === '') throw badUrl(l10n.t('Enter the server URL, for example https://coderflow.example.com.'));
+  if (trimmed === '') throw badUrl('empty');
   const scheme = /^([a-z][a-z0-9+.-]*):(.*)$/is.exec(trimmed);
   let text = trimmed;
   if (scheme) {
@@ -21,9 +19,7 @@ export function normalizeServerUrl(input: string): string {
     const rest = scheme[2];
     const isHostPort = /^\d+(?:[/?#]|$)/.test(rest);
     if (name !== 'http' && name !== 'https') {
-      if (!isHostPort) {
-        throw badUrl(l10n.t('The server URL must start with https:// or http://, not {0}:.', name));
-      }
+      if (!isHostPort) throw badUrl('scheme', `${name}:`);
       text = `https://${trimmed}`;
     }
   } else {
@@ -33,19 +29,21 @@ export function normalizeServerUrl(input: string): string {
   try {
     url = new URL(text);
   } catch {
-    throw badUrl(l10n.t('The server URL is not a valid address.'), l10n.t('Use the form https://coderflow.example.com, with a path prefix if your server has one.'));
+    throw badUrl('invalid');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw badUrl(l10n.t('The server URL must start with https:// or http://, not {0}.', url.protocol));
-  }
-  if (url.username !== '' || url.password !== '') {
-    throw badUrl(l10n.t('The server URL must not contain a user name or password.'), l10n.t('Remove them from the URL and sign in with them instead.'));
-  }
-  if (url.hash !== '' || text.includes('#')) throw badUrl(l10n.t('The server URL must not contain a fragment (#…).'));
-  if (url.search !== '' || text.includes('?')) throw badUrl(l10n.t('The server URL must not contain a query (?…).'));
-  if (url.hostname === '') throw badUrl(l10n.t('The server URL has no host name.'));
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw badUrl('scheme', url.protocol);
+  if (url.username !== '' || url.password !== '') throw badUrl('credentials');
+  if (url.hash !== '' || text.includes('#')) throw badUrl('fragment');
+  if (url.search !== '' || text.includes('?')) throw badUrl('query');
+  if (url.hostname === '') throw badUrl('no-host');
   const path = url.pathname.replace(/\/+$/, '');
   return `${url.protocol}//${url.host}${path}`;
+}
+
+/** The error for a refused server URL; its words load when one is refused (dist/serverUrlProblems.js). */
+function badUrl(problem: ServerUrlProblem, scheme?: string): AuthError {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('./serverUrlProblems.js') as typeof ServerUrlProblems).serverUrlError(problem, scheme);
 }
 
 /** 127.0.0.0/8, ::1 and localhost: traffic that never leaves this machine. */

@@ -5,7 +5,7 @@ import { readCliConfig } from '../../core/cliConfig/cliConfigRead';
 import { replaceCliKey, writeCliProfileKey } from '../../core/cliConfig/cliConfigWrite';
 import { normalizeServerUrl } from '../../core/http/serverUrl';
 import { AuthError } from '../../core/errors';
-import type { CliConfig } from '../../core/http/protocol';
+import type { CliConfig } from '../../core/cliConfig/cliConfigSchema';
 import type { ProfileMeta } from '../../profiles/profile';
 import type { ProfileStore } from '../../profiles/store';
 import type { KeyHolder } from './keyHolders';

@@ -4,7 +4,7 @@
 // belongs to, as the file that CLI reads says (CODERFLOW_CONFIG, else ~/.coderflow/config.json: a
 // terminal does not see profoundCoder.cliConfigPath). A pure decision, so each case is a row in a test.
 import type { CliConfigState } from '../../core/cliConfig/cliConfigRead';
-import { CLI_API_KEY_ENV } from '../../core/http/protocol';
+import { CLI_API_KEY_ENV } from '../../core/cliConfig/cliConfigPath';
 import type { Credential } from '../../core/credentialChain';
 import { sameServer } from './cliSharing';
 import * as l10n from '@vscode/l10n';

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { homedir } from 'node:os';
 import { findCliConfigPath } from '../../core/cliConfig/cliConfigPath';
-import { CLI_API_KEY_ENV } from '../../core/http/protocol';
+import { CLI_API_KEY_ENV } from '../../core/cliConfig/cliConfigPath';
 import { listPlaces, type KeyHolder, type KeyRetirement, type RevokeQuestion } from '../../services/apiKeys/keyHolders';
 import { cliConfigHolder } from '../../services/apiKeys/cliSharing';
 import type { Services } from '../../container';

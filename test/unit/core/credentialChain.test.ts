@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { AuthError } from '../../../src/core/errors';
-import type { CliConfig } from '../../../src/core/http/protocol';
+import type { CliConfig } from '../../../src/core/cliConfig/cliConfigSchema';
 import type { CliConfigState } from '../../../src/core/cliConfig/cliConfigRead';
 import { resolve, type CredentialSource, type ResolveInputs } from '../../../src/core/credentialChain';
 

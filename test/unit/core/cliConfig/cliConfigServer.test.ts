@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { AuthError } from '../../../../src/core/errors';
 import type { CliConfigState } from '../../../../src/core/cliConfig/cliConfigRead';
-import type { CliConfig } from '../../../../src/core/http/protocol';
+import type { CliConfig } from '../../../../src/core/cliConfig/cliConfigSchema';
 import { cliConfigServer } from '../../../../src/core/credentialChain';
 
 // The server the Profile Manager offers from the CoderFlow CLI config: the chain's rule, with or
