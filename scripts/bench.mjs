@@ -4,15 +4,19 @@
 //
 // Installs VS Code's server and Chromium when missing (scripts/vscode.mjs), compiles the tests,
 // packages the extension in a temporary copy of the work tree (scripts/sizes.mjs) and measures
-// the VSIX's own contents: sizes here, times in out/test/bench/run.js. Prints one Markdown table
-// and writes it, with every run and the machine, to .artifacts/bench/. Time budgets are
-// reported, never enforced: the exit code says only whether the bench could measure.
+// the VSIX's own contents: sizes here, times in out/test/bench/run.js (activation as an outside
+// observer sees it: test/bench/activation.ts). Prints one Markdown table and writes it, with
+// every run and the machine, to .artifacts/bench/. Budgets are reported, never enforced: the
+// exit code says only whether the bench could measure.
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir, totalmem, uptime } from 'node:os';
 import { join } from 'node:path';
-import { BUDGETS, checkBudgets, formatBytes, measure, packageInCopy, unpackVsix } from './sizes.mjs';
+import { BUDGETS, checkBudgets, formatBytes, KB, measure, packageInCopy, unpackVsix } from './sizes.mjs';
 import { ensureVscode, root, vscodeDir } from './vscode.mjs';
+
+// The activation budgets: above the empty extension, medians of the pairs.
+const ACTIVATION_BUDGETS = { wallMs: 5, cpuMs: 5, heapKeptBytes: 500 * KB };
 
 const args = process.argv.slice(2);
 const startsIndex = args.indexOf('--starts');
@@ -112,17 +116,35 @@ function tableRows(sizes, times) {
     const line = checkBudgets(sizes).find((entry) => entry.key === key);
     return { figure: BUDGETS[key].label, how, median: formatBytes(line.bytes), min: '—', max: '—', budget: `≤ ${formatBytes(line.budget)}`, ok: line.ok };
   };
+  const activation = times.activation;
+  const pairs = activation.wallMs.coderflow.runs.length;
+  // Each activation figure three times: CoderFlow's, the empty extension's, and their difference
+  // pair by pair, which the budget is about.
+  const compared = (name, key, format, how, coderflowHow = how) => {
+    const figures = activation[key];
+    const budget = ACTIVATION_BUDGETS[key];
+    return [
+      spreadRow(`${name}, CoderFlow`, coderflowHow, figures.coderflow, format, '—', undefined),
+      spreadRow(`${name}, empty extension`, how, figures.empty, format, '—', undefined),
+      spreadRow(`${name} above the empty extension`, `CoderFlow minus the empty extension, pair by pair, ${pairs} pairs`, figures.aboveEmpty, format, `≤ ${format(budget)}`, figures.aboveEmpty.median <= budget),
+    ];
+  };
   const work = times.work.starts;
   const requests = Math.max(...work.map((start) => start.requests));
   const otherFiles = [...new Set(work.flatMap((start) => start.otherFiles))];
   const cliReads = [...new Set(work.map((start) => start.cliConfigReads))].join(' or ');
   const interval = times.sso.intervalSeconds * 1000;
+  const gc = activation.gc.join(', ');
   return [
-    spreadRow('activation cost', `require() + activate() in the extension host, CoderFlow ${ms(times.activation.coderflowMs.median)} − empty extension ${ms(times.activation.emptyMs.median)} (medians), ${work.length} fresh starts each; CoderFlow's parts: loading the bundle ${ms(times.activation.coderflowCodeLoadMs.median)} (of which its require() calls ${ms(times.activation.coderflowRequiresMs.median)}), activate() ${ms(times.activation.coderflowActivateCallMs.median)}; VS Code's own Running Extensions figure: ${times.activation.vscodeReported.coderflowMs.median} − ${times.activation.vscodeReported.emptyMs.median} ms`,
-      times.activation.costMs, ms, '≤ 15 ms', times.activation.costMs.median <= 15),
+    ...compared('activation wall time', 'wallMs', ms, 'vscode.extensions.getExtension(id).activate() until it settles, a fresh VS Code server per start',
+      `vscode.extensions.getExtension(id).activate() until it settles, a fresh VS Code server per start; of which, in the ${work.length} starts with the preload probe: loading the bundle ${ms(activation.coderflowCodeLoadMs.median)}, the activate() call ${ms(activation.coderflowActivateCallMs.median)}, until what it returned settled ${ms(activation.coderflowActivateResolvedMs.median)}`),
+    ...compared('activation CPU', 'cpuMs', ms, 'process.cpuUsage() of the extension host (user + system) over the same interval'),
+    ...compared('heap kept after activation', 'heapKeptBytes', formatBytes, `heapUsed after a full GC ${activation.heapSettleMs} ms after activation, minus heapUsed after a full GC just before it (gc(): ${gc})`),
+    spreadRow("VS Code's own activation figure above the empty extension", `Developer: Show Running Extensions (loading the code + the activate() call, whole ms): CoderFlow ${activation.vscodeReportedMs.coderflow.median} ms − empty extension ${activation.vscodeReportedMs.empty.median} ms (medians)`,
+      activation.vscodeReportedMs.aboveEmpty, ms, '—', undefined),
     {
       figure: 'work at activation',
-      how: `${work.length} starts, from loading the bundle to ${times.work.settleMs / 1000} s after activate(): the reference server's log and connections; fs calls made by the extension's code`,
+      how: `${work.length} starts with the preload probe, from loading the bundle to ${times.work.settleMs / 1000} s after activate(): the reference server's log and connections; fs calls made by the extension's code`,
       median: `${requests} requests; ${otherFiles.length === 0 ? `reads only the CLI config (${cliReads}× per start)` : `also reads ${otherFiles.join(', ')}`}`,
       min: '—',
       max: '—',
@@ -147,7 +169,7 @@ function markdownTable(rows) {
   const lines = [
     '| figure | median | min | max | budget | met | how |',
     '|---|---|---|---|---|---|---|',
-    ...rows.map((row) => `| ${row.figure} | ${row.median} | ${row.min} | ${row.max} | ${row.budget} | ${row.ok ? 'yes' : '**no**'} | ${row.how} |`),
+    ...rows.map((row) => `| ${row.figure} | ${row.median} | ${row.min} | ${row.max} | ${row.budget} | ${row.ok === undefined ? '—' : row.ok ? 'yes' : '**no**'} | ${row.how} |`),
   ];
   return lines.join('\n');
 }

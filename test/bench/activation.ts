@@ -1,197 +1,223 @@
-import { existsSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Frame } from 'playwright-core';
 import type { ReceivedRequest, ReferenceServer } from '../server/index';
 import { launchChromium, Workbench } from '../support/browser';
 import { delay, removeOnExit } from '../support/processes';
-import { createWorkspace, startVscodeServer } from '../support/vscodeServer';
-import { PROBE_ENV, type ActivationRecord, type ProbeConfig, type ProbeRecord, type WorkRecord } from './probe';
+import { createWorkspace, repoRoot, startVscodeServer } from '../support/vscodeServer';
+import { PROBE_ENV, type ActivationRecord, type ProbeConfig, type WorkRecord } from './probe';
+import { TRIGGER_ENV, type TriggerConfig, type TriggerRecord } from './triggerRecord';
+import { measureFirstRender, runningExtensionsActivation, type FirstRender } from './workbenchFigures';
 
-// Fresh starts of a real VS Code (VS Code's server from code-server, its workbench in Chromium),
-// alternating between CoderFlow and the empty extension, both loaded the same way: as the
-// development extension of the window (the `payload` URL). Each start is a new browser context,
-// so a new workbench and a new extension host process. The probe (probe.ts) preloaded into the
-// extension host times activation; the reference server's request log shows the network use.
+// Activation as someone outside the extension sees it, in a real VS Code (VS Code's server from
+// code-server, its workbench in Chromium). Every start is a new VS Code server with fresh data
+// folders, so a new extension host that has loaded nothing before. CoderFlow and the empty
+// extension take turns. Both are copies with their activation events removed, loaded as the
+// window's development extension, so nothing activates them at start-up: the trigger extension
+// (trigger.ts), installed next to them, activates them through the extension API and measures,
+// the same way for both.
+//
+// A few more starts of CoderFlow, not timed, run with the preload probe (probe.ts) in the
+// extension host to record its work at activation: its file-system calls and connections, and the
+// reference server's request log. The probe wraps Node's fs and require(), which would slow
+// CoderFlow's activation and not the empty extension's, so the timed starts run without it.
 
 export type ExtensionKind = 'coderflow' | 'empty';
 
-export interface FirstRender {
-  /** Inside the page: from its document's time origin to the `profile-list-painted` mark. */
-  pageMs: number;
-  /** From the click on CoderFlow in the Activity Bar to the same mark (workbench and page clocks). */
-  clickToPaintMs: number;
-  /** When the page's script bundle (main.js) had arrived, ms after the page's time origin. */
-  scriptLoadedMs?: number;
-}
-
-export interface Start {
+export interface TimedStart {
   kind: ExtensionKind;
-  activation: ActivationRecord;
-  work: WorkRecord;
-  /** Requests the reference server received while the probe recorded this start's work. */
-  serverRequests: ReceivedRequest[];
-  firstRender?: FirstRender;
+  trigger: TriggerRecord;
   /** The activation time VS Code itself shows (Developer: Show Running Extensions), whole ms. */
   vscodeReportedMs: number;
   /** From opening the workbench URL to the Activity Bar drawn, for context. */
   workbenchLoadMs: number;
+  firstRender?: FirstRender;
+}
+
+export interface InstrumentedStart {
+  activation: ActivationRecord;
+  work: WorkRecord;
+  /** Requests the reference server received while the probe recorded this start's work. */
+  serverRequests: ReceivedRequest[];
 }
 
 export interface StartsOptions {
   coderflowDir: string;
   emptyDir: string;
-  /** Starts of each extension; one more unmeasured start warms VS Code's server up first. */
-  starts: number;
-  settleMs: number;
+  /** Timed starts of each extension, alternating; one more unmeasured start warms the machine up first. */
+  pairs: number;
+  /** Starts of CoderFlow with the preload probe, for its work at activation. */
+  instrumentedStarts: number;
+  /** Wait after the window's start-up before activating. */
+  quietMs: number;
+  /** After activation settles: until the heap is measured (trigger), until the work window closes (probe). */
+  heapSettleMs: number;
+  workSettleMs: number;
   server: ReferenceServer;
   /** The CoderFlow CLI config the extension host sees (CODERFLOW_CONFIG). */
   cliConfigPath: string;
   log(line: string): void;
 }
 
-const PAINT_MARK = 'profile-list-painted';
-const CLICK_AT = '__coderflowBenchClickAt';
-
-function manifestOf(extensionDir: string): { main: string; name: string } {
-  const manifest = JSON.parse(readFileSync(join(extensionDir, 'package.json'), 'utf8')) as { main: string; name: string };
-  const main = join(realpathSync(extensionDir), manifest.main);
-  return { main: main.endsWith('.js') ? main : `${main}.js`, name: manifest.name };
+interface Subject {
+  kind: ExtensionKind;
+  /** The copy VS Code loads. */
+  dir: string;
+  /** publisher.name */
+  id: string;
+  /** The manifest's name: how Running Extensions labels a development extension. */
+  name: string;
+  /** Absolute path of the main file, as the probe sees it. */
+  main: string;
 }
 
-export async function measureStarts(options: StartsOptions): Promise<Start[]> {
-  const probeDir = mkdtempSync(join(tmpdir(), 'coderflow-bench-probe-'));
-  const removeProbeDir = removeOnExit(probeDir);
-  const probeOut = join(probeDir, 'records.jsonl');
-  writeFileSync(probeOut, '');
-  const dirs: Record<ExtensionKind, string> = { coderflow: realpathSync(options.coderflowDir), empty: realpathSync(options.emptyDir) };
-  const manifests = { coderflow: manifestOf(dirs.coderflow), empty: manifestOf(dirs.empty) };
-  const mains: Record<ExtensionKind, string> = { coderflow: manifests.coderflow.main, empty: manifests.empty.main };
-  const probe: ProbeConfig = { out: probeOut, mains: Object.values(mains), settleMs: options.settleMs };
-  const preload = join(__dirname, 'probe.js');
+/** Copies an extension and empties its activationEvents, so that only the extension API activates it. */
+function copyWithoutActivationEvents(kind: ExtensionKind, source: string, into: string): Subject {
+  cpSync(source, into, { recursive: true });
+  const file = join(into, 'package.json');
+  const manifest = JSON.parse(readFileSync(file, 'utf8')) as { name: string; publisher: string; main: string; activationEvents?: string[] };
+  manifest.activationEvents = [];
+  writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
+  const dir = realpathSync(into);
+  const main = join(dir, manifest.main);
+  return { kind, dir, id: `${manifest.publisher}.${manifest.name}`, name: manifest.name, main: main.endsWith('.js') ? main : `${main}.js` };
+}
+
+/**
+ * The trigger extension as a VSIX: trigger.js and what it imports (compiled next to this file)
+ * with a manifest of its own. Installed, not loaded for development: VS Code's web workbench
+ * reads its URL's payload into a Map (src/vs/code/browser/workbench/workbench.ts), so a second
+ * extensionDevelopmentPath would replace the first.
+ */
+function packageTrigger(dir: string): string {
+  mkdirSync(dir);
+  const manifest = {
+    name: 'bench-trigger',
+    publisher: 'coderflow-bench',
+    version: '0.0.1',
+    private: true,
+    engines: { vscode: '^1.100.0' },
+    activationEvents: ['onStartupFinished'],
+    main: './trigger.js',
+    capabilities: { untrustedWorkspaces: { supported: true } },
+  };
+  writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  for (const file of ['trigger.js', 'triggerRecord.js']) copyFileSync(join(__dirname, file), join(dir, file));
+  const vsix = join(dir, 'bench-trigger.vsix');
+  execFileSync(join(repoRoot, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', vsix], { cwd: dir, stdio: 'ignore' });
+  return vsix;
+}
+
+export async function measureStarts(options: StartsOptions): Promise<{ timed: TimedStart[]; instrumented: InstrumentedStart[] }> {
+  const workDir = mkdtempSync(join(tmpdir(), 'coderflow-bench-starts-'));
+  const stops: (() => Promise<void> | void)[] = [removeOnExit(workDir)];
+  const subjects: Record<ExtensionKind, Subject> = {
+    coderflow: copyWithoutActivationEvents('coderflow', options.coderflowDir, join(workDir, 'coderflow')),
+    empty: copyWithoutActivationEvents('empty', options.emptyDir, join(workDir, 'empty')),
+  };
+  const triggerVsix = packageTrigger(join(workDir, 'trigger'));
   const workspace = createWorkspace();
-  const stops: (() => Promise<void> | void)[] = [() => workspace.remove(), removeProbeDir];
+  stops.push(() => workspace.remove());
+  let startCount = 0;
   try {
-    const vscode = await startVscodeServer({
-      name: 'vscode-bench',
-      env: {
-        NODE_OPTIONS: [process.env.NODE_OPTIONS, `--require ${preload}`].filter(Boolean).join(' '),
-        [PROBE_ENV]: JSON.stringify(probe),
-        CODERFLOW_CONFIG: options.cliConfigPath,
-      },
-    });
-    stops.push(() => vscode.stop());
     const browser = await launchChromium();
     stops.push(() => browser.close());
-    const seenPids = new Set<number>();
 
-    const start = async (kind: ExtensionKind, measureRender: boolean): Promise<Start> => {
-      const opened = Date.now();
-      const workbench = await Workbench.open(browser, vscode.workbenchUrl({ folder: workspace.folder, extensionDevelopmentPath: dirs[kind] }));
-      const workbenchLoadMs = Date.now() - opened;
+    /** A new VS Code server and window with `subject` and the trigger; `use` reads what it wants once the trigger has measured. */
+    const session = async <T>(subject: Subject, instrumented: boolean, use: (workbench: Workbench, trigger: TriggerRecord, records: string, workbenchLoadMs: number) => Promise<T>): Promise<T> => {
+      const records = join(workDir, `start-${++startCount}.jsonl`);
+      writeFileSync(records, '');
+      const trigger: TriggerConfig = { out: records, extensionId: subject.id, quietMs: options.quietMs, settleMs: options.heapSettleMs };
+      const probe: ProbeConfig = { out: records, mains: [subject.main], settleMs: options.workSettleMs };
+      const preload = join(__dirname, 'probe.js');
+      const vscode = await startVscodeServer({
+        name: 'vscode-bench',
+        installExtensions: [triggerVsix],
+        env: {
+          [TRIGGER_ENV]: JSON.stringify(trigger),
+          CODERFLOW_CONFIG: options.cliConfigPath,
+          ...(instrumented ? { NODE_OPTIONS: [process.env.NODE_OPTIONS, `--require ${preload}`].filter(Boolean).join(' '), [PROBE_ENV]: JSON.stringify(probe) } : {}),
+        },
+      });
       try {
-        const activation = await waitForRecord(probeOut, (r): r is ActivationRecord => r.kind === 'activation' && r.main === mains[kind] && !seenPids.has(r.pid), 60_000);
-        seenPids.add(activation.pid);
-        if (activation.failed) throw new Error(`${kind} failed to activate: ${activation.failed}`);
-        const work = await waitForRecord(probeOut, (r): r is WorkRecord => r.kind === 'work' && r.pid === activation.pid && r.main === mains[kind], options.settleMs + 30_000);
-        const serverRequests = options.server.requests.filter((request) => request.at >= work.from && request.at <= work.to);
-        // Only now, after the recorded window: trusting the folder is a person's action, not activation.
-        await workbench.answerTrust('trust');
-        const firstRender = measureRender ? await measureFirstRender(workbench) : undefined;
-        const vscodeReportedMs = await runningExtensionsActivation(workbench, manifests[kind].name);
-        return { kind, activation, work, serverRequests, workbenchLoadMs, vscodeReportedMs, ...(firstRender ? { firstRender } : {}) };
+        const opened = Date.now();
+        const workbench = await Workbench.open(browser, vscode.workbenchUrl({ folder: workspace.folder, extensionDevelopmentPath: subject.dir }));
+        const workbenchLoadMs = Date.now() - opened;
+        try {
+          const record = await waitForRecord<TriggerRecord>(records, 'trigger', 120_000);
+          if (record.failed) throw new Error(`${subject.kind}: the trigger failed: ${record.failed}`);
+          if (record.wasActive) throw new Error(`${subject.kind} was active before the trigger activated it: something at start-up fired an activation event VS Code derives from its contributions`);
+          return await use(workbench, record, records, workbenchLoadMs);
+        } finally {
+          await workbench.page.close();
+        }
       } finally {
-        await workbench.page.close();
+        await vscode.stop();
       }
     };
 
-    options.log('warm-up start (not measured): the first workbench a VS Code server serves is slower than the rest');
-    await start('empty', false);
-    const starts: Start[] = [];
-    for (let index = 0; index < options.starts; index++) {
-      // Alternating, so a change in the machine's load falls on both extensions alike.
-      for (const kind of index % 2 === 0 ? (['coderflow', 'empty'] as const) : (['empty', 'coderflow'] as const)) {
-        const measured = await start(kind, kind === 'coderflow');
-        starts.push(measured);
-        const a = measured.activation;
+    const timedStart = (subject: Subject, figures: boolean) =>
+      session(subject, false, async (workbench, trigger, _records, workbenchLoadMs): Promise<TimedStart> => {
+        if (!figures) return { kind: subject.kind, trigger, vscodeReportedMs: Number.NaN, workbenchLoadMs };
+        // Only now, after what was measured: trusting the folder is a person's action, not activation.
+        await workbench.answerTrust('trust');
+        const firstRender = subject.kind === 'coderflow' ? await measureFirstRender(workbench) : undefined;
+        const vscodeReportedMs = await runningExtensionsActivation(workbench, subject.name);
+        return { kind: subject.kind, trigger, vscodeReportedMs, workbenchLoadMs, ...(firstRender ? { firstRender } : {}) };
+      });
+
+    const instrumentedStart = () =>
+      session(subjects.coderflow, true, async (_workbench, _trigger, records): Promise<InstrumentedStart> => {
+        const activation = await waitForRecord<ActivationRecord>(records, 'activation', 30_000);
+        if (activation.failed) throw new Error(`CoderFlow failed to activate: ${activation.failed}`);
+        const work = await waitForRecord<WorkRecord>(records, 'work', options.workSettleMs + 30_000);
+        const serverRequests = options.server.requests.filter((request) => request.at >= work.from && request.at <= work.to);
+        return { activation, work, serverRequests };
+      });
+
+    options.log('warm-up start (not measured): the first VS Code start after a pause is slower than the rest');
+    await timedStart(subjects.empty, false);
+    const timed: TimedStart[] = [];
+    for (let index = 0; index < options.pairs; index++) {
+      // Strictly alternating, so a change in the machine's load falls on both extensions alike.
+      for (const kind of ['coderflow', 'empty'] as const) {
+        const measured = await timedStart(subjects[kind], true);
+        timed.push(measured);
+        const t = measured.trigger;
         options.log(
-          `start ${index + 1}/${options.starts} ${kind.padEnd(9)} load ${a.codeLoadMs.toFixed(2)} ms (require() ${a.requiresMs.toFixed(2)} ms) + activate ${a.activateCallMs.toFixed(2)} ms` +
-            ` + settle ${a.activateResolvedMs.toFixed(2)} ms (VS Code shows ${measured.vscodeReportedMs} ms);` +
-            ` ${measured.work.files.length} fs call(s), ${measured.serverRequests.length} request(s)` +
+          `pair ${index + 1}/${options.pairs} ${kind.padEnd(9)} wall ${t.wallMs.toFixed(2)} ms, CPU ${t.cpuMs.toFixed(2)} ms, heap kept ${((t.heapKeptBytes - t.heapBeforeBytes) / 1000).toFixed(1)} KB` +
+            ` (VS Code shows ${measured.vscodeReportedMs} ms; workbench loaded in ${measured.workbenchLoadMs} ms)` +
             (measured.firstRender ? `; first render ${measured.firstRender.pageMs.toFixed(1)} ms (click→paint ${measured.firstRender.clickToPaintMs.toFixed(1)} ms)` : ''),
         );
       }
     }
-    return starts;
+    const instrumented: InstrumentedStart[] = [];
+    for (let index = 0; index < options.instrumentedStarts; index++) {
+      const recorded = await instrumentedStart();
+      instrumented.push(recorded);
+      options.log(
+        `instrumented start ${index + 1}/${options.instrumentedStarts} coderflow: load ${recorded.activation.codeLoadMs.toFixed(2)} ms + activate() ${recorded.activation.activateCallMs.toFixed(2)} ms;` +
+          ` ${recorded.work.files.length} fs call(s), ${recorded.serverRequests.length} request(s), ${recorded.work.connections.length} connection(s)`,
+      );
+    }
+    return { timed, instrumented };
   } finally {
     for (const stop of stops.reverse()) await stop();
   }
 }
 
-async function measureFirstRender(workbench: Workbench): Promise<FirstRender> {
-  const page = workbench.page;
-  await page.evaluate((key) => {
-    window.addEventListener(
-      'pointerdown',
-      (event) => {
-        (window as unknown as Record<string, number>)[key] = performance.timeOrigin + event.timeStamp;
-      },
-      { capture: true, once: true },
-    );
-  }, CLICK_AT);
-  await workbench.openViewContainer('CoderFlow');
-  const frame = await workbench.webviewFrame({ timeoutMs: 60_000 });
-  const marks = await waitForPaintMark(frame);
-  const clickAt = await page.evaluate((key) => (window as unknown as Record<string, number>)[key], CLICK_AT);
-  if (typeof clickAt !== 'number') throw new Error('the click on CoderFlow in the Activity Bar was not seen');
-  return {
-    pageMs: marks.painted,
-    clickToPaintMs: marks.timeOrigin + marks.painted - clickAt,
-    ...(marks.scriptLoaded === undefined ? {} : { scriptLoadedMs: marks.scriptLoaded }),
-  };
-}
-
-/** The "Activation: N ms" VS Code shows for an extension in Developer: Show Running Extensions. */
-async function runningExtensionsActivation(workbench: Workbench, name: string): Promise<number> {
-  await workbench.runCommand('Developer: Show Running Extensions');
-  // Rows are labelled with the manifest's name (a development extension shows no display name).
-  const row = workbench.page.locator(`.runtime-extensions-editor .monaco-list-row[aria-label="${name}"]`);
-  const time = row.first().locator('.activation-time');
-  await time.filter({ hasText: /\d+ms/ }).waitFor({ timeout: 30_000 });
-  const text = await time.innerText();
-  const match = /(\d+)ms/.exec(text);
-  if (!match) throw new Error(`Running Extensions shows "${text}" for ${name}`);
-  return Number(match[1]);
-}
-
-async function waitForPaintMark(frame: Frame): Promise<{ timeOrigin: number; painted: number; scriptLoaded?: number }> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const marks = await frame.evaluate((name) => {
-      const mark = performance.getEntriesByName(name, 'mark')[0];
-      if (!mark) return undefined;
-      const script = performance
-        .getEntriesByType('resource')
-        .find((entry) => /\/dist\/webview\/main\.js(\?|$)/.test(entry.name)) as PerformanceResourceTiming | undefined;
-      return { timeOrigin: performance.timeOrigin, painted: mark.startTime, ...(script ? { scriptLoaded: script.responseEnd } : {}) };
-    }, PAINT_MARK);
-    if (marks) return marks;
-    if (Date.now() > deadline) throw new Error(`the Profile Manager page never set the performance mark '${PAINT_MARK}'`);
-    await delay(50);
-  }
-}
-
-async function waitForRecord<T extends ProbeRecord>(file: string, matches: (record: ProbeRecord) => record is T, timeoutMs: number): Promise<T> {
+/** The first JSON line of `kind` the extension host appended to `file`. */
+async function waitForRecord<T extends { kind: string }>(file: string, kind: T['kind'], timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
     for (const line of text.split('\n')) {
       if (!line) continue;
-      const record = JSON.parse(line) as ProbeRecord;
-      if (matches(record)) return record;
+      const record = JSON.parse(line) as T;
+      if (record.kind === kind) return record;
     }
-    if (Date.now() > deadline) throw new Error(`the extension host probe reported nothing within ${timeoutMs / 1000} s (is the probe loaded? ${file})`);
+    if (Date.now() > deadline) throw new Error(`the extension host wrote no '${kind}' record within ${timeoutMs / 1000} s (${file})`);
     await delay(100);
   }
 }
-

@@ -1,5 +1,5 @@
-// Preloaded into VS Code's extension host by the bench (NODE_OPTIONS=--require …/probe.js on the
-// VS Code server, whose extension hosts inherit it). For each watched extension main file it
+// Preloaded into VS Code's extension host in the bench's instrumented starts, not the timed ones
+// (NODE_OPTIONS=--require …/probe.js on the VS Code server, whose extension hosts inherit it). For each watched extension main file it
 // times what VS Code's own ActivationTimes time — loading the main module, the activate() call,
 // and the settling of the promise activate() returns — with performance.now() instead of
 // VS Code's whole-millisecond Date.now(). Until `settleMs` after activation it also records

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../server/index';
-import { measureStarts, type Start } from './activation';
+import { measureStarts, type InstrumentedStart, type TimedStart } from './activation';
 import { measureRefresh, measureResolve } from './resolve';
 import { measurePasswordSignIn, measureSsoPickup, ServerClock } from './signIn';
 import { round, spread } from './stats';
@@ -20,7 +20,10 @@ const option = (name: string, fallback?: string): string => {
   return value;
 };
 
-const STARTS = Number(option('--starts', '5'));
+const PAIRS = Number(option('--starts', '5'));
+const INSTRUMENTED_STARTS = 2;
+const QUIET_MS = 2_500;
+const HEAP_SETTLE_MS = 1_000;
 const SETTLE_MS = 3_000;
 const RESOLVE_CALLS = 10_000;
 const RESOLVE_ROUNDS = 11;
@@ -32,7 +35,7 @@ function log(line: string): void {
   console.log(`[bench] ${line}`);
 }
 
-function workAtActivation(starts: Start[], cliConfigPath: string) {
+function workAtActivation(starts: InstrumentedStart[], cliConfigPath: string) {
   const isWatch = (op: string) => /^fs\.(promises\.)?(watch|watchFile)$/.test(op);
   return starts.map((start) => {
     const own = start.work.files.filter((file) => file.by === 'extension');
@@ -66,21 +69,27 @@ async function main(): Promise<void> {
     const cliConfigPath = join(cliDir, 'config.json');
     writeFileSync(cliConfigPath, JSON.stringify({ server: server.url, apiKey: issued.key }, null, 2), { mode: 0o600 });
 
-    log(`VS Code: ${STARTS} fresh starts of CoderFlow and of the empty extension, alternating`);
-    const starts = await measureStarts({
+    log(`VS Code: ${PAIRS} fresh starts each of CoderFlow and of the empty extension, alternating, then ${INSTRUMENTED_STARTS} of CoderFlow with the probe`);
+    const { timed, instrumented } = await measureStarts({
       coderflowDir: option('--coderflow'),
       emptyDir: option('--empty'),
-      starts: STARTS,
-      settleMs: SETTLE_MS,
+      pairs: PAIRS,
+      instrumentedStarts: INSTRUMENTED_STARTS,
+      quietMs: QUIET_MS,
+      heapSettleMs: HEAP_SETTLE_MS,
+      workSettleMs: SETTLE_MS,
       server,
       cliConfigPath,
       log,
     });
-    const ours = starts.filter((start) => start.kind === 'coderflow');
-    const empty = starts.filter((start) => start.kind === 'empty');
-    const total = (start: Start) => start.activation.codeLoadMs + start.activation.activateCallMs + start.activation.activateResolvedMs;
-    // Start i of CoderFlow ran next to start i of the empty extension.
-    const differences = ours.map((start, index) => total(start) - total(empty[index]));
+    const ours = timed.filter((start) => start.kind === 'coderflow');
+    const empty = timed.filter((start) => start.kind === 'empty');
+    // Start i of CoderFlow ran just before start i of the empty extension: compared pair by pair.
+    const compare = (figure: (start: TimedStart) => number) => ({
+      coderflow: spread(ours.map(figure)),
+      empty: spread(empty.map(figure)),
+      aboveEmpty: spread(ours.map((start, index) => figure(start) - figure(empty[index]))),
+    });
 
     log(`resolve(): ${RESOLVE_ROUNDS} rounds of ${RESOLVE_CALLS} calls`);
     const resolveRuns = await measureResolve(RESOLVE_CALLS, RESOLVE_ROUNDS);
@@ -95,28 +104,29 @@ async function main(): Promise<void> {
     const result = {
       activation: {
         method:
-          'probe preloaded into the extension host (NODE_OPTIONS=--require): require() of the main file + the activate() call + its settling, ' +
-          'the boundaries of VS Code\'s ActivationTimes, timed with performance.now(); CoderFlow minus the empty extension, start by start',
-        costMs: spread(differences),
-        coderflowMs: spread(ours.map(total)),
-        emptyMs: spread(empty.map(total)),
-        coderflowCodeLoadMs: spread(ours.map((start) => start.activation.codeLoadMs)),
-        coderflowRequiresMs: spread(ours.map((start) => start.activation.requiresMs)),
-        coderflowActivateCallMs: spread(ours.map((start) => start.activation.activateCallMs)),
-        workbenchLoadMs: spread(starts.map((start) => start.workbenchLoadMs)),
-        // VS Code's own figure (code loading + activate call, whole ms), to check the probe against.
-        vscodeReported: {
-          coderflowMs: spread(ours.map((start) => start.vscodeReportedMs)),
-          emptyMs: spread(empty.map((start) => start.vscodeReportedMs)),
-          costMs: spread(ours.map((start, index) => start.vscodeReportedMs - empty[index].vscodeReportedMs)),
-        },
+          `a new VS Code server per start, CoderFlow's and the empty extension's starts alternating; both copies have no activation events, and a trigger extension in the same extension host calls vscode.extensions.getExtension(id).activate() ${QUIET_MS} ms after start-up finished. ` +
+          `Wall: performance.now() around that call until its promise settles. CPU: process.cpuUsage() (user + system, the whole extension host process) over the same interval. ` +
+          `Heap kept: process.memoryUsage().heapUsed after a full GC ${HEAP_SETTLE_MS} ms after activation, minus the same just before. Each figure minus the empty extension's, pair by pair`,
+        quietMs: QUIET_MS,
+        heapSettleMs: HEAP_SETTLE_MS,
+        wallMs: compare((start) => start.trigger.wallMs),
+        cpuMs: compare((start) => start.trigger.cpuMs),
+        heapKeptBytes: compare((start) => start.trigger.heapKeptBytes - start.trigger.heapBeforeBytes),
+        gc: [...new Set(timed.map((start) => start.trigger.gc))],
+        // VS Code's own figure (code loading + activate call, whole ms), shown in Running Extensions.
+        vscodeReportedMs: compare((start) => start.vscodeReportedMs),
+        workbenchLoadMs: spread(timed.map((start) => start.workbenchLoadMs)),
+        // CoderFlow's parts, from the instrumented starts (the probe slows them a little).
+        coderflowCodeLoadMs: spread(instrumented.map((start) => start.activation.codeLoadMs)),
+        coderflowRequiresMs: spread(instrumented.map((start) => start.activation.requiresMs)),
+        coderflowActivateCallMs: spread(instrumented.map((start) => start.activation.activateCallMs)),
+        coderflowActivateResolvedMs: spread(instrumented.map((start) => start.activation.activateResolvedMs)),
       },
       work: {
-        method: `during code loading, activate() and ${SETTLE_MS} ms after: the reference server's request log, outgoing connections and fs calls whose stack passes through the extension's main file (probe)`,
+        method: `${INSTRUMENTED_STARTS} starts of CoderFlow with the preload probe, during code loading, activate() and ${SETTLE_MS} ms after: the reference server's request log, outgoing connections and fs calls whose stack passes through the extension's main file (probe)`,
         cliConfigPath,
         settleMs: SETTLE_MS,
-        starts: workAtActivation(ours, cliConfigPath),
-        emptyStarts: workAtActivation(empty, cliConfigPath),
+        starts: workAtActivation(instrumented, cliConfigPath),
       },
       firstRender: {
         method: "the page's own clock: its document's time origin to performance mark 'profile-list-painted' (set in requestAnimationFrame after the first list render)",
@@ -144,7 +154,7 @@ async function main(): Promise<void> {
         waitForPollMs: spread(sso.map((run) => run.waitForPollMs)),
         afterPollMs: spread(sso.map((run) => run.afterPollMs)),
       },
-      raw: { starts, password, sso: sso.map((run) => ({ ...run, pickupMs: round(run.pickupMs) })) },
+      raw: { timed, instrumented, password, sso: sso.map((run) => ({ ...run, pickupMs: round(run.pickupMs) })) },
     };
     writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
   } finally {
