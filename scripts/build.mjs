@@ -39,6 +39,7 @@ const sharedModules = {
 //                   (src/vscode/terminalSwitch.ts) or a key action needs it;
 //   profileSchema   the shapes of stored profiles, on the profile store's first read (src/profiles/profile.ts);
 //   cliConfigSchema the CLI config's shape, on its first read (src/core/cliConfig/cliConfigRead.ts);
+//   profileWrites   the profile store's changes, on the first one;
 //   legacyList      moving an earlier version's single profile list, when there is one;
 //   storageErrors   the errors of a failed read or write of VS Code's storage, when one fails
 //                   (both src/profiles/store.ts);
@@ -54,6 +55,7 @@ const LAZY = {
   terminal: 'src/vscode/terminal.ts',
   cliConfigSchema: 'src/core/cliConfig/cliConfigSchema.ts',
   apiKeyFormat: 'src/core/apiKeyFormat.ts',
+  profileWrites: 'src/profiles/profileWrites.ts',
   legacyList: 'src/profiles/legacyList.ts',
   storageErrors: 'src/profiles/storageErrors.ts',
   serverUrlProblems: 'src/core/http/serverUrlProblems.ts',

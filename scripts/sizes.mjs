@@ -26,7 +26,7 @@ export const EXTENSION_FILES = ['dist/extension.js'];
  * The bundles loaded when first needed, and the shared modules (l10n.js, required by activation
  * too; zod.js; nodeFetch.js) (scripts/build.mjs): listed, not counted in the activation budget.
  */
-export const LAZY_FILES = ['dist/l10n.js', 'dist/actions.js', 'dist/profileSchema.js', 'dist/terminal.js', 'dist/cliConfigSchema.js', 'dist/apiKeyFormat.js', 'dist/legacyList.js', 'dist/storageErrors.js', 'dist/serverUrlProblems.js', 'dist/zod.js', 'dist/profileManager.js', 'dist/connectionTest.js', 'dist/keys.js', 'dist/cliConfigText.js', 'dist/nodeFetch.js', 'dist/webview/diagnostic.js', 'dist/webview/diagnostic.css', 'dist/webview/keys.js', 'dist/webview/sso.js'];
+export const LAZY_FILES = ['dist/l10n.js', 'dist/actions.js', 'dist/profileSchema.js', 'dist/terminal.js', 'dist/cliConfigSchema.js', 'dist/apiKeyFormat.js', 'dist/profileWrites.js', 'dist/legacyList.js', 'dist/storageErrors.js', 'dist/serverUrlProblems.js', 'dist/zod.js', 'dist/profileManager.js', 'dist/connectionTest.js', 'dist/keys.js', 'dist/cliConfigText.js', 'dist/nodeFetch.js', 'dist/webview/diagnostic.js', 'dist/webview/diagnostic.css', 'dist/webview/keys.js', 'dist/webview/sso.js'];
 /** The JS and CSS the Profile Manager page loads (see src/profileManager/pageHtml.ts). */
 export const WEBVIEW_FILES = ['dist/webview/main.js', 'dist/webview/main.css', 'dist/webview/codicons/codicon.css'];
 

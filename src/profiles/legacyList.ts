@@ -1,6 +1,7 @@
 import { profileSchema } from './profile';
 import { causeMessage } from './storageErrors';
-import { LEGACY_LIST_KEY, type Memento } from './store';
+import type { Memento } from './store';
+import { LEGACY_LIST_KEY } from './storageKeys';
 
 /**
  * Moves the earlier single profile list into one entry per profile, then deletes it. An entry that

@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { Emitter, type Disposable, type Event } from '../shared/event';
 import type * as LegacyList from './legacyList';
-import { keyHint, profileSchema, type ProfileMeta } from './profile';
-import type { SignInMethod } from '../shared/signInMethod';
+import { profileSchema, type ProfileMeta } from './profile';
+import type * as ProfileWritesModule from './profileWrites';
+import type { NewProfile, ProfileWrites } from './profileWrites';
+import { entryKey, ENTRY_PREFIX, LEGACY_LIST_KEY, SECRET_PREFIX, SELECTED_KEY } from './storageKeys';
 import type * as StorageErrors from './storageErrors';
 
 // Structural views of vscode.Memento and vscode.SecretStorage, so the store runs in plain Node
@@ -19,32 +20,6 @@ export interface SecretStore {
   onDidChange: (listener: (e: { key: string }) => unknown) => Disposable;
 }
 
-/** Each profile's metadata is its own globalState entry, this prefix and the profile id. */
-const ENTRY_PREFIX = 'profoundCoder.profile.';
-/** Where earlier versions kept every profile, in one globalState value (legacyList.ts moves it). */
-export const LEGACY_LIST_KEY = 'profoundCoder.profiles';
-const SELECTED_KEY = 'profoundCoder.selectedProfile';
-/** Ids of profiles removed lately, so that no window puts back a profile another one removed. */
-const REMOVED_KEY = 'profoundCoder.removedProfiles';
-const SECRET_PREFIX = 'profoundCoder.profile/';
-/** How long after saving a profile this window watches that no other window's write lost it. */
-const RESTORE_WINDOW_MS = 10_000;
-const MAX_REMOVED_IDS = 50;
-
-export interface NewProfile {
-  /** Re-signing in to an existing profile replaces its key and metadata. */
-  id?: string;
-  name: string;
-  serverUrl: string;
-  username?: string;
-  displayName?: string;
-  method: SignInMethod;
-  keyId?: string;
-  keyName?: string;
-  createdByExtension: boolean;
-  expiresAt?: string | null;
-}
-
 export interface ProfileStoreOptions {
   /** How often to look for another window's changes to the profiles. */
   pollIntervalMs?: number;
@@ -54,9 +29,8 @@ export interface ProfileStoreOptions {
 
 /**
  * The extension's own profiles: each profile's metadata in its own globalState entry, each key in
- * its own SecretStorage entry. Every write goes secret first, metadata second, and is undone when
- * the second step fails, so a profile is never half-saved. Writes are queued, so two quick
- * sign-ins run one after the other.
+ * its own SecretStorage entry (storageKeys.ts). Read here; changed by profileWrites.ts, loaded on
+ * the first change. Changes are queued, so two quick sign-ins run one after the other.
  */
 export class ProfileStore implements Disposable {
   private readonly changed = new Emitter<void>();
@@ -65,8 +39,8 @@ export class ProfileStore implements Disposable {
   private readonly subscription: Disposable;
   private seen: string;
   private readonly poll: ReturnType<typeof setInterval>;
-  /** Profiles this window saved in the last few seconds, to put back if another window's write lost them. */
-  private readonly justSaved = new Map<string, { meta: ProfileMeta; until: number }>();
+  /** The changes (profileWrites.ts), loaded on the first one. */
+  private writer: ProfileWrites | undefined;
   private readonly log: (line: string) => void;
   /** Entries already reported as unreadable, so that each is reported once, not at every read. */
   private readonly reported = new Set<string>();
@@ -95,7 +69,8 @@ export class ProfileStore implements Disposable {
     this.seen = this.fingerprint();
     this.poll = setInterval(() => {
       if (this.fingerprint() === this.seen) return;
-      void this.restoreLostSaves();
+      // Only a window that saved a profile lately has one to put back.
+      if (this.writer) void this.writer.restoreLostSaves();
       this.announce();
     }, pollIntervalMs);
     this.poll.unref?.();
@@ -141,91 +116,31 @@ export class ProfileStore implements Disposable {
     return parsed.success && parsed.data.apiKey.endsWith(hint) ? parsed.data.apiKey : undefined;
   }
 
+  /** Saves a profile and its key; re-signing in to an existing profile (its id) replaces both. */
   save(profile: NewProfile, apiKey: string): Promise<ProfileMeta> {
-    return this.serialized(async () => {
-      const existing = profile.id ? this.get(profile.id) : undefined;
-      const meta: ProfileMeta = {
-        ...profile,
-        id: existing?.id ?? profile.id ?? randomUUID(),
-        keyHint: keyHint(apiKey),
-        createdAt: existing?.createdAt ?? new Date().toISOString(),
-        lastVerifiedAt: new Date().toISOString(),
-      };
-      const secretKey = SECRET_PREFIX + meta.id;
-      const previous = existing ? await this.readRawSecret(secretKey) : undefined;
-      await this.writeSecret(secretKey, JSON.stringify({ apiKey }));
-      try {
-        await this.writeState(entryKey(meta.id), dropUndefined(meta));
-      } catch (e) {
-        await this.undoSecret(secretKey, previous);
-        throw e;
-      }
-      this.justSaved.set(meta.id, { meta, until: Date.now() + RESTORE_WINDOW_MS });
-      this.announce();
-      return meta;
-    });
-  }
-
-  /**
-   * One entry per profile does not keep two windows' writes apart: VS Code writes all of an
-   * extension's globalState as one value, and each window takes another's value whole
-   * (extHostMemento.ts, `update` and `onDidChangeStorage`), so of two windows saving at once the
-   * last wins. A profile saved here moments ago that is gone, though no window removed it, is put back.
-   */
-  private restoreLostSaves(): Promise<void> {
-    return this.serialized(async () => {
-      const now = Date.now();
-      const removed = new Set(this.removedIds());
-      const lost: ProfileMeta[] = [];
-      for (const [id, { meta, until }] of this.justSaved) {
-        if (until < now) this.justSaved.delete(id);
-        else if (!removed.has(id) && this.globalState.get(entryKey(id)) === undefined) lost.push(meta);
-      }
-      if (lost.length === 0) return;
-      for (const meta of lost) await this.writeState(entryKey(meta.id), dropUndefined(meta));
-      this.announce();
-    });
+    return this.writes().save(profile, apiKey);
   }
 
   /** Forget the key but keep the profile, so signing in again is one step. */
   signOut(id: string): Promise<void> {
-    return this.serialized(async () => {
-      await this.deleteSecret(SECRET_PREFIX + id);
-      await this.changeEntry(id, (entry) => ({ ...entry, keyHint: undefined, keyId: undefined }));
-      this.announce();
-    });
+    return this.writes().signOut(id);
   }
 
   remove(id: string): Promise<void> {
-    return this.serialized(async () => {
-      this.justSaved.delete(id);
-      await this.deleteSecret(SECRET_PREFIX + id);
-      await this.writeState(REMOVED_KEY, [...this.removedIds().filter((removed) => removed !== id), id].slice(-MAX_REMOVED_IDS));
-      await this.writeState(entryKey(id), undefined);
-      if (this.globalState.get<string>(SELECTED_KEY) === id) await this.globalState.update(SELECTED_KEY, undefined);
-      if (this.workspaceState?.get<string>(SELECTED_KEY) === id) await this.workspaceState.update(SELECTED_KEY, undefined);
-      this.announce();
-    });
+    return this.writes().remove(id);
   }
 
   markVerified(id: string, user?: { username: string; displayName?: string }): Promise<void> {
-    return this.serialized(async () => {
-      const at = new Date().toISOString();
-      await this.changeEntry(id, (entry) => ({ ...entry, lastVerifiedAt: at, ...(user ? { username: user.username, displayName: user.displayName } : {}) }));
-      this.announce();
-    });
+    return this.writes().markVerified(id, user);
   }
 
-  /**
-   * Records the expiry the server gave the profile's key, only while the profile still holds the
-   * key with that id (a rotation that finished meanwhile is not undone).
-   */
+  /** Records the expiry of the profile's key, while the profile still holds the key with that id. */
   setExpiry(id: string, keyId: string, expiresAt: string | null): Promise<void> {
-    return this.serialized(async () => {
-      if (this.get(id)?.keyId !== keyId) return;
-      await this.changeEntry(id, (entry) => ({ ...entry, expiresAt }));
-      this.announce();
-    });
+    return this.writes().setExpiry(id, keyId, expiresAt);
+  }
+
+  select(id: string | undefined, scope: 'global' | 'workspace' = 'global'): Promise<void> {
+    return this.writes().select(id, scope);
   }
 
   /** The workspace's own choice wins over the global one; a choice of a removed profile is ignored. */
@@ -240,14 +155,6 @@ export class ProfileStore implements Disposable {
 
   selectedId(): string | undefined {
     return this.selected()?.id;
-  }
-
-  select(id: string | undefined, scope: 'global' | 'workspace' = 'global'): Promise<void> {
-    return this.serialized(async () => {
-      const target = scope === 'workspace' && this.workspaceState ? this.workspaceState : this.globalState;
-      await target.update(SELECTED_KEY, id);
-      this.announce();
-    });
   }
 
   dispose(): void {
@@ -283,73 +190,27 @@ export class ProfileStore implements Disposable {
     return undefined;
   }
 
-  private removedIds(): string[] {
-    const stored = this.globalState.get<unknown>(REMOVED_KEY);
-    return Array.isArray(stored) ? stored.filter((id): id is string => typeof id === 'string') : [];
-  }
-
-  /** Rewrites a profile's entry, keeping the fields this version does not know; no entry, no write. */
-  private async changeEntry(id: string, change: (entry: object) => object): Promise<void> {
-    const entry = this.globalState.get<unknown>(entryKey(id));
-    if (typeof entry !== 'object' || entry === null) return;
-    await this.writeState(entryKey(id), dropUndefined(change(entry)));
-  }
-
-  private async writeState(key: string, value: unknown): Promise<void> {
-    try {
-      await this.globalState.update(key, value);
-    } catch (e) {
-      throw new (storageErrors().ProfileStateError)(e);
-    }
-  }
-
-  private async readRawSecret(key: string): Promise<string | undefined> {
-    try {
-      return await this.secrets.get(key);
-    } catch (e) {
-      throw new (storageErrors().SecretStorageError)('read', e);
-    }
-  }
-
-  private async writeSecret(key: string, value: string): Promise<void> {
-    try {
-      await this.secrets.store(key, value);
-    } catch (e) {
-      throw new (storageErrors().SecretStorageError)('save', e);
-    }
-  }
-
-  private async deleteSecret(key: string): Promise<void> {
-    try {
-      await this.secrets.delete(key);
-    } catch (e) {
-      throw new (storageErrors().SecretStorageError)('delete', e);
-    }
-  }
-
-  private async undoSecret(key: string, previous: string | undefined): Promise<void> {
-    try {
-      if (previous === undefined) await this.secrets.delete(key);
-      else await this.secrets.store(key, previous);
-    } catch {
-      // The metadata write already failed and is what the person hears about; a key left behind
-      // under an id no profile names is unreachable and overwritten by the next save of that id.
-    }
-  }
-
   private serialized<T>(work: () => Promise<T>): Promise<T> {
     const run = this.queue.then(work, work);
     this.queue = run.catch(() => undefined);
     return run;
   }
-}
 
-function entryKey(id: string): string {
-  return ENTRY_PREFIX + id;
-}
-
-function dropUndefined(entry: object): object {
-  return Object.fromEntries(Object.entries(entry).filter(([, v]) => v !== undefined));
+  private writes(): ProfileWrites {
+    if (!this.writer) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { ProfileWrites: Writes } = require('./profileWrites.js') as typeof ProfileWritesModule;
+      this.writer = new Writes({
+        globalState: this.globalState,
+        secrets: this.secrets,
+        workspaceState: this.workspaceState,
+        get: (id) => this.get(id),
+        announce: () => this.announce(),
+        serialized: (work) => this.serialized(work),
+      });
+    }
+    return this.writer;
+  }
 }
 
 // Loaded next to the bundle that runs this (scripts/build.mjs, LAZY): most starts never need them.

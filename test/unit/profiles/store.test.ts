@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { ProfileStore, type NewProfile } from '../../../src/profiles/store';
+import type { NewProfile } from '../../../src/profiles/profileWrites';
+import { ProfileStore } from '../../../src/profiles/store';
 import { ProfileStateError, SecretStorageError } from '../../../src/profiles/storageErrors';
 import { MemoryMemento, MemorySecrets } from './memoryStorage';
 
