@@ -6,6 +6,7 @@ import { Field } from './field';
 import { ServerTest } from './serverTest';
 import type { ProbeResultView } from '../src/shared/webviewProtocol';
 import type { Request } from './vscodeApi';
+import { availableFlows } from '../src/shared/availableFlows';
 
 export interface ServerUrlHost {
   request: Request;
@@ -188,10 +189,12 @@ const urlProblem = (): string =>
 
 // Whole sentences, one per combination: word order and the list's conjunction are the translation's.
 function reachableText(probe: ProbeResultView): string {
+  const flows = availableFlows(probe);
+  const password = flows.includes('password');
   const sso = probe.providerName ? l10n.t('SSO ({0})', probe.providerName) : l10n.t('SSO');
-  if (probe.passwordLoginEnabled && probe.ssoEnabled) return l10n.t('Server reachable. Sign in with username and password, {0} or an API key.', sso);
-  if (probe.passwordLoginEnabled) return l10n.t('Server reachable. Sign in with username and password or an API key.');
-  if (probe.ssoEnabled) return l10n.t('Server reachable. Sign in with {0} or an API key.', sso);
+  if (password && flows.includes('sso')) return l10n.t('Server reachable. Sign in with username and password, {0} or an API key.', sso);
+  if (password) return l10n.t('Server reachable. Sign in with username and password or an API key.');
+  if (flows.includes('sso')) return l10n.t('Server reachable. Sign in with {0} or an API key.', sso);
   return l10n.t('Server reachable. Sign in with an API key.');
 }
 

@@ -6,8 +6,10 @@ import { Tabs } from './tabs';
 import { PasswordSection } from './passwordSection';
 import { SsoSection, type SsoSectionHost } from './ssoSection';
 import { ApiKeySection } from './apiKeySection';
-import type { Answer, FormField, ProbeResultView, SignInMethod } from '../src/shared/webviewProtocol';
+import type { Answer, FormField, ProbeResultView } from '../src/shared/webviewProtocol';
+import type { SignInMethod } from '../src/shared/signInMethod';
 import type { Request } from './vscodeApi';
+import { availableFlows } from '../src/shared/availableFlows';
 
 /** What each method asks the host for. */
 const operations = { password: 'signInPassword', sso: 'startSso', apiKey: 'saveApiKey' } as const;
@@ -33,22 +35,27 @@ export class SignInTabs {
     this.startButtons = { signInPassword: this.password.signInButton, startSso: this.sso.button, saveApiKey: this.apiKey.saveButton };
   }
 
-  /** Before the server answered: SSO is offered only once it said it has it. */
+  /** Before the server answered: what availableFlows offers for a server that has not. */
   offerDefault(): void {
-    this.tabs.setAvailable('password', true);
-    this.tabs.setAvailable('sso', false);
+    const flows = availableFlows({ reachable: false, ssoEnabled: false, passwordLoginEnabled: false });
+    this.tabs.setAvailable('password', flows.includes('password'));
+    this.tabs.setAvailable('sso', flows.includes('sso'));
   }
 
-  /** The methods the server offers; SSO stays while its code is showing. */
+  /**
+   * The methods the server offers; SSO stays while its code is showing. The API key tab is always
+   * offered. The order of the calls decides which tab a withdrawn selected one falls back to.
+   */
   offer(probe: ProbeResultView): void {
+    const flows = availableFlows(probe);
     if (!probe.reachable) {
-      this.tabs.setAvailable('password', true);
-      if (!this.sso.isOpen) this.tabs.setAvailable('sso', false);
+      this.tabs.setAvailable('password', flows.includes('password'));
+      if (!this.sso.isOpen) this.tabs.setAvailable('sso', flows.includes('sso'));
       return;
     }
     this.sso.setProvider(probe.providerName);
-    this.tabs.setAvailable('sso', probe.ssoEnabled || this.sso.isOpen);
-    this.tabs.setAvailable('password', probe.passwordLoginEnabled);
+    this.tabs.setAvailable('sso', flows.includes('sso') || this.sso.isOpen);
+    this.tabs.setAvailable('password', flows.includes('password'));
   }
 
   /** What is missing in the method's own fields. */

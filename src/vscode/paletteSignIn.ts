@@ -4,6 +4,7 @@ import { toAuthError } from '../core/errors';
 import type { DeviceCodePrompt } from '../core/flows/sso';
 import type { ProfileMeta } from '../profiles/profile';
 import type { SignInMethod } from '../shared/signInMethod';
+import { availableFlows } from '../shared/availableFlows';
 import type { ProbeResult } from '../services/signInService';
 import { errorText } from '../shared/errorText';
 import type { Services } from '../container';
@@ -55,8 +56,9 @@ export async function signIn(services: Services, method: SignInMethod | undefine
     accept: async (value, signal) => {
       probe = await services.signIn.probe(value, signal);
       if (!probe.reachable) return errorText(probe.error ?? l10n.t('The server did not answer.'));
-      if (method === 'sso' && !probe.ssoEnabled) return l10n.t('This server does not offer SSO. Sign in with a username and password or an API key instead.');
-      if (method === 'password' && !probe.passwordLoginEnabled) return l10n.t('This server allows SSO only. Use CoderFlow: Sign In with SSO.');
+      const offered = availableFlows(probe);
+      if (method === 'sso' && !offered.includes('sso')) return l10n.t('This server does not offer SSO. Sign in with a username and password or an API key instead.');
+      if (method === 'password' && !offered.includes('password')) return l10n.t('This server allows SSO only. Use CoderFlow: Sign In with SSO.');
       return undefined;
     },
   });
@@ -95,11 +97,15 @@ async function scriptedSignIn(services: Services, method: SignInMethod, args: Si
   }
 }
 
+// The palette's choice for each method the server offers.
+const PICK_ITEM: Record<SignInMethod, (probe: ProbeResult) => vscode.QuickPickItem> = {
+  password: () => ({ label: l10n.t('$(person) Username and password'), detail: l10n.t('The server creates a key for this device.') }),
+  sso: (probe) => ({ label: probe.providerName ? l10n.t('$(globe) Sign in with SSO ({0})', probe.providerName) : l10n.t('$(globe) Sign in with SSO'), detail: l10n.t('Approve in your browser with a one-time code.') }),
+  apiKey: () => ({ label: l10n.t('$(key) Paste an existing API key'), detail: l10n.t('A personal key (pc_…) you already have.') }),
+};
+
 async function pickMethod(probe: ProbeResult): Promise<SignInMethod | undefined> {
-  const items: Array<vscode.QuickPickItem & { method: SignInMethod }> = [];
-  if (probe.passwordLoginEnabled) items.push({ method: 'password', label: l10n.t('$(person) Username and password'), detail: l10n.t('The server creates a key for this device.') });
-  if (probe.ssoEnabled) items.push({ method: 'sso', label: probe.providerName ? l10n.t('$(globe) Sign in with SSO ({0})', probe.providerName) : l10n.t('$(globe) Sign in with SSO'), detail: l10n.t('Approve in your browser with a one-time code.') });
-  items.push({ method: 'apiKey', label: l10n.t('$(key) Paste an existing API key'), detail: l10n.t('A personal key (pc_…) you already have.') });
+  const items = availableFlows(probe).map((method) => ({ method, ...PICK_ITEM[method](probe) }));
   const picked = await vscode.window.showQuickPick(items, { title: l10n.t('CoderFlow: Sign In'), placeHolder: l10n.t('How do you want to sign in to {0}?', probe.serverUrl), ignoreFocusOut: true });
   return picked?.method;
 }
