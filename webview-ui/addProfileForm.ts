@@ -6,7 +6,8 @@ import { Field } from './field';
 import { AddProfileHeading } from './addProfileHeading';
 import { ServerUrlField } from './serverUrlField';
 import { SignInTabs, type FormOperation } from './signInTabs';
-import type { Answer, FieldProblem, FormField, PageNotification, ProbeResultView, Problem, SignInMethod, ToPageOf } from '../src/shared/webviewProtocol';
+import type { Answer, FieldProblem, FormField, PageNotification, ProbeResultView, Problem, ToPageOf } from '../src/shared/webviewProtocol';
+import type { SignInMethod } from '../src/shared/signInMethod';
 import type { Request } from './vscodeApi';
 
 /** The sign-in the form waits for; its answer counts only while it is still this one. */

@@ -3,12 +3,12 @@
 // from a table and shown to a person as it is.
 import type { CliConfigState } from './cliConfig/cliConfigRead';
 import { normalizeServerUrl } from './http/serverUrl';
-import { AuthError } from './errors';
 import type * as ApiKeyFormat from './apiKeyFormat';
 import type { CliConfig, CliProfile } from './cliConfig/cliConfigSchema';
 import * as l10n from '@vscode/l10n';
 import { sourceName, type CredentialSource } from '../shared/credentialSource';
 import { keyShape } from '../shared/secretShapes';
+import { messageOf } from '../shared/errorText';
 
 export type { CredentialSource };
 
@@ -82,7 +82,7 @@ function candidate(
   try {
     return { ok: true, serverUrl: normalizeServerUrl(url), apiKey, detail };
   } catch (e) {
-    const why = e instanceof AuthError ? e.message : String(e);
+    const why = messageOf(e);
     return { ok: false, reason: capitalize(l10n.t('{0}the server URL of {1} is unusable. {2}', prefix, where.owner, why)) };
   }
 }

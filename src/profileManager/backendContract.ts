@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { ApiKeyView, DiagnosticView, ProbeResultView, ProfileView, CredentialSourceView, TestResult } from '../shared/webviewProtocol';
+import type { ApiKeyView, DiagnosticView, ProbeResultView, ProfileView, CredentialSourceView, RequestPayload, TestResult } from '../shared/webviewProtocol';
 
 /** What the Profile Manager shows: views only, never a key (see src/shared/webviewProtocol.ts). */
 export interface ProfileManagerState {
@@ -9,24 +9,6 @@ export interface ProfileManagerState {
   untrustedWorkspace?: boolean;
   /** Where a new profile most likely points: see `suggestedServerUrl` in src/shared/webviewProtocol.ts. */
   suggestedServerUrl?: string;
-}
-
-export interface PasswordSignInInput {
-  profileName: string;
-  serverUrl: string;
-  username: string;
-  password: string;
-}
-
-export interface SsoSignInInput {
-  profileName: string;
-  serverUrl: string;
-}
-
-export interface ApiKeySignInInput {
-  profileName: string;
-  serverUrl: string;
-  apiKey: string;
 }
 
 export interface SsoCode {
@@ -64,14 +46,14 @@ export interface ProfileManagerBackend {
   /** `GET /health` and `GET /auth/sso/config`. Unreachable servers resolve with `reachable: false`. */
   probeServer(serverUrl: string): Promise<ProbeResultView>;
   /** `signal` aborts when the person presses Cancel or closes the view: nothing is then saved. */
-  signInWithPassword(input: PasswordSignInInput, signal?: AbortSignal): Promise<SignInOutcome>;
+  signInWithPassword(input: RequestPayload<'signInPassword'>, signal?: AbortSignal): Promise<SignInOutcome>;
   /**
    * Runs the device flow: calls `onCode` once the server issued a code, resolves when the person
    * approved and the key is stored. `signal` aborts when the person presses Cancel or closes the
    * view; the method should then stop polling and reject.
    */
-  signInWithSso(input: SsoSignInInput, onCode: (code: SsoCode) => void, signal: AbortSignal): Promise<SignInOutcome>;
-  saveApiKey(input: ApiKeySignInInput, signal?: AbortSignal): Promise<SignInOutcome>;
+  signInWithSso(input: RequestPayload<'startSso'>, onCode: (code: SsoCode) => void, signal: AbortSignal): Promise<SignInOutcome>;
+  saveApiKey(input: RequestPayload<'saveApiKey'>, signal?: AbortSignal): Promise<SignInOutcome>;
   useProfile(id: string): Promise<void>;
   /**
    * Test connection, step by step, ending with `GET /auth/me` with the profile's key; a failed

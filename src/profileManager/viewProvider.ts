@@ -32,8 +32,6 @@ interface SsoSession {
  * credentials: passwords and pasted keys pass through to the backend and are not kept.
  */
 export class ProfileManagerViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
-  static readonly viewType = 'profoundCoder.profileManager';
-
   private view: vscode.WebviewView | undefined;
   private pageReady = false;
   // Counts page loads: an answer goes only to the page that asked, not to one loaded since (its

@@ -6,6 +6,7 @@ import { ssoFlow, type SsoInput } from '../core/flows/sso';
 import { deviceKeyName, type SignInFlow, type SignInResult } from '../core/flows/types';
 import type { ApiKeyInfo } from '../core/http/protocol';
 import type { ProfileMeta } from '../profiles/profile';
+import type { ProbeResultView } from '../shared/webviewProtocol';
 import type { ProfileStore } from '../profiles/store';
 import { handOver, listPlaces, type KeyRetirement } from './apiKeys/keyHolders';
 import { sameServer } from './apiKeys/cliSharing';
@@ -21,14 +22,8 @@ export interface Destination {
   serverUrl: string;
 }
 
-export interface ProbeResult {
-  serverUrl: string;
-  reachable: boolean;
-  ssoEnabled: boolean;
-  passwordLoginEnabled: boolean;
-  providerName?: string;
-  error?: AuthError;
-}
+/** The probe's answer as the page gets it (src/shared/webviewProtocol.ts), with the error as thrown. */
+export type ProbeResult = Omit<ProbeResultView, 'error'> & { error?: AuthError };
 
 const MAX_PROFILE_NAME = 60;
 

@@ -11,3 +11,10 @@ export function errorText(error: unknown): string {
   const fix = error instanceof Error ? (error as { fix?: unknown }).fix : undefined;
   return typeof fix === 'string' && fix !== '' ? `${messageOf(error)} ${fix}` : messageOf(error);
 }
+
+/** For the log: the message, then the error's kind and detail when it has them (an AuthError's). */
+export function errorLogText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const extra = [(error as { kind?: string }).kind, (error as { detail?: string }).detail].filter(Boolean).join(', ');
+  return extra ? `${error.message} (${extra})` : error.message;
+}

@@ -6,6 +6,7 @@
 // sign-in message and never comes back. Profiles reach the page as views whose key is masked.
 import * as z from 'zod/mini';
 import { isShowableUserCode, MAX_CODE_LIFETIME_SECONDS, MAX_VERIFICATION_URI_LENGTH } from './deviceCode';
+import { SIGN_IN_METHODS } from './signInMethod';
 
 const text = (max: number) => z.string().check(z.maxLength(max));
 const required = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
@@ -17,9 +18,6 @@ const serverUrl = required(2048);
 export const formField = z.enum(['profileName', 'serverUrl', 'username', 'password', 'apiKey']);
 export type FormField = z.infer<typeof formField>;
 
-import { SIGN_IN_METHODS, type SignInMethod } from './signInMethod';
-
-export type { SignInMethod };
 export const signInMethod = z.enum(SIGN_IN_METHODS);
 
 /** Where the credential in use comes from (ARCHITECTURE.md: every credential carries its source). */
@@ -40,7 +38,7 @@ export const profileView = z.object({
   serverUrl,
   user: z.optional(text(200)),
   /** How the key was obtained; `unknown` for keys the CLI stored or a person pasted into its config. */
-  method: z.enum(['password', 'sso', 'apiKey', 'unknown']),
+  method: z.enum([...SIGN_IN_METHODS, 'unknown']),
   source: z.enum(['extension', 'cli']),
   active: z.boolean(),
   activeSource: z.optional(credentialSourceKind),

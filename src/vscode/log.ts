@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { Redactor } from '../core/redact';
+import { errorLogText } from '../shared/errorText';
 
 export interface Log {
   info(message: string): void;
@@ -25,16 +26,8 @@ export function createLog(context: vscode.ExtensionContext, onLine?: (line: stri
     info: (m) => channel.info(clean(m)),
     warn: (m) => channel.warn(clean(m)),
     debug: (m) => channel.debug(clean(m)),
-    error: (m, e) => channel.error(clean(e === undefined ? m : `${m}: ${describeError(e)}`)),
+    error: (m, e) => channel.error(clean(e === undefined ? m : `${m}: ${errorLogText(e)}`)),
     addSecret: (s) => redactor.add(s),
     show: () => channel.show(true),
   };
-}
-
-function describeError(e: unknown): string {
-  if (e instanceof Error) {
-    const extra = [(e as { kind?: string }).kind, (e as { detail?: string }).detail].filter(Boolean).join(', ');
-    return extra ? `${e.message} (${extra})` : e.message;
-  }
-  return String(e);
 }
