@@ -49,7 +49,14 @@ export default tseslint.config(
   {
     files: ['src/core/**/*.ts', 'src/services/**/*.ts', 'src/profiles/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'The core is plain Node: no vscode import.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'The core is plain Node: no vscode import.' }],
+          // Nor through the layers that use vscode.
+          patterns: [{ group: ['**/vscode/*', '**/profileManager/*', '**/container', '**/actions', '**/api', '**/extension'], message: 'The core is plain Node: no import from the layers that use vscode.' }],
+        },
+      ],
     },
   },
   {
@@ -60,7 +67,10 @@ export default tseslint.config(
         'error',
         {
           paths: [{ name: 'vscode', message: 'src/shared runs in the page too: no vscode import.' }],
-          patterns: [{ group: ['node:*'], message: 'src/shared runs in the page too: no Node modules.' }],
+          patterns: [
+            { group: ['node:*'], message: 'src/shared runs in the page too: no Node modules.' },
+            { group: ['../*'], message: 'src/shared runs in the page too: it imports only from src/shared.' },
+          ],
         },
       ],
     },

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { createApi, type CoderFlowApi } from './api';
 import { createCore } from './container';
+import { PROFILE_MANAGER_VIEW_ID } from './profileManager/viewId';
 import type { ProfileManagerViewProvider } from './profileManager/viewProvider';
 import { CoderFlowAuthenticationProvider, AUTH_PROVIDER_ID } from './vscode/authProvider';
 import { registerCommands } from './vscode/commands/commandRegistration';
@@ -14,8 +15,6 @@ import { createStatusBar } from './vscode/statusBar';
 import { watchTerminalSetting } from './vscode/terminalSwitch';
 import { offerToMoveWorkspaceKey } from './vscode/workspaceKey';
 import * as l10n from '@vscode/l10n';
-
-const PROFILE_MANAGER_VIEW = 'profoundCoder.profileManager';
 
 export function activate(context: vscode.ExtensionContext): CoderFlowApi {
   // First: every user-facing text goes through @vscode/l10n's t, which has no bundle until given
@@ -46,11 +45,11 @@ export function activate(context: vscode.ExtensionContext): CoderFlowApi {
   context.subscriptions.push(
     { dispose: () => view?.dispose() },
     authProvider,
-    vscode.window.registerWebviewViewProvider(PROFILE_MANAGER_VIEW, {
+    vscode.window.registerWebviewViewProvider(PROFILE_MANAGER_VIEW_ID, {
       resolveWebviewView: (webviewView) => profileManager().resolveWebviewView(webviewView),
     }),
     vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, 'CoderFlow', authProvider, { supportsMultipleAccounts: false }),
-    ...registerCommands(() => core.actions().commandHandlers(core.services(), { showProfileManager: async () => vscode.commands.executeCommand(`${PROFILE_MANAGER_VIEW}.focus`) })),
+    ...registerCommands(() => core.actions().commandHandlers(core.services(), { showProfileManager: async () => vscode.commands.executeCommand(`${PROFILE_MANAGER_VIEW_ID}.focus`) })),
     createStatusBar(core),
     watchKeyExpiry(core),
     watchTerminalSetting(core),

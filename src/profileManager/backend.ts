@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { listCliProfiles, type CliConfigState } from '../core/cliConfig/cliConfigRead';
 import { normalizeServerUrl } from '../core/http/serverUrl';
 import { cliConfigServer, type CredentialSource } from '../core/credentialChain';
-import { maskKey } from '../profiles/profile';
+import { maskedKeyFromHint } from '../profiles/profile';
 import type { ApiKeyView, CredentialSourceView, ProbeResultView, ProfileStatus, ProfileView } from '../shared/webviewProtocol';
 import { connectionTests } from '../vscode/connectionTestBundle';
 import type { ConnectionTarget } from '../vscode/connectionTest';
@@ -60,7 +60,7 @@ export class ProfileManagerBackendImpl implements ProfileManagerBackend {
         source: 'extension',
         active,
         ...(active ? { activeSource: 'profile' as const } : {}),
-        ...(signedIn && p.keyHint ? { maskedKey: maskKey(p.keyHint) } : {}),
+        ...(signedIn && p.keyHint ? { maskedKey: maskedKeyFromHint(p.keyHint) } : {}),
         ...(p.keyId ? { keyId: p.keyId } : {}),
         ...(p.lastVerifiedAt ? { lastVerifiedAt: p.lastVerifiedAt } : {}),
         ...(p.expiresAt && signedIn ? { keyExpiresAt: p.expiresAt } : {}),

@@ -22,8 +22,9 @@ export class PageProblem extends Error {
 
 /**
  * Runs the request's handler and sends its one answer. The value is checked against the request's
- * result schema first: what fails it (say, a whole key where a masked one belongs) is not sent,
- * and what passes carries only the fields the schema knows.
+ * result schema first: what fails it (say, a whole key where a masked one belongs) is not sent
+ * (the page is told something went wrong instead), and what passes carries only the fields the
+ * schema knows.
  */
 export async function dispatch(
   handlers: RequestHandlers,
@@ -40,10 +41,12 @@ export async function dispatch(
     } else {
       const parsed = parseResult(message.kind, value);
       if (parsed === undefined) {
+        // The page still gets its one answer (a failure), or it would wait for ever.
         log(`Profile Manager: refused to send the page a ${message.kind} answer that does not parse.`);
-        return;
+        answer = { ok: false, error: toProblem(undefined) };
+      } else {
+        answer = { ok: true, value: parsed };
       }
-      answer = { ok: true, value: parsed };
     }
   } catch (error) {
     log(`Profile Manager: ${message.kind} failed: ${messageOf(error)}`);

@@ -1,5 +1,5 @@
 import { profileSchema } from './profile';
-import { causeMessage } from './storageErrors';
+import { messageOf } from '../shared/errorText';
 import type { Memento } from './store';
 import { LEGACY_LIST_KEY } from './storageKeys';
 
@@ -14,7 +14,7 @@ export async function migrateLegacyList(state: Memento, entryKey: (id: string) =
   try {
     await migrate(state, entryKey, log);
   } catch (e) {
-    log(`Could not move the earlier profile list (globalState ${LEGACY_LIST_KEY}) to one entry per profile (${causeMessage(e)}); it is kept and moved at the next start.`);
+    log(`Could not move the earlier profile list (globalState ${LEGACY_LIST_KEY}) to one entry per profile (${messageOf(e)}); it is kept and moved at the next start.`);
   }
 }
 

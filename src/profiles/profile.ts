@@ -10,7 +10,8 @@ export function profileSchema(): typeof ProfileSchema {
   return require('./profileSchema.js') as typeof ProfileSchema;
 }
 
-export function maskKey(hint: string | undefined): string {
+/** The masked form `pc_…abcd` of a profile's key, from the last four characters it keeps. */
+export function maskedKeyFromHint(hint: string | undefined): string {
   return hint ? `pc_…${hint}` : 'pc_…';
 }
 

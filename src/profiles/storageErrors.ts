@@ -1,3 +1,4 @@
+import { messageOf } from '../shared/errorText';
 import * as l10n from '@vscode/l10n';
 
 /** VS Code's secure storage (the OS keyring) refused a read or a write. */
@@ -8,10 +9,10 @@ export class SecretStorageError extends Error {
   constructor(operation: 'read' | 'save' | 'delete', cause: unknown) {
     super(
       operation === 'read'
-        ? l10n.t('VS Code could not read the API key in its secure storage ({0}).', causeMessage(cause))
+        ? l10n.t('VS Code could not read the API key in its secure storage ({0}).', messageOf(cause))
         : operation === 'save'
-          ? l10n.t('VS Code could not save the API key in its secure storage ({0}).', causeMessage(cause))
-          : l10n.t('VS Code could not delete the API key in its secure storage ({0}).', causeMessage(cause)),
+          ? l10n.t('VS Code could not save the API key in its secure storage ({0}).', messageOf(cause))
+          : l10n.t('VS Code could not delete the API key in its secure storage ({0}).', messageOf(cause)),
     );
     this.name = 'SecretStorageError';
   }
@@ -20,11 +21,7 @@ export class SecretStorageError extends Error {
 /** Profile metadata could not be written to VS Code's global state. */
 export class ProfileStateError extends Error {
   constructor(cause: unknown) {
-    super(l10n.t('VS Code could not save the CoderFlow profile ({0}). Nothing was changed.', causeMessage(cause)));
+    super(l10n.t('VS Code could not save the CoderFlow profile ({0}). Nothing was changed.', messageOf(cause)));
     this.name = 'ProfileStateError';
   }
-}
-
-export function causeMessage(cause: unknown): string {
-  return cause instanceof Error ? cause.message : String(cause);
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 
 // out/test/unit → the repository root.
 const root = join(__dirname, '..', '..', '..');
@@ -50,3 +50,25 @@ describe('src/shared is plain TypeScript', () => {
     }
   });
 });
+
+describe('the source tree', () => {
+  const files = ['src', 'webview-ui'].flatMap((folder) => allFiles(join(root, folder)));
+
+  it('has no file under src/ or webview-ui/ over 350 lines', () => {
+    const long = files.filter((file) => /\.(ts|css)$/.test(file)).filter((file) => readFileSync(file, 'utf8').split('\n').length > 351);
+    assert.deepEqual(long, []);
+  });
+
+  it('has no two source files with the same name (index.ts aside)', () => {
+    const byName = new Map<string, string[]>();
+    for (const file of files.filter((name) => name.endsWith('.ts'))) {
+      const name = basename(file);
+      if (name !== 'index.ts') byName.set(name, [...(byName.get(name) ?? []), file]);
+    }
+    assert.deepEqual([...byName.values()].filter((paths) => paths.length > 1), []);
+  });
+});
+
+function allFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? allFiles(join(dir, entry.name)) : [join(dir, entry.name)]));
+}

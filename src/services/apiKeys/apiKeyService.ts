@@ -2,7 +2,7 @@ import type { CoderFlowClient } from '../../core/http/client';
 import { AuthError, toAuthError } from '../../core/errors';
 import { rotateKey, type RotateResult, type RotationStep } from '../../core/keyRotation';
 import type { ApiKeyInfo } from '../../core/http/protocol';
-import { maskKey, type ProfileMeta } from '../../profiles/profile';
+import { maskedKeyFromHint, type ProfileMeta } from '../../profiles/profile';
 import type { NewProfile } from '../../profiles/profileWrites';
 import type { ProfileStore } from '../../profiles/store';
 import { handOver, listPlaces, type Handover, type KeyRetirement } from './keyHolders';
@@ -245,7 +245,7 @@ function stepText(step: RotationStep): string {
 
 /** `"VS Code on host"`, or the masked key when its name is not known (a pasted key). */
 export function describeKey(profile: Pick<ProfileMeta, 'keyName' | 'keyHint'>): string {
-  return profile.keyName ? `"${profile.keyName}"` : l10n.t('{0} (pasted in)', maskKey(profile.keyHint));
+  return profile.keyName ? `"${profile.keyName}"` : l10n.t('{0} (pasted in)', maskedKeyFromHint(profile.keyHint));
 }
 
 /** The profile as `ProfileStore.save` takes it, to save it again with a change. */
