@@ -43,6 +43,11 @@ export default tseslint.config(
       // An async function without await is how an implementation of a promise-returning interface
       // turns its throws into rejections (prompt validators, key holders, message handlers).
       '@typescript-eslint/require-await': 'off',
+      // `import vscode = require('vscode')`: esbuild turns `import * as vscode` of an external
+      // CommonJS module into a copy of every property of the API as a getter, once per importing
+      // file (over 500 KB of heap in the activation bundle alone); this form is a plain require.
+      '@typescript-eslint/no-require-imports': ['error', { allow: ['^vscode$'] }],
+      'no-restricted-syntax': ['error', { selector: "ImportDeclaration[source.value='vscode'][importKind='value']", message: "Use `import vscode = require('vscode')`: see the no-require-imports note above." }],
       'no-console': 'off',
     },
   },

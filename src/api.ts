@@ -1,6 +1,6 @@
 // What other extensions get from `vscode.extensions.getExtension('profoundlogic.coderflow-vscode').exports`,
 // and, under test, what the tests inspect.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { Method } from './core/http/fetchWithTimeout';
 import type { Credential } from './core/credentialChain';
 import type { Core, Services } from './container';

@@ -2,7 +2,7 @@
 // Profile Manager view, the authentication provider, the status bar), returns the API (src/api.ts).
 // Everything a person's action needs loads on that action (src/actions.ts). Nothing here touches
 // the network; the one file read is the CoderFlow CLI config, by the credential service.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { createApi, type CoderFlowApi } from './api';
 import { createCore } from './container';
 import { PROFILE_MANAGER_VIEW_ID } from './profileManager/viewId';

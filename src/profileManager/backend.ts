@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { listCliProfiles, type CliConfigState } from '../core/cliConfig/cliConfigRead';
 import { normalizeServerUrl } from '../core/http/serverUrl';
 import { cliConfigServer, type CredentialSource } from '../core/credentialChain';

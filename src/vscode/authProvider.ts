@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { Credential } from '../core/credentialChain';
 import type { ProfileMeta } from '../profiles/profile';
 import type { Core } from '../container';

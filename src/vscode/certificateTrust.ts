@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { AuthError } from '../core/errors';
 import { PinnedCertificates, type PinQuestion } from '../services/pinnedCertificates';
 import { connectDirect, connectThroughProxy, handshake, type Handshake } from '../services/connectionCheck/connectionProbe';

@@ -3,7 +3,7 @@
 // same client as every request, and turns the outcome into what the palette and the Profile
 // Manager show, and the palette's command. A bundle of its own (dist/connectionTest.js), loaded on
 // the first test.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { normalizeServerUrl } from '../core/http/serverUrl';
 import type { User } from '../core/http/protocol';
 import { runConnectionDiagnostic } from '../services/connectionCheck/connectionDiagnostic';

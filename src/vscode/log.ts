@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { Redactor } from '../core/redact';
 import { errorLogText } from '../shared/errorText';
 

@@ -1,5 +1,5 @@
 // Signing in from the palette (and from VS Code's Accounts menu): the server, the method, its prompts.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { toAuthError } from '../core/errors';
 import type { DeviceCodePrompt } from '../core/flows/sso';
 import type { ProfileMeta } from '../profiles/profile';

@@ -1,5 +1,5 @@
 // Revoking a profile's own key on its server when it signs out or is removed, best effort.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { toAuthError } from '../core/errors';
 import type { ProfileMeta } from '../profiles/profile';
 import { errorText } from '../shared/errorText';

@@ -1,6 +1,6 @@
 // What the Accounts menu's Sign Out says for a session whose key is not a Profile Manager profile's
 // (authProvider.ts): CoderFlow cannot remove it, and where it lives.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { Credential, CredentialSource } from '../core/credentialChain';
 import * as l10n from '@vscode/l10n';
 

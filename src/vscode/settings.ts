@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { CertificatePins, TlsOptions } from '../core/http/tls';
 import type { SettingsSnapshot } from '../services/credentialService';
 import { pickDefaultServerUrl, pickSettings, settingText } from '../services/settingsPolicy';

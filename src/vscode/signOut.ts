@@ -1,5 +1,5 @@
 // Signing a profile out: the question whether to revoke its key, then forgetting the key.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { Services } from '../container';
 import { revokeProfileKey } from './profileKeyRevocation';
 import * as l10n from '@vscode/l10n';

@@ -1,5 +1,5 @@
 // SSO sign-in in a cancellable progress notification: the code, the browser, Open again and Copy code.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { toAuthError } from '../core/errors';
 import type { DeviceCodePrompt } from '../core/flows/sso';
 import type { ProfileMeta } from '../profiles/profile';

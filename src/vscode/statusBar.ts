@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { Credential } from '../core/credentialChain';
 import { sourceName } from '../shared/credentialSource';
 import type { Core } from '../container';

@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { findCliConfigPath } from '../core/cliConfig/cliConfigPath';
 import { readCliConfig, type CliConfigState } from '../core/cliConfig/cliConfigRead';
 import { watchCliConfig } from '../core/cliConfig/cliConfigWatch';

@@ -1,6 +1,6 @@
 // Whether new integrated terminals get the key in use: the injection (terminal.ts, a bundle of its
 // own) loads only once its setting is on, so most windows never load it.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { Core } from '../container';
 
 export const INJECT_SETTING = 'terminal.injectApiKey';

@@ -1,5 +1,5 @@
 // Moving a key found in the workspace's settings into secure storage (workspaceKey.ts asks when).
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { Services } from '../container';
 import { errorText } from '../shared/errorText';
 import type { WorkspaceApiKey } from './settings';

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { CONTEXT_GC, GLOBAL_GC, TRIGGER_ENV, type TriggerConfig, type TriggerRecord } from './triggerRecord';
 
 /**

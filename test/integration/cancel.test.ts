@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { ProfileMeta } from '../../src/profiles/profile';
 import { completeSsoLogin } from '../server/browserless';
 import { api, control, issueKey, serverUrl, until } from './support';

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { ProfileMeta } from '../../src/profiles/profile';
 import { RIVAL_PROFILE, startCliConfigRival, type CliConfigRival } from '../support/cliConfigRival';
 import { api, serverUrl } from './support';

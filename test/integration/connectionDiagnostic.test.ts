@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { ProfileMeta } from '../../src/profiles/profile';
 import type { ConnectionReport } from '../../src/vscode/connectionTest';
 import { startServer, type ReferenceServer } from '../server/index';

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import type Mocha from 'mocha';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { mochaHooks } from '../support/attackTable';
 import { appendResult, RESULTS_ENV, resultsReporter, TEST_MODE_ENV, TEST_SUITE_ENV } from '../support/results';
 

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { deviceKeyName } from '../../src/core/flows/types';
 import type { ProfileMeta } from '../../src/profiles/profile';
 import { localDay } from '../../src/shared/keyDates';

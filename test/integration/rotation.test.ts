@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { ProfileMeta } from '../../src/profiles/profile';
 import type { RotationOutcome } from '../../src/services/apiKeys/apiKeyService';
 import { makeUnwritable } from '../support/unwritable';

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { TestingHooks } from '../../src/api';
 import type { PublicCredential } from '../../src/services/publicCredential';
 import type { ProfileMeta } from '../../src/profiles/profile';

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { CoderFlowApi, TestingHooks } from '../../src/api';
 
 // What the extension-host tests share: the reference server the runner started (with its test

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { CoderFlowApi } from '../../src/api';
 import { RESTRICTED_WORKSPACE_SETTINGS } from './restrictedSettings';
 

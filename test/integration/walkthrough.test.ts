@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { ProfileMeta } from '../../src/profiles/profile';
 import { CONTEXT_KEYS, type ContextKeyName } from '../../src/vscode/contextKeys';
 import { api, EXTENSION_ID, serverUrl, until } from './support';

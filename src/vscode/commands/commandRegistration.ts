@@ -1,5 +1,5 @@
 // Every command is registered at activation; what it does loads with the first command run.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { COMMAND_IDS, type CommandHandler, type CommandId } from './commandIds';
 
 /** Registers every command id; `handlers` is called once, on the first command, and gives the table (commands.ts). */

@@ -1,5 +1,5 @@
 // The credential commands: where the credential in use comes from, and whether it works.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { sourceName } from '../../shared/credentialSource';
 import type { Services } from '../../container';
 import { connectionTests } from '../connectionTestBundle';

@@ -1,5 +1,5 @@
 // The profile commands: open the Profile Manager, switch profile (everywhere or in this workspace), sign out.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { ProfileMeta } from '../../profiles/profile';
 import type { Services } from '../../container';
 import { signIn } from '../paletteSignIn';

@@ -1,5 +1,5 @@
 // Sharing a profile with the CoderFlow CLI: "Save to CLI profile" and "Import from CLI", with their questions.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { readCliConfig } from '../../core/cliConfig/cliConfigRead';
 import { AuthError } from '../../core/errors';
 import type { ProfileMeta } from '../../profiles/profile';

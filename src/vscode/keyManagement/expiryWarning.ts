@@ -1,5 +1,5 @@
 // The warning that the key of a profile expires soon (or has expired), offering to rotate it.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { KeyListing } from '../../services/apiKeys/apiKeyService';
 import { ExpiryChecks, expiryText, expiryWarningDue } from '../../shared/keyDates';
 import type { Services } from '../../container';

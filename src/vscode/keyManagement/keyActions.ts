@@ -1,5 +1,5 @@
 // KeyActions, the key lifecycle in VS Code, and the arguments and answer of Manage API Keys.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { AuthError, toAuthError } from '../../core/errors';
 import type { ApiKeyInfo } from '../../core/http/protocol';
 import type { ProfileMeta } from '../../profiles/profile';

@@ -1,5 +1,5 @@
 // Whose keys a key action lists (a profile's or the credential in use's), and the listing itself.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { AuthError } from '../../core/errors';
 import type { ApiKeyInfo } from '../../core/http/protocol';
 import type { ProfileMeta } from '../../profiles/profile';

@@ -1,6 +1,6 @@
 // Where else a profile's key lives (the CLI configs, the terminal variable), and the question asked
 // before revoking an old key that one of them could not be moved off.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { homedir } from 'node:os';
 import { findCliConfigPath } from '../../core/cliConfig/cliConfigPath';
 import { CLI_API_KEY_ENV } from '../../core/cliConfig/cliConfigPath';

@@ -1,5 +1,5 @@
 // Revoking keys the person chose: the confirmation, the revocation, and what is told afterwards.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { AuthError } from '../../core/errors';
 import type { ApiKeyInfo } from '../../core/http/protocol';
 import { revokeKeys, type KeyService, type RevokeOutcome } from '../../services/apiKeys/apiKeyService';

@@ -1,5 +1,5 @@
 // The Quick Pick of `profoundCoder.manageApiKeys`: the keys with their state, revoke and rotate.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { ApiKeyInfo } from '../../core/http/protocol';
 import type { RevokeOutcome } from '../../services/apiKeys/apiKeyService';
 import { expiryText, staleKeys } from '../../shared/keyDates';

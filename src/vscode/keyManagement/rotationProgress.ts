@@ -1,5 +1,5 @@
 // Rotating a profile's key with its four steps in a cancellable progress notification.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { RotationStep } from '../../core/keyRotation';
 import type { KeyService, RotationOutcome } from '../../services/apiKeys/apiKeyService';
 import type { Services } from '../../container';

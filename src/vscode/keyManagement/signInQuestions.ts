@@ -1,5 +1,5 @@
 // What sign-in asks the person: whether to replace a profile of the same name, and which key was pasted.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { ApiKeyInfo } from '../../core/http/protocol';
 import type { ProfileStore } from '../../profiles/store';
 import { describeKey } from '../../services/apiKeys/apiKeyService';

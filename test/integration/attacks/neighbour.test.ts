@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { ProfileMeta } from '../../../src/profiles/profile';
 import { observe } from '../../support/attackTable';
 import { api, issueKey, meStatus, serverUrl, until } from '../support';

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import * as https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { AuthError } from '../../../src/core/errors';
 import { PINS_STATE_KEY, type PinQuestion } from '../../../src/services/pinnedCertificates';
 import { startServer, type ReferenceServer } from '../../server/index';
