@@ -20,12 +20,21 @@ const SHARED = { '@vscode/l10n': './l10n.js', 'node-fetch': './nodeFetch.js', 'z
 // What a shared bundle is built from, when not the package itself: zod/mini's entry holds all of
 // zod (some 430 KB), the shim only the functions the sources call.
 const SHARED_ENTRY = { 'zod/mini': join(root, 'src/shims/zodMini.ts') };
-const sharedModules = {
-  name: 'shared-modules',
-  setup(build) {
-    build.onResolve({ filter: /^(@vscode\/l10n|node-fetch|zod\/mini)$/ }, (args) => ({ path: SHARED[args.path], external: true }));
-  },
-};
+function sharedModulesPlugin(specifiers) {
+  const pattern = new RegExp(`^(${specifiers.map((name) => name.replace(/[/]/g, '\\/')).join('|')})$`);
+  return {
+    name: 'shared-modules',
+    setup(build) {
+      build.onResolve({ filter: pattern }, (args) => ({ path: SHARED[args.path], external: true }));
+    },
+  };
+}
+const sharedModules = sharedModulesPlugin(Object.keys(SHARED));
+// The schemas read at activation (the CLI config, stored profiles) carry the few zod functions
+// they use instead of requiring the shared zod.js: what a window keeps after starting is measured
+// (npm run bench), and the whole of zod.js costs it more than a second, small copy.
+const INLINE_ZOD = new Set(['cliConfigSchema', 'profileSchema']);
+const sharedModulesButZod = sharedModulesPlugin(Object.keys(SHARED).filter((name) => name !== 'zod/mini'));
 
 // Bundles of the extension that are not needed to activate, each built from its entry below and
 // required at run time as './<name>.js' when first needed:
@@ -94,6 +103,7 @@ const lazyBundles = Object.entries(LAZY).map(([name, entry]) => ({
   ...extension,
   entryPoints: [join(root, entry)],
   outfile: join(root, `dist/${name}.js`),
+  ...(INLINE_ZOD.has(name) ? { plugins: [sharedModulesButZod] } : {}),
 }));
 
 // The shared modules themselves (see SHARED above).
