@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { ApiKeyView, DiagnosticView, ProbeResultView, ProfileView, CredentialSourceView, RequestPayload, TestResult } from '../shared/webviewProtocol';
+import type { DeviceCodePrompt } from '../core/flows/sso';
 
 /** What the Profile Manager shows: views only, never a key (see src/shared/webviewProtocol.ts). */
 export interface ProfileManagerState {
@@ -11,16 +12,8 @@ export interface ProfileManagerState {
   suggestedServerUrl?: string;
 }
 
-export interface SsoCode {
-  userCode: string;
-  verificationUri: string;
-  verificationUriComplete?: string;
-  /** The checked address the browser opens, and its host, shown before it opens. */
-  browserUri: string;
-  browserHost: string;
-  /** Epoch milliseconds on the host's clock. */
-  expiresAt: number;
-}
+/** What the page shows of an SSO sign-in's code: the prompt without the polling details. */
+export type SsoCode = Pick<DeviceCodePrompt, 'userCode' | 'verificationUri' | 'verificationUriComplete' | 'browserUri' | 'browserHost' | 'expiresAt'>;
 
 /** A profile that a sign-in created or updated (a profile of the same name is updated). */
 export interface SignInOutcome {
