@@ -36,7 +36,7 @@ export interface ConnectionTestTarget {
 
 let nextReport = 0;
 
-export async function runConnectionTest(services: Services, target: ConnectionTestTarget): Promise<ConnectionTest> {
+export async function runConnectionTest(services: Pick<Services, 'certificatePins' | 'context' | 'credentials' | 'health' | 'log' | 'makeClient' | 'store'>, target: ConnectionTestTarget): Promise<ConnectionTest> {
   const proxy = chooseProxy(new URL(target.serverUrl), proxySettings());
   const diagnostic = await runConnectionDiagnostic({
     serverUrl: target.serverUrl,
@@ -81,7 +81,7 @@ export type ConnectionTarget =
   | { kind: 'profile'; profileId: string }
   | { kind: 'server'; serverUrl: string; apiKey?: string; noKeyReason?: string };
 
-export async function checkConnection(services: Services, target: ConnectionTarget): Promise<ConnectionReport> {
+export async function checkConnection(services: Pick<Services, 'certificatePins' | 'context' | 'credentials' | 'health' | 'log' | 'makeClient' | 'store'>, target: ConnectionTarget): Promise<ConnectionReport> {
   let serverUrl: string | undefined;
   let key: string | undefined;
   let noKeyReason: string | undefined;
@@ -121,7 +121,7 @@ export async function checkConnection(services: Services, target: ConnectionTarg
 }
 
 /** The palette's Test Connection: asks for a server when not signed in, then shows every step in a modal. */
-export async function testConnectionCommand(services: Services, args: { profileId?: string; serverUrl?: string; quiet?: boolean }): Promise<ConnectionReport | undefined> {
+export async function testConnectionCommand(services: Pick<Services, 'certificatePins' | 'context' | 'credentials' | 'health' | 'log' | 'makeClient' | 'store'>, args: { profileId?: string; serverUrl?: string; quiet?: boolean }): Promise<ConnectionReport | undefined> {
   let serverUrl = args.serverUrl;
   if (!args.profileId && !serverUrl && !args.quiet && !(await services.credentials.refresh()).credential) {
     // Not signed in: test a server before signing in, as the Profile Manager's form does.
@@ -155,7 +155,7 @@ export async function testConnectionCommand(services: Services, args: { profileI
  * A modal: VS Code's own dialog, themed, read by screen readers and used from the keyboard, with
  * every step in its detail and Copy Report, which puts the redacted report on the clipboard.
  */
-async function showReport(services: Services, report: ConnectionReport): Promise<void> {
+async function showReport(services: Pick<Services, 'certificatePins' | 'context' | 'credentials' | 'health' | 'log' | 'makeClient' | 'store'>, report: ConnectionReport): Promise<void> {
   const roles = report.user ? (report.user.roles.length ? report.user.roles.join(', ') : l10n.t('none')) : '';
   const summary = report.ok
     ? report.user

@@ -41,7 +41,7 @@ const TITLE: Record<SignInMethod, string> = {
 };
 
 /** Signs in and resolves the new profile; undefined when the person closed a prompt. */
-export async function signIn(services: Services, method: SignInMethod | undefined, args: SignInArgs = {}): Promise<ProfileMeta | undefined> {
+export async function signIn(services: Pick<Services, 'signIn' | 'store'>, method: SignInMethod | undefined, args: SignInArgs = {}): Promise<ProfileMeta | undefined> {
   const scripted = args.serverUrl !== undefined;
   if (scripted) return scriptedSignIn(services, method ?? inferMethod(args), args);
 
@@ -82,7 +82,7 @@ function inferMethod(args: SignInArgs): SignInMethod {
   return 'sso';
 }
 
-async function scriptedSignIn(services: Services, method: SignInMethod, args: SignInArgs): Promise<ProfileMeta> {
+async function scriptedSignIn(services: Pick<Services, 'signIn' | 'store'>, method: SignInMethod, args: SignInArgs): Promise<ProfileMeta> {
   const to = { serverUrl: args.serverUrl ?? '', ...(args.profileName ? { profileName: args.profileName } : {}) };
   switch (method) {
     case 'password':
@@ -110,7 +110,7 @@ async function pickMethod(probe: ProbeResult): Promise<SignInMethod | undefined>
   return picked?.method;
 }
 
-async function passwordPrompts(services: Services, to: { serverUrl: string; profileName?: string }, preset?: string): Promise<ProfileMeta | undefined> {
+async function passwordPrompts(services: Pick<Services, 'signIn' | 'store'>, to: { serverUrl: string; profileName?: string }, preset?: string): Promise<ProfileMeta | undefined> {
   const username = await ask({
     title: TITLE.password,
     prompt: l10n.t('Your username on {0}', to.serverUrl),
@@ -141,7 +141,7 @@ async function passwordPrompts(services: Services, to: { serverUrl: string; prof
   return profile;
 }
 
-async function apiKeyPrompt(services: Services, to: { serverUrl: string; profileName?: string }): Promise<ProfileMeta | undefined> {
+async function apiKeyPrompt(services: Pick<Services, 'signIn' | 'store'>, to: { serverUrl: string; profileName?: string }): Promise<ProfileMeta | undefined> {
   let profile: ProfileMeta | undefined;
   const key = await ask({
     title: TITLE.apiKey,
@@ -164,6 +164,6 @@ async function apiKeyPrompt(services: Services, to: { serverUrl: string; profile
   return profile;
 }
 
-function lastServerUrl(services: Services): string | undefined {
+function lastServerUrl(services: Pick<Services, 'signIn' | 'store'>): string | undefined {
   return (services.store.selected() ?? services.store.list().at(-1))?.serverUrl;
 }

@@ -7,7 +7,7 @@ import type { Services } from '../container';
 import * as l10n from '@vscode/l10n';
 
 /** Best effort: the local sign-out goes ahead even when the server cannot be reached. */
-export async function revokeProfileKey(services: Services, profile: ProfileMeta): Promise<void> {
+export async function revokeProfileKey(services: Pick<Services, 'makeClient' | 'store'>, profile: ProfileMeta): Promise<void> {
   const key = await services.store.getKey(profile.id);
   if (!key) {
     // Revoking needs the key itself; a window without it (signed in elsewhere) must not pretend.

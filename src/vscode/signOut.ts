@@ -8,7 +8,7 @@ import * as l10n from '@vscode/l10n';
  * Forgets the profile's key and, when the person agrees (the default for keys this extension
  * made), revokes it on the server. Resolves false when the person declined.
  */
-export async function signOut(services: Services, profileId?: string, revoke?: boolean): Promise<boolean> {
+export async function signOut(services: Pick<Services, 'credentials' | 'log' | 'makeClient' | 'store'>, profileId?: string, revoke?: boolean): Promise<boolean> {
   const { store } = services;
   const profile = profileId !== undefined ? store.get(profileId) : store.selected();
   if (!profile) {

@@ -13,7 +13,7 @@ import * as l10n from '@vscode/l10n';
  * the host it opens; a second notification offers Open again and Copy code until the sign-in ends.
  */
 export async function ssoWithProgress(
-  services: Services,
+  services: Pick<Services, 'signIn'>,
   to: { serverUrl: string; profileName?: string },
   onCode?: (prompt: DeviceCodePrompt) => void,
 ): Promise<ProfileMeta | undefined> {

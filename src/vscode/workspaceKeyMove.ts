@@ -9,7 +9,7 @@ import * as l10n from '@vscode/l10n';
  * Offers the move; on yes, a profile is made from the key and the setting removed, then the key
  * list is offered, since a copy may already be in the repository's history.
  */
-export async function moveWorkspaceKey(services: Services, found: WorkspaceApiKey): Promise<void> {
+export async function moveWorkspaceKey(services: Pick<Services, 'log' | 'signIn'>, found: WorkspaceApiKey): Promise<void> {
   services.log.addSecret(found.apiKey);
   const move = l10n.t('Move to Secure Storage');
   const choice = await vscode.window.showWarningMessage(

@@ -21,7 +21,7 @@ export interface ImportFromCliArgs {
   profileName?: string;
 }
 
-function cliConfigPath(services: Services): string {
+function cliConfigPath(services: Pick<Services, 'credentials' | 'log' | 'signIn' | 'store'>): string {
   const path = services.credentials.current().cliConfig?.path;
   if (!path) throw new AuthError('bad-input', l10n.t('The CoderFlow CLI config has not been located yet. Try again in a moment.'));
   return path;
@@ -33,7 +33,7 @@ function cliConfigPath(services: Services): string {
  * Resolves with what was done, or undefined when the person stopped.
  */
 export async function saveToCli(
-  services: Services,
+  services: Pick<Services, 'credentials' | 'log' | 'signIn' | 'store'>,
   terminal: TerminalKeyInjector,
   args: SaveToCliArgs = {},
   options: { replace?: boolean } = {},
@@ -103,7 +103,7 @@ export async function saveToCli(
  * confirmed the key. The name is asked for only when another profile has the CLI profile's.
  * Resolves undefined when the person stopped.
  */
-export async function importFromCli(services: Services, args: ImportFromCliArgs): Promise<ProfileMeta | undefined> {
+export async function importFromCli(services: Pick<Services, 'credentials' | 'log' | 'signIn' | 'store'>, args: ImportFromCliArgs): Promise<ProfileMeta | undefined> {
   const { cliProfile } = args;
   const file = cliConfigPath(services);
   let name = args.profileName ?? cliProfile;

@@ -11,7 +11,7 @@ export class ExpiryWarnings {
   private readonly checked = new ExpiryChecks();
 
   constructor(
-    private readonly services: Services,
+    private readonly services: Pick<Services, 'log' | 'store'>,
     private readonly rotate: (profileId: string) => Promise<unknown>,
   ) {}
 

@@ -20,7 +20,7 @@ export interface TargetListing {
 
 export class KeyLister {
   constructor(
-    private readonly services: Services,
+    private readonly services: Pick<Services, 'credentials' | 'currentClient' | 'health' | 'store'>,
     private readonly keys: KeyService,
     /** Told of every listing of a profile's keys (the expiry warning reads its key's expiry there). */
     private readonly onListed: (profileId: string, listing: KeyListing) => void,

@@ -14,7 +14,7 @@ import * as l10n from '@vscode/l10n';
  * reads (and the one the coder CLI in a terminal reads, when that is another file), and the
  * terminal variable. Each is matched by value when a key is handed over.
  */
-export function keyRetirement(services: Services): KeyRetirement {
+export function keyRetirement(services: Pick<Services, 'context' | 'credentials'>): KeyRetirement {
   const collection = services.context.environmentVariableCollection;
   const terminal: KeyHolder = {
     name: l10n.t('{0} of new terminals', CLI_API_KEY_ENV),

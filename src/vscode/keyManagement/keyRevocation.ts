@@ -13,7 +13,7 @@ import * as l10n from '@vscode/l10n';
  * declined. A profile whose own key is revoked is signed out, and the credential resolved again.
  */
 export async function revokeChosen(
-  services: Services,
+  services: Pick<Services, 'credentials' | 'currentClient' | 'log'>,
   keys: KeyService,
   target: KeyTarget,
   chosen: ApiKeyInfo[],

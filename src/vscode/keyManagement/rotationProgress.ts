@@ -25,7 +25,7 @@ const ROTATION_STEPS: Record<RotationStep, string> = {
  * `profoundCoder.rotateApiKey`: rotates with a progress notification and tells the outcome.
  * Resolves undefined when there is no signed-in profile to rotate.
  */
-export async function rotateWithProgress(services: Services, keys: KeyService, profileId?: string, options: { quiet?: boolean } = {}): Promise<RotationOutcome | undefined> {
+export async function rotateWithProgress(services: Pick<Services, 'credentials' | 'store'>, keys: KeyService, profileId?: string, options: { quiet?: boolean } = {}): Promise<RotationOutcome | undefined> {
   if (profileId === undefined) await services.credentials.refresh();
   const profile = profileId !== undefined ? services.store.get(profileId) : services.store.selected();
   if (!profile || !profile.keyHint) {
