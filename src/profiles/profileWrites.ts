@@ -31,6 +31,7 @@ export interface StoreAccess {
   readonly secrets: SecretStore;
   readonly workspaceState: Memento | undefined;
   get(id: string): ProfileMeta | undefined;
+  readSecret(key: string): Promise<string | undefined>;
   announce(): void;
   serialized<T>(work: () => Promise<T>): Promise<T>;
 }
@@ -56,7 +57,7 @@ export class ProfileWrites {
         lastVerifiedAt: new Date().toISOString(),
       };
       const secretKey = SECRET_PREFIX + meta.id;
-      const previous = existing ? await this.readRawSecret(secretKey) : undefined;
+      const previous = existing ? await this.access.readSecret(secretKey) : undefined;
       await this.writeSecret(secretKey, JSON.stringify({ apiKey }));
       try {
         await this.writeState(entryKey(meta.id), dropUndefined(meta));
@@ -157,14 +158,6 @@ export class ProfileWrites {
       await this.access.globalState.update(key, value);
     } catch (e) {
       throw new ProfileStateError(e);
-    }
-  }
-
-  private async readRawSecret(key: string): Promise<string | undefined> {
-    try {
-      return await this.access.secrets.get(key);
-    } catch (e) {
-      throw new SecretStorageError('read', e);
     }
   }
 

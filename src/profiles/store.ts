@@ -99,12 +99,7 @@ export class ProfileStore implements Disposable {
   async getKey(id: string): Promise<string | undefined> {
     const hint = this.get(id)?.keyHint;
     if (!hint) return undefined;
-    let raw: string | undefined;
-    try {
-      raw = await this.secrets.get(SECRET_PREFIX + id);
-    } catch (e) {
-      throw new (storageErrors().SecretStorageError)('read', e);
-    }
+    const raw = await this.readSecret(SECRET_PREFIX + id);
     if (raw === undefined) return undefined;
     let json: unknown;
     try {
@@ -196,6 +191,15 @@ export class ProfileStore implements Disposable {
     return run;
   }
 
+  /** A SecretStorage value as stored; a refusing keyring is a SecretStorageError. */
+  private async readSecret(key: string): Promise<string | undefined> {
+    try {
+      return await this.secrets.get(key);
+    } catch (e) {
+      throw new (storageErrors().SecretStorageError)('read', e);
+    }
+  }
+
   private writes(): ProfileWrites {
     if (!this.writer) {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -205,6 +209,7 @@ export class ProfileStore implements Disposable {
         secrets: this.secrets,
         workspaceState: this.workspaceState,
         get: (id) => this.get(id),
+        readSecret: (key) => this.readSecret(key),
         announce: () => this.announce(),
         serialized: (work) => this.serialized(work),
       });
