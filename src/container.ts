@@ -73,7 +73,7 @@ export function createCore(context: vscode.ExtensionContext, logSink?: (line: st
       return terminal;
     },
     actions() {
-      // A bundle of its own next to this one (scripts/build.mjs, LAZY).
+      // A bundle of its own next to this one (scripts/bundles.mjs, LAZY).
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       actions ??= require('./actions.js') as typeof import('./actions');
       return actions;

@@ -4,7 +4,7 @@ import type * as ProfileSchema from './profileSchema';
 // A profile as the extension keeps it in globalState (its shape: profileSchema.ts).
 export type ProfileMeta = z.infer<typeof ProfileSchema.ProfileMeta>;
 
-/** The store's schemas, loaded on first use from the bundle next to the one running this (scripts/build.mjs, LAZY). */
+/** The store's schemas, loaded on first use from the bundle next to the one running this (scripts/bundles.mjs, LAZY). */
 export function profileSchema(): typeof ProfileSchema {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('./profileSchema.js') as typeof ProfileSchema;

@@ -218,7 +218,7 @@ export class ProfileStore implements Disposable {
   }
 }
 
-// Loaded next to the bundle that runs this (scripts/build.mjs, LAZY): most starts never need them.
+// Loaded next to the bundle that runs this (scripts/bundles.mjs, LAZY): most starts never need them.
 function legacyList(): typeof LegacyList {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('./legacyList.js') as typeof LegacyList;
