@@ -25,11 +25,11 @@ export class TerminalKeyInjector implements vscode.Disposable {
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
 
-  constructor(
-    private readonly core: Pick<Core, 'context' | 'log' | 'store' | 'credentials'>,
-    private readonly collection: vscode.GlobalEnvironmentVariableCollection = core.context.environmentVariableCollection,
-  ) {
-    collection.persistent = false;
+  private readonly collection: vscode.GlobalEnvironmentVariableCollection;
+
+  constructor(private readonly core: Pick<Core, 'context' | 'log' | 'store' | 'credentials'>) {
+    this.collection = core.context.environmentVariableCollection;
+    this.collection.persistent = false;
     this.subscriptions.push(
       core.credentials.onDidChangeCredential(() => void this.update()),
       core.store.onDidChange(() => void this.update()),

@@ -7,8 +7,6 @@ export const INJECT_SETTING = 'terminal.injectApiKey';
 
 /** Starts the terminal's key injection (core.terminal()) when profoundCoder.terminal.injectApiKey is or turns on. */
 export function watchTerminalSetting(core: Core): vscode.Disposable {
-  // Never kept across restarts: VS Code would otherwise store the key outside SecretStorage.
-  core.context.environmentVariableCollection.persistent = false;
   const start = () => {
     if (vscode.workspace.getConfiguration('profoundCoder').get<boolean>(INJECT_SETTING) === true) core.terminal();
   };
