@@ -4,6 +4,7 @@
 import * as esbuild from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { LAZY, SHARED } from './bundles.mjs';
 
@@ -15,12 +16,23 @@ const analyze = process.argv.includes('--analyze');
 // What a shared bundle is built from, when not the package itself: zod/mini's entry holds all of
 // zod (some 430 KB), the shim only the functions the sources call.
 const SHARED_ENTRY = { 'zod/mini': join(root, 'src/shims/zodMini.ts') };
+// A namespace import (`import * as l10n from '@vscode/l10n'`) of an external module costs each
+// importing file its own copy of the module object (esbuild's __toESM). Such imports of the modules
+// below go through one module per bundle that re-exports the names, so a bundle makes one copy.
+const REEXPORTED = new Set(['@vscode/l10n']);
+const require = createRequire(import.meta.url);
 function sharedModulesPlugin(specifiers) {
   const pattern = new RegExp(`^(${specifiers.map((name) => name.replace(/[/]/g, '\\/')).join('|')})$`);
   return {
     name: 'shared-modules',
     setup(build) {
-      build.onResolve({ filter: pattern }, (args) => ({ path: SHARED[args.path], external: true }));
+      build.onResolve({ filter: pattern }, (args) =>
+        REEXPORTED.has(args.path) && args.namespace !== 'reexport' ? { path: args.path, namespace: 'reexport' } : { path: SHARED[args.path], external: true },
+      );
+      build.onLoad({ filter: /.*/, namespace: 'reexport' }, (args) => ({
+        contents: `export { ${Object.keys(require(args.path)).join(', ')} } from ${JSON.stringify(args.path)};`,
+        resolveDir: root,
+      }));
     },
   };
 }
@@ -49,8 +61,9 @@ const extension = {
   // then fails at run time with "Cannot find module './impl/format'"): its ES module build instead.
   alias: { 'whatwg-url': join(root, 'src/shims/whatwg-url.ts'), 'jsonc-parser': join(root, 'node_modules/jsonc-parser/lib/esm/main.js') },
   minify: production,
-  // Texts as they are (…, ’), not as \u escapes three times their size.
-  charset: 'utf8',
+  // ASCII, with the few other characters (…, ’) as \u escapes: V8 keeps a script's source, and
+  // one character beyond Latin-1 makes all of it a two-byte string, twice the file's size in memory.
+  charset: 'ascii',
   sourcemap: !production,
   legalComments: 'none',
   logLevel: 'warning',

@@ -1,24 +1,40 @@
 import vscode = require('vscode');
 import type { CertificatePins, TlsOptions } from '../core/http/tls';
 import type { SettingsSnapshot } from '../services/credentialService';
-import { pickDefaultServerUrl, pickSettings, settingText } from '../services/settingsPolicy';
+import { pickDefaultServerUrl, pickSettings, settingText, type Inspected } from '../services/settingsPolicy';
 import type { ProxyInputs } from '../services/connectionCheck/proxyChoice';
 import * as l10n from '@vscode/l10n';
 
 const SECTION = 'profoundCoder';
 
+/**
+ * Folder settings of their own exist only in a multi-root workspace (one with a workspace file);
+ * in a single-folder window the folder's settings are the workspace's. VS Code merges and keeps a
+ * copy of the whole configuration for each folder it is asked about, so ask only when it matters.
+ */
 function configuration(): vscode.WorkspaceConfiguration {
-  return vscode.workspace.getConfiguration(SECTION, vscode.workspace.workspaceFolders?.[0]?.uri);
+  return vscode.workspace.getConfiguration(SECTION, vscode.workspace.workspaceFile ? vscode.workspace.workspaceFolders?.[0]?.uri : undefined);
+}
+
+/**
+ * A setting's value in every scope, or undefined when its value where it applies is empty, as it
+ * is in most windows: then no scope is asked, since the first inspect() of a window makes VS Code
+ * keep parsed copies of every settings scope. An empty value in a narrower scope hides a wider
+ * one's, as VS Code applies settings.
+ */
+function inspectIfSet(config: vscode.WorkspaceConfiguration, name: string): Inspected | undefined {
+  return settingText(config.get(name)) === undefined ? undefined : config.inspect(name);
 }
 
 /** The settings as the credential chain may use them: see pickSettings for the rules. */
 export function readSettings(): SettingsSnapshot {
   const config = configuration();
+  const apiKey = inspectIfSet(config, 'apiKey');
   return pickSettings(
     {
-      apiKey: config.inspect('apiKey'),
-      serverUrl: config.inspect('serverUrl'),
-      cliConfigPath: config.inspect('cliConfigPath'),
+      // profoundCoder.serverUrl is read only as the server of a key from the same scope.
+      ...(apiKey ? { apiKey, serverUrl: config.inspect('serverUrl') } : {}),
+      cliConfigPath: inspectIfSet(config, 'cliConfigPath'),
       cliProfile: config.get('cliProfile'),
     },
     vscode.workspace.isTrusted,
@@ -39,13 +55,16 @@ export interface WorkspaceApiKey {
 /** The key of the narrowest workspace scope that sets one. */
 export function workspaceApiKey(): WorkspaceApiKey | undefined {
   const config = configuration();
+  const apiKeys = inspectIfSet(config, 'apiKey');
+  if (!apiKeys) return undefined;
+  const serverUrls = config.inspect('serverUrl');
   for (const [scope, target] of [
     ['workspaceFolderValue', vscode.ConfigurationTarget.WorkspaceFolder],
     ['workspaceValue', vscode.ConfigurationTarget.Workspace],
   ] as const) {
-    const apiKey = settingText(config.inspect<string>('apiKey')?.[scope]);
+    const apiKey = settingText(apiKeys[scope]);
     if (apiKey) {
-      const serverUrl = settingText(config.inspect<string>('serverUrl')?.[scope]);
+      const serverUrl = settingText(serverUrls?.[scope]);
       return { apiKey, ...(serverUrl ? { serverUrl } : {}), target };
     }
   }

@@ -13,8 +13,9 @@ export function offerToMoveWorkspaceKey(core: Core, activated: Promise<unknown>)
   // One offer per key and window: activation and a later trust grant must not ask twice.
   const offered = new Set<string>();
   const offer = () => {
+    if (!vscode.workspace.isTrusted) return;
     const found = workspaceApiKey();
-    if (!found || !vscode.workspace.isTrusted || offered.has(found.apiKey)) return;
+    if (!found || offered.has(found.apiKey)) return;
     offered.add(found.apiKey);
     // The question and the move load with the rest of the actions (dist/actions.js).
     void core.actions().moveWorkspaceKey(core.services(), found);

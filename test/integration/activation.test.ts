@@ -2,8 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import vscode = require('vscode');
-
-const EXTENSION_ID = 'profoundlogic.coderflow-vscode';
+import { EXTENSION_ID, serverUrl, until } from './support';
 
 // The public names other extensions and users rely on; the manifest must keep them.
 const PUBLIC_COMMANDS = [
@@ -117,6 +116,25 @@ describe('CoderFlow in a real VS Code extension host', () => {
       assert.equal(vscode.workspace.getConfiguration('profoundCoder').inspect('serverUrl')?.workspaceValue, 'http://127.0.0.1:9');
     } finally {
       await configuration.update('serverUrl', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
+  it("takes profoundCoder.apiKey with the server URL of its scope, and an empty workspace value hides the user's, as VS Code applies settings", async () => {
+    const configuration = () => vscode.workspace.getConfiguration('profoundCoder');
+    const settingReason = async () => {
+      const report = await vscode.commands.executeCommand<{ considered: { source: string; reason: string }[] }>('profoundCoder.showCredentialSource', { quiet: true });
+      return report.considered.find((c) => c.source === 'setting')?.reason;
+    };
+    try {
+      await configuration().update('serverUrl', serverUrl(), vscode.ConfigurationTarget.Global);
+      await configuration().update('apiKey', `pc_${'k'.repeat(24)}`, vscode.ConfigurationTarget.Global);
+      await until('the key in User settings is considered', async () => ((await settingReason())?.includes('(User settings)') ? true : undefined));
+      await configuration().update('apiKey', '', vscode.ConfigurationTarget.Workspace);
+      await until('the empty workspace value hides it', async () => ((await settingReason())?.startsWith('profoundCoder.apiKey is not set') ? true : undefined));
+    } finally {
+      await configuration().update('apiKey', undefined, vscode.ConfigurationTarget.Workspace);
+      await configuration().update('apiKey', undefined, vscode.ConfigurationTarget.Global);
+      await configuration().update('serverUrl', undefined, vscode.ConfigurationTarget.Global);
     }
   });
 });

@@ -1,5 +1,5 @@
 // Where the CoderFlow CLI's configuration file is (PROTOCOL.md §6): the setting, CODERFLOW_CONFIG, or the default.
-import * as path from 'node:path';
+import { posix, win32, type PlatformPath } from 'node:path';
 
 // Where the CLI keeps its config and which environment variables it reads (PROTOCOL.md §6).
 export const CLI_CONFIG_DIR = '.coderflow';
@@ -12,11 +12,11 @@ export interface CliConfigLocation {
   from: 'setting' | 'CODERFLOW_CONFIG' | 'default';
 }
 
-function pathModule(platform: NodeJS.Platform | undefined): path.PlatformPath {
-  return (platform ?? process.platform) === 'win32' ? path.win32 : path.posix;
+function pathModule(platform: NodeJS.Platform | undefined): PlatformPath {
+  return (platform ?? process.platform) === 'win32' ? win32 : posix;
 }
 
-function expandHome(p: string, homedir: string, paths: path.PlatformPath): string {
+function expandHome(p: string, homedir: string, paths: PlatformPath): string {
   if (p === '~') return homedir;
   if (p.startsWith('~/') || p.startsWith('~\\')) return paths.join(homedir, p.slice(2));
   return p;

@@ -6,21 +6,25 @@ import { AuthError } from '../errors';
 import { describeSchemaMismatch } from '../http/schemaMismatch';
 import * as l10n from '@vscode/l10n';
 
+// One schema for each kind of field: every zod schema is an object of its own that a window keeps
+// once the CLI config is read at activation.
+const string = z.string();
+const text = z.optional(string);
+
 /** Every field is optional. */
 export const CliProfile = z.object({
-  server: z.optional(z.string()),
-  apiKey: z.optional(z.string()),
+  server: text,
+  apiKey: text,
 });
 export type CliProfile = z.infer<typeof CliProfile>;
 
 export const CliConfig = z.object({
-  server: z.optional(z.string()),
-  apiKey: z.optional(z.string()),
-  activeProfile: z.optional(z.string()),
-  profiles: z.optional(z.record(z.string(), CliProfile)),
+  server: text,
+  apiKey: text,
+  activeProfile: text,
+  profiles: z.optional(z.record(string, CliProfile)),
 });
 export type CliConfig = z.infer<typeof CliConfig>;
-
 
 /** The config in the parsed text of `file`, or why it cannot be used (naming the field). */
 export function checkCliConfig(file: string, document: unknown): { ok: true; config: CliConfig } | { ok: false; error: AuthError } {

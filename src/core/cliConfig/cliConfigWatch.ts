@@ -1,7 +1,7 @@
 // Watching the CoderFlow CLI's configuration file for any change: edited, replaced by a rename, created or deleted.
 import { watch, watchFile, unwatchFile, type FSWatcher, type StatsListener } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import * as path from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { CliConfigState } from './cliConfigRead';
 
 export interface WatchOptions {
@@ -20,8 +20,8 @@ export interface WatchOptions {
  * file, is what survives a rename; polling covers a folder that does not exist yet.
  */
 export function watchCliConfig(file: string, onChange: () => void, options: WatchOptions = {}): { dispose(): void } {
-  const dir = path.dirname(file);
-  const base = path.basename(file);
+  const dir = dirname(file);
+  const base = basename(file);
   let disposed = false;
   let debounce: NodeJS.Timeout | undefined;
   let last: string | undefined = startingPoint(options.initial);

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync } from 'node:fs';
 import { chmod, mkdir, open, realpath, rm, stat } from 'node:fs/promises';
-import * as path from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { JSONPath } from 'jsonc-parser';
 import type * as CliConfigText from './cliConfigText';
 import { AuthError } from '../errors';
@@ -34,9 +34,9 @@ function contentNow(file: string): string | undefined {
 
 /** A temporary file beside the target with the new content, mode 0600, on disk. */
 async function writeTemporary(target: string, data: string): Promise<string> {
-  const dir = path.dirname(target);
+  const dir = dirname(target);
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     const handle = await open(temp, 'wx', 0o600);
     try {
