@@ -37,6 +37,15 @@ function sharedModulesPlugin(specifiers) {
   };
 }
 const sharedModules = sharedModulesPlugin(Object.keys(SHARED));
+// VS Code intercepts every require('vscode') to find the extension that makes it (a realpath of
+// the requiring file each time), and esbuild writes one for each importing file: one per bundle.
+const vscodeOnce = {
+  name: 'vscode-once',
+  setup(build) {
+    build.onResolve({ filter: /^vscode$/ }, (args) => (args.namespace === 'vscode-once' ? { path: 'vscode', external: true } : { path: 'vscode', namespace: 'vscode-once' }));
+    build.onLoad({ filter: /.*/, namespace: 'vscode-once' }, () => ({ contents: "module.exports = require('vscode');" }));
+  },
+};
 // The schemas read at activation (the CLI config, stored profiles) carry the few zod functions
 // they use instead of requiring the shared zod.js: what a window keeps after starting is measured
 // (npm run bench), and the whole of zod.js costs it more than a second, small copy.
@@ -53,7 +62,7 @@ const extension = {
   target: 'node20',
   format: 'cjs',
   external: ['vscode', ...lazyRequires],
-  plugins: [sharedModules],
+  plugins: [sharedModules, vscodeOnce],
   // `import('node-fetch')` (src/core/http/fetchWithTimeout.ts) as a require of the shared bundle, like the others.
   supported: { 'dynamic-import': false },
   // See src/shims/whatwg-url.ts: keeps node-fetch's unused URL polyfill out of the bundle.
@@ -74,7 +83,7 @@ const lazyBundles = Object.entries(LAZY).map(([name, entry]) => ({
   ...extension,
   entryPoints: [join(root, entry)],
   outfile: join(root, `dist/${name}.js`),
-  ...(INLINE_ZOD.has(name) ? { plugins: [sharedModulesButZod] } : {}),
+  ...(INLINE_ZOD.has(name) ? { plugins: [sharedModulesButZod, vscodeOnce] } : {}),
 }));
 
 // The shared modules themselves (see SHARED above).

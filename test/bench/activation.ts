@@ -51,6 +51,8 @@ export interface StartsOptions {
   instrumentedStarts: number;
   /** Wait after the window's start-up before activating. */
   quietMs: number;
+  /** Wait after the full GC that precedes activation (TriggerConfig.gcQuietMs). */
+  gcQuietMs: number;
   /** After activation settles: until the heap is measured (trigger), until the work window closes (probe). */
   heapSettleMs: number;
   workSettleMs: number;
@@ -128,7 +130,7 @@ export async function measureStarts(options: StartsOptions): Promise<{ timed: Ti
     const session = async <T>(subject: Subject, instrumented: boolean, use: (workbench: Workbench, trigger: TriggerRecord, records: string, workbenchLoadMs: number) => Promise<T>): Promise<T> => {
       const records = join(workDir, `start-${++startCount}.jsonl`);
       writeFileSync(records, '');
-      const trigger: TriggerConfig = { out: records, extensionId: subject.id, quietMs: options.quietMs, settleMs: options.heapSettleMs };
+      const trigger: TriggerConfig = { out: records, extensionId: subject.id, quietMs: options.quietMs, gcQuietMs: options.gcQuietMs, settleMs: options.heapSettleMs };
       const probe: ProbeConfig = { out: records, mains: [subject.main], settleMs: options.workSettleMs };
       const preload = join(__dirname, 'probe.js');
       const vscode = await startVscodeServer({

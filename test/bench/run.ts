@@ -23,6 +23,7 @@ const option = (name: string, fallback?: string): string => {
 const PAIRS = Number(option('--starts', '5'));
 const INSTRUMENTED_STARTS = 2;
 const QUIET_MS = 2_500;
+const GC_QUIET_MS = 200;
 const HEAP_SETTLE_MS = 1_000;
 const SETTLE_MS = 3_000;
 const RESOLVE_CALLS = 10_000;
@@ -76,6 +77,7 @@ async function main(): Promise<void> {
       pairs: PAIRS,
       instrumentedStarts: INSTRUMENTED_STARTS,
       quietMs: QUIET_MS,
+      gcQuietMs: GC_QUIET_MS,
       heapSettleMs: HEAP_SETTLE_MS,
       workSettleMs: SETTLE_MS,
       server,
@@ -104,10 +106,11 @@ async function main(): Promise<void> {
     const result = {
       activation: {
         method:
-          `a new VS Code server per start, CoderFlow's and the empty extension's starts alternating; both copies have no activation events, and a trigger extension in the same extension host calls vscode.extensions.getExtension(id).activate() ${QUIET_MS} ms after start-up finished. ` +
+          `a new VS Code server per start, CoderFlow's and the empty extension's starts alternating; both copies have no activation events, and a trigger extension in the same extension host calls vscode.extensions.getExtension(id).activate() ${QUIET_MS} ms after start-up finished, ${GC_QUIET_MS} ms after a full GC. ` +
           `Wall: performance.now() around that call until its promise settles. CPU: process.cpuUsage() (user + system, the whole extension host process) over the same interval. ` +
           `Heap kept: process.memoryUsage().heapUsed after a full GC ${HEAP_SETTLE_MS} ms after activation, minus the same just before. Each figure minus the empty extension's, pair by pair`,
         quietMs: QUIET_MS,
+        gcQuietMs: GC_QUIET_MS,
         heapSettleMs: HEAP_SETTLE_MS,
         wallMs: compare((start) => start.trigger.wallMs),
         cpuMs: compare((start) => start.trigger.cpuMs),

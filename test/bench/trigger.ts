@@ -38,6 +38,7 @@ async function measure(config: TriggerConfig): Promise<TriggerRecord> {
   const base = { kind: 'trigger' as const, pid: process.pid, extensionId: config.extensionId, gc: gc.how };
   if (extension.isActive) return { ...base, wasActive: true, wallMs: 0, cpuMs: 0, heapBeforeBytes: 0, heapKeptBytes: 0 };
   const heapBeforeBytes = heapAfterGc(gc.run);
+  await sleep(config.gcQuietMs);
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   await extension.activate();

@@ -14,6 +14,11 @@ export interface TriggerConfig {
   extensionId: string;
   /** How long to let the window's own start-up work finish before activating. */
   quietMs: number;
+  /**
+   * How long to wait after the full GC before activating: V8 sweeps and frees after a full GC on
+   * other threads, and that work, the bench's own, would otherwise fall on the timed CPU window.
+   */
+  gcQuietMs: number;
   /** How long after activate() settles the heap is measured: the work activation started has run by then. */
   settleMs: number;
 }
