@@ -10,10 +10,12 @@ const SECTION = 'profoundCoder';
 /**
  * Folder settings of their own exist only in a multi-root workspace (one with a workspace file);
  * in a single-folder window the folder's settings are the workspace's. VS Code merges and keeps a
- * copy of the whole configuration for each folder it is asked about, so ask only when it matters.
+ * copy of the whole configuration for each folder it is asked about, so ask only when it matters;
+ * otherwise for any resource (`null`: without a scope VS Code logs a warning for each read of a
+ * resource-scoped setting).
  */
 function configuration(): vscode.WorkspaceConfiguration {
-  return vscode.workspace.getConfiguration(SECTION, vscode.workspace.workspaceFile ? vscode.workspace.workspaceFolders?.[0]?.uri : undefined);
+  return vscode.workspace.getConfiguration(SECTION, vscode.workspace.workspaceFile ? (vscode.workspace.workspaceFolders?.[0]?.uri ?? null) : null);
 }
 
 /**
