@@ -29,7 +29,7 @@ export const SHARED = { '@vscode/l10n': './l10n.js', 'node-fetch': './nodeFetch.
 //                   meets one (src/core/credentialChain.ts);
 //   cliConfigText   jsonc-parser, on the first write to the CLI config or the first one that does
 //                   not parse (src/core/cliConfig/cliConfigRead.ts).
-// knip.json names the same entries; scripts/sizes.mjs lists their sizes.
+// knip.js reads the same entries; scripts/sizes.mjs lists their sizes; .vscodeignore ships every dist/*.js.
 export const LAZY = {
   actions: 'src/actions.ts',
   profileSchema: 'src/profiles/profileSchema.ts',
