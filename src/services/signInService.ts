@@ -175,12 +175,12 @@ export class SignInService {
     return saved;
   }
 
-  /** A pasted key's id (and so its name and expiry), from the key list's last-used times. */
+  /** A pasted key's id (and so its name and expiry: null when the list gives none), from the key list's last-used times. */
   private async learnKeyId(result: SignInResult & { expiresAt?: string | null }, client: CoderFlowClient, signal: AbortSignal | undefined): Promise<SignInResult & { expiresAt?: string | null }> {
     const key = await identifyKey(client.withApiKey(result.apiKey), this.choices && ((candidates) => this.choices!.whichKey(candidates)), this.log, signal);
     if (!key) return result;
     this.log(`The pasted key is "${key.name}" (id ${key.id}).`);
-    return { ...result, keyId: key.id, keyName: key.name, ...(key.expiresAt !== undefined ? { expiresAt: key.expiresAt } : {}) };
+    return { ...result, keyId: key.id, keyName: key.name, expiresAt: key.expiresAt ?? null };
   }
 
   /**

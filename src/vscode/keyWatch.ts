@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { Core } from '../container';
+import { expiryWarningDue } from '../shared/keyDates';
 
 /** How often a window looks whether its key's daily expiry check is due. */
 const EXPIRY_POLL_MS = 3_600_000;
@@ -8,13 +9,18 @@ const EXPIRY_CHECK_DELAY_MS = 3000;
 
 /**
  * The expiry check's timer, from activation on, without loading the key lifecycle (dist/keys.js,
- * made by `services().keyActions()`): that loads only when a profile with a known key is in use.
+ * made by `services().keyActions()`): that loads, and asks the server for the key list, only when
+ * the profile in use has a key whose expiry is not known yet or is near. An expiry learned at
+ * sign-in or from an earlier key list is kept with the profile, so most windows start with neither.
  */
 export function watchKeyExpiry(core: Core): vscode.Disposable {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const check = () => {
     const profile = core.credentials.credential?.source === 'profile' ? core.store.selected() : undefined;
-    if (profile?.keyId && profile.keyHint) void core.services().keyActions().checkExpiry(profile, profile.keyId);
+    if (!profile?.keyId || !profile.keyHint) return;
+    // null: the key never expires; a date: nothing to say until a week before it.
+    if (profile.expiresAt === null || (profile.expiresAt !== undefined && !expiryWarningDue(profile.expiresAt, Date.now()))) return;
+    void core.services().keyActions().checkExpiry(profile, profile.keyId);
   };
   const schedule = () => {
     clearTimeout(timer);
@@ -26,7 +32,7 @@ export function watchKeyExpiry(core: Core): vscode.Disposable {
     core.store.onDidChange(schedule),
   ];
   schedule();
-  // A window left open for days looks again once a day (KeyActions.checkExpiry decides what is due).
+  // A window left open for days looks again every hour (KeyActions.checkExpiry asks the server at most once a day).
   const recheck = setInterval(schedule, EXPIRY_POLL_MS);
   recheck.unref?.();
   return {

@@ -209,4 +209,28 @@ describe('Rotation and sign-in hand a key over to every holder (extension host)'
       await control('DELETE', 'faults');
     }
   });
+
+  it('reads the key list again only when the expiry of the key in use is unknown or near, not at every start', async () => {
+    const { testing } = await api();
+    const pasted = await issueKey('bob', 'IT pasted far');
+    const warnings = answer('showWarningMessage', () => undefined);
+    try {
+      const profile = await vscode.commands.executeCommand<ProfileMeta>('profoundCoder.signIn', { method: 'apiKey', serverUrl: serverUrl(), apiKey: pasted.key, profileName: 'IT pasted far' });
+      made.push(profile.id);
+      const learned = testing.store.get(profile.id)?.expiresAt;
+      assert.notEqual(learned, undefined, 'the sign-in learned when the key expires (null: never)');
+      assert.ok(learned === null || Date.parse(learned ?? '') - Date.now() > 8 * 86_400_000, 'the reference server issues keys that do not expire within a week');
+      // From now on the server says the key expires in 2 days: a key list read now would change
+      // the profile and warn. The expiry check runs 3 s after the credential changed.
+      const soon = new Date(Date.now() + 2 * 86_400_000).toISOString();
+      const body = JSON.stringify({ keys: [{ id: pasted.id, name: 'IT pasted far', createdAt: new Date().toISOString(), lastUsedAt: new Date().toISOString(), expiresAt: soon }] });
+      assert.equal((await control('POST', 'faults', { path: '/api-keys', method: 'GET', status: 200, body, contentType: 'application/json' })).status, 204);
+      await new Promise((resolve) => setTimeout(resolve, 4500));
+      assert.equal(testing.store.get(profile.id)?.expiresAt, learned, 'the key list was not read');
+      assert.ok(!warnings.calls.some((call) => /IT pasted far/.test(String(call[0]))), 'no expiry warning');
+    } finally {
+      warnings.restore();
+      await control('DELETE', 'faults');
+    }
+  });
 });

@@ -67,13 +67,14 @@ export class KeyService {
 
   /**
    * `GET /api-keys` with the profile's key. What the list says about the profile's own key
-   * (its expiry) is kept with the profile, so the profile can show it without asking again.
+   * (its expiry; none given is null, no expiry) is kept with the profile, so the profile can show
+   * it, and a window can tell whether it is near, without asking again.
    */
   async list(profileId: string, signal?: AbortSignal): Promise<KeyListing> {
     const { profile, client } = await this.signedIn(profileId);
     const keys = await client.listKeys(signal);
     const own = profile.keyId ? keys.find((k) => k.id === profile.keyId) : undefined;
-    if (own && (own.expiresAt ?? null) !== (profile.expiresAt ?? null)) await this.deps.store.setExpiry(profileId, own.id, own.expiresAt ?? null);
+    if (own && (own.expiresAt ?? null) !== profile.expiresAt) await this.deps.store.setExpiry(profileId, own.id, own.expiresAt ?? null);
     return { profileId, keys, ...(profile.keyId ? { ownKeyId: profile.keyId } : {}) };
   }
 

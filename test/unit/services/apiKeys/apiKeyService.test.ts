@@ -58,6 +58,13 @@ describe('KeyService against the reference server', () => {
     assert.equal(await store.getKey(profile.id), key, 'the key is unchanged');
   });
 
+  it('keeps null with the profile when the key list gives its key no expiry, so the expiry counts as known', async () => {
+    const { store, keys, profile } = await setup();
+    assert.equal(store.get(profile.id)?.expiresAt, undefined, 'a password sign-in does not say');
+    await keys.list(profile.id);
+    assert.equal(store.get(profile.id)?.expiresAt, null);
+  });
+
   it('revokes a key, which the server then refuses with 401', async () => {
     const { keys, profile, store } = await setup();
     const other = await server.issueKey('alice', 'Old laptop');
