@@ -47,6 +47,23 @@ export class PinnedCertificates implements CertificatePins {
     return this.all()[origin];
   }
 
+  /** Every certificate trusted, one per server. */
+  list(): PinnedCertificate[] {
+    return Object.values(this.all());
+  }
+
+  /**
+   * Stops trusting the certificates of `origins`: a request to such a server is then refused as
+   * before, and with profoundCoder.tls.insecure on the person is asked again. Returns the origins
+   * that had one.
+   */
+  async forget(origins: readonly string[]): Promise<string[]> {
+    const all = this.all();
+    const forgotten = origins.filter((origin) => Object.prototype.hasOwnProperty.call(all, origin));
+    if (forgotten.length > 0) await this.state.update(PINS_STATE_KEY, Object.fromEntries(Object.entries(all).filter(([origin]) => !forgotten.includes(origin))));
+    return forgotten;
+  }
+
   confirm(origin: string): Promise<boolean> {
     let pending = this.asking.get(origin);
     if (!pending) {

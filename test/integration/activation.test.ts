@@ -14,6 +14,7 @@ const PUBLIC_COMMANDS = [
   'profoundCoder.signOut',
   'profoundCoder.showCredentialSource',
   'profoundCoder.testConnection',
+  'profoundCoder.forgetTrustedCertificates',
   'profoundCoder.manageApiKeys',
   'profoundCoder.rotateApiKey',
 ];

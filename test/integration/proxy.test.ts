@@ -69,7 +69,7 @@ describe("Signing in through VS Code's http.proxy (extension host)", function ()
     this.test!.title += ` (${forwarded.length} requests forwarded)`;
   });
 
-  it('signs in to a self-signed https server by name through http.proxy after the person trusts its certificate (tls.insecure); the proxy sees only a tunnel', async () => {
+  it('signs in to a self-signed https server by name through http.proxy after the person trusts its certificate (tls.insecure); the proxy sees only a tunnel; once forgotten, the certificate is asked about again', async () => {
     // The server's certificate names coderflow.test only; the proxy knows that name.
     const tlsServer = await startServer({ host: '127.0.0.2', prefix: '/cf', sso: false, tls: await selfSignedFor(['DNS:coderflow.test']) });
     const { testing } = await api();
@@ -93,6 +93,12 @@ describe("Signing in through VS Code's http.proxy (extension host)", function ()
       assert.ok(tlsServer.requests.some((r) => r.method === 'POST' && r.path === '/auth/cli-login'), 'the server received the sign-in');
       const forwarded = (await proxy.forwarded()).filter((r) => r.target === new URL(serverUrl).host);
       assert.ok(forwarded.length > 0 && forwarded.every((r) => r.method === 'CONNECT'), 'every request went through a CONNECT tunnel, which the proxy cannot read');
+      // Forget Trusted Certificates: the next request to the server asks again.
+      const origin = new URL(serverUrl).origin;
+      assert.deepEqual(await vscode.commands.executeCommand<string[]>('profoundCoder.forgetTrustedCertificates', { origins: [origin] }), [origin]);
+      assert.equal(testing.certificatePins.get(origin), undefined);
+      await testing.makeClient(serverUrl).health();
+      assert.equal(asked.length, 2, 'asked again once the certificate was forgotten');
     } finally {
       await settings().update('tls.insecure', undefined, vscode.ConfigurationTarget.Global);
       await testing.globalState.update(PINS_STATE_KEY, undefined);

@@ -10,6 +10,7 @@ export const CONTRIBUTED_COMMAND_IDS = [
   'profoundCoder.signOut',
   'profoundCoder.showCredentialSource',
   'profoundCoder.testConnection',
+  'profoundCoder.forgetTrustedCertificates',
   'profoundCoder.manageApiKeys',
   'profoundCoder.rotateApiKey',
 ] as const;

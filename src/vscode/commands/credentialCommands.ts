@@ -11,7 +11,33 @@ export function credentialCommands(services: Services) {
   return {
     'profoundCoder.showCredentialSource': (args?: { quiet?: boolean }) => showCredentialSource(services, args?.quiet === true),
     'profoundCoder.testConnection': (args?: { profileId?: string; serverUrl?: string; quiet?: boolean }) => connectionTests().testConnectionCommand(services, args ?? {}),
+    'profoundCoder.forgetTrustedCertificates': (args?: { origins?: string[] }) => forgetTrustedCertificates(services, args?.origins),
   } satisfies CommandHandlers;
+}
+
+/**
+ * The certificates trusted under profoundCoder.tls.insecure, to stop trusting: those of `origins`,
+ * or those the person picks. Returns the origins forgotten.
+ */
+async function forgetTrustedCertificates(services: Pick<Services, 'certificatePins' | 'log'>, origins: string[] | undefined): Promise<string[]> {
+  let chosen = origins;
+  if (!chosen) {
+    const pins = services.certificatePins.list();
+    if (pins.length === 0) {
+      void vscode.window.showInformationMessage(l10n.t('CoderFlow trusts no certificate of its own: there is nothing to forget.'));
+      return [];
+    }
+    const picked = await vscode.window.showQuickPick(
+      pins.map((pin) => ({ label: pin.origin, description: l10n.t('trusted on {0}', pin.pinnedAt.slice(0, 10)), detail: l10n.t('SHA-256 {0}; {1}', pin.fingerprint256, pin.subject), origin: pin.origin })),
+      { title: l10n.t('CoderFlow: Forget Trusted Certificates'), placeHolder: l10n.t('The servers whose certificate you trusted with profoundCoder.tls.insecure on'), canPickMany: true, matchOnDetail: true },
+    );
+    if (!picked || picked.length === 0) return [];
+    chosen = picked.map((item) => item.origin);
+  }
+  const forgotten = await services.certificatePins.forget(chosen);
+  if (forgotten.length > 0) services.log.info(`No longer trusting the certificate pinned for ${forgotten.join(', ')}.`);
+  if (!origins && forgotten.length > 0) void vscode.window.showInformationMessage(l10n.t('CoderFlow no longer trusts the certificate of {0}.', forgotten.join(', ')));
+  return forgotten;
 }
 
 async function showCredentialSource(services: Services, quiet: boolean) {

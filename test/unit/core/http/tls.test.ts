@@ -112,6 +112,17 @@ describe('TLS trust: CA file, built-in authorities and pinned certificates', () 
       assert.deepEqual(pins.asked, [server.origin], 'asked only once');
     });
 
+    it('forgets a pinned certificate on request: the next request to that server asks again', async () => {
+      const pins = new Pins(true);
+      await new CoderFlowClient({ serverUrl: server.url, tls: { pins } }).health();
+      assert.deepEqual(pins.list().map((pin) => pin.origin), [server.origin]);
+      assert.deepEqual(await pins.forget([server.origin, 'https://elsewhere.example']), [server.origin], 'only what was pinned is reported');
+      assert.deepEqual(pins.list(), []);
+      pins.answer = false;
+      await rejectsWith(new CoderFlowClient({ serverUrl: server.url, tls: { pins } }).health(), 'tls', /self-signed/);
+      assert.deepEqual(pins.asked, [server.origin, server.origin], 'asked again');
+    });
+
     it('attack: declined, the request fails as untrusted and is not retried', async () => {
       const pins = new Pins(false);
       const error = await rejectsWith(new CoderFlowClient({ serverUrl: server.url, tls: { pins } }).health(), 'tls', /self-signed/);
