@@ -8,7 +8,7 @@ import { availableFlows } from '../shared/availableFlows';
 import type { ProbeResult } from '../services/signInService';
 import { errorText } from '../shared/errorText';
 import type { Services } from '../container';
-import { ask } from './prompts';
+import { ask, type AskOptions } from './prompts';
 import { defaultServerUrl } from './settings';
 import { ssoWithProgress } from './ssoProgress';
 import * as l10n from '@vscode/l10n';
@@ -120,46 +120,43 @@ async function passwordPrompts(services: Pick<Services, 'signIn' | 'store'>, to:
     accept: async (v) => (v.trim() === '' ? l10n.t('Enter your username.') : undefined),
   });
   if (username === undefined) return undefined;
-  let profile: ProfileMeta | undefined;
-  const password = await ask({
-    title: TITLE.password,
-    prompt: l10n.t('Password for {0}', username.trim()),
-    password: true,
-    step: 3,
-    totalSteps: 3,
-    accept: async (v, signal) => {
-      try {
-        profile = await services.signIn.password(to, username, v, signal);
-        return undefined;
-      } catch (e) {
-        return errorText(e);
-      }
-    },
-  });
-  if (password === undefined || !profile) return undefined;
-  void vscode.window.showInformationMessage(l10n.t("Signed in to CoderFlow as {0} (profile '{1}').", String(profile.username), profile.name));
-  return profile;
+  return signInStep({ title: TITLE.password, prompt: l10n.t('Password for {0}', username.trim()), step: 3, totalSteps: 3 }, (password, signal) =>
+    services.signIn.password(to, username, password, signal),
+  );
 }
 
-async function apiKeyPrompt(services: Pick<Services, 'signIn' | 'store'>, to: { serverUrl: string; profileName?: string }): Promise<ProfileMeta | undefined> {
+function apiKeyPrompt(services: Pick<Services, 'signIn' | 'store'>, to: { serverUrl: string; profileName?: string }): Promise<ProfileMeta | undefined> {
+  return signInStep(
+    {
+      title: TITLE.apiKey,
+      prompt: l10n.t('Your personal CoderFlow API key (starts with pc_). It is checked with the server, then kept in secure storage.'),
+      placeholder: 'pc_…',
+      step: 2,
+      totalSteps: 2,
+    },
+    (apiKey, signal) => services.signIn.apiKey(to, apiKey, signal),
+  );
+}
+
+/**
+ * The masked last step of a sign-in: Enter signs in with the value while the box shows progress,
+ * and a refusal (a wrong password, a revoked key) stays in the box to be fixed. Says who is signed in.
+ */
+async function signInStep(box: Omit<AskOptions, 'accept' | 'password'>, signInWith: (value: string, signal: AbortSignal) => Promise<ProfileMeta>): Promise<ProfileMeta | undefined> {
   let profile: ProfileMeta | undefined;
-  const key = await ask({
-    title: TITLE.apiKey,
-    prompt: l10n.t('Your personal CoderFlow API key (starts with pc_). It is checked with the server, then kept in secure storage.'),
-    placeholder: 'pc_…',
+  const value = await ask({
+    ...box,
     password: true,
-    step: 2,
-    totalSteps: 2,
     accept: async (v, signal) => {
       try {
-        profile = await services.signIn.apiKey(to, v, signal);
+        profile = await signInWith(v, signal);
         return undefined;
       } catch (e) {
         return errorText(e);
       }
     },
   });
-  if (key === undefined || !profile) return undefined;
+  if (value === undefined || !profile) return undefined;
   void vscode.window.showInformationMessage(l10n.t("Signed in to CoderFlow as {0} (profile '{1}').", String(profile.username), profile.name));
   return profile;
 }
