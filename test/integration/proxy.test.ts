@@ -95,6 +95,8 @@ describe("Signing in through VS Code's http.proxy (extension host)", function ()
       assert.ok(forwarded.length > 0 && forwarded.every((r) => r.method === 'CONNECT'), 'every request went through a CONNECT tunnel, which the proxy cannot read');
       // Forget Trusted Certificates: the next request to the server asks again.
       const origin = new URL(serverUrl).origin;
+      assert.deepEqual(await vscode.commands.executeCommand<string[]>('profoundCoder.forgetTrustedCertificates', { origins: origin }), [], 'attack: arguments of another shape forget nothing');
+      assert.ok(testing.certificatePins.get(origin));
       assert.deepEqual(await vscode.commands.executeCommand<string[]>('profoundCoder.forgetTrustedCertificates', { origins: [origin] }), [origin]);
       assert.equal(testing.certificatePins.get(origin), undefined);
       await testing.makeClient(serverUrl).health();

@@ -11,7 +11,9 @@ export function credentialCommands(services: Services) {
   return {
     'profoundCoder.showCredentialSource': (args?: { quiet?: boolean }) => showCredentialSource(services, args?.quiet === true),
     'profoundCoder.testConnection': (args?: { profileId?: string; serverUrl?: string; quiet?: boolean }) => connectionTests().testConnectionCommand(services, args ?? {}),
-    'profoundCoder.forgetTrustedCertificates': (args?: { origins?: string[] }) => forgetTrustedCertificates(services, args?.origins),
+    // Another extension may call it with anything: only strings are origins.
+    'profoundCoder.forgetTrustedCertificates': (args?: { origins?: unknown }) =>
+      forgetTrustedCertificates(services, args?.origins === undefined ? undefined : Array.isArray(args.origins) ? args.origins.filter((o): o is string => typeof o === 'string') : []),
   } satisfies CommandHandlers;
 }
 
