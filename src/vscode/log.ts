@@ -12,10 +12,20 @@ export interface Log {
   show(): void;
 }
 
-/** The "CoderFlow" log. Every line passes one redaction function before it is written. */
+/**
+ * The "CoderFlow" log. Every line passes one redaction function before it is written. The Output
+ * channel is made with the first line (or Show Log): making one starts VS Code's log writer for
+ * it, about 2 ms of a window's start that activation does not need.
+ */
 export function createLog(context: vscode.ExtensionContext, onLine?: (line: string) => void): Log {
-  const channel = vscode.window.createOutputChannel('CoderFlow', { log: true });
-  context.subscriptions.push(channel);
+  let made: vscode.LogOutputChannel | undefined;
+  const channel = () => {
+    if (!made) {
+      made = vscode.window.createOutputChannel('CoderFlow', { log: true });
+      context.subscriptions.push(made);
+    }
+    return made;
+  };
   const redactor = new Redactor();
   const clean = (text: string) => {
     const line = redactor.redact(text);
@@ -23,11 +33,11 @@ export function createLog(context: vscode.ExtensionContext, onLine?: (line: stri
     return line;
   };
   return {
-    info: (m) => channel.info(clean(m)),
-    warn: (m) => channel.warn(clean(m)),
-    debug: (m) => channel.debug(clean(m)),
-    error: (m, e) => channel.error(clean(e === undefined ? m : `${m}: ${errorLogText(e)}`)),
+    info: (m) => channel().info(clean(m)),
+    warn: (m) => channel().warn(clean(m)),
+    debug: (m) => channel().debug(clean(m)),
+    error: (m, e) => channel().error(clean(e === undefined ? m : `${m}: ${errorLogText(e)}`)),
     addSecret: (s) => redactor.add(s),
-    show: () => channel.show(true),
+    show: () => channel().show(true),
   };
 }
