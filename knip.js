@@ -8,6 +8,7 @@ export default {
     ...Object.values(LAZY),
     'src/shims/whatwg-url.ts',
     'src/shims/zodMini.ts',
+    'src/shims/l10nConfigured.ts',
     'webview-ui/main.ts',
     'webview-ui/diagnosticSteps.ts',
     'test/**/*.test.ts',

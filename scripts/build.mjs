@@ -14,8 +14,8 @@ const watch = process.argv.includes('--watch');
 const analyze = process.argv.includes('--analyze');
 
 // What a shared bundle is built from, when not the package itself: zod/mini's entry holds all of
-// zod (some 430 KB), the shim only the functions the sources call.
-const SHARED_ENTRY = { 'zod/mini': join(root, 'src/shims/zodMini.ts') };
+// zod (some 430 KB), the shim only the functions the sources call; @vscode/l10n's configures itself.
+const SHARED_ENTRY = { 'zod/mini': join(root, 'src/shims/zodMini.ts'), '@vscode/l10n': join(root, 'src/shims/l10nConfigured.ts') };
 // A namespace import (`import * as l10n from '@vscode/l10n'`) of an external module costs each
 // importing file its own copy of the module object (esbuild's __toESM). Such imports of the modules
 // below go through one module per bundle that re-exports the names, so a bundle makes one copy.
@@ -51,6 +51,17 @@ const vscodeOnce = {
 // (npm run bench), and the whole of zod.js costs it more than a second, small copy.
 const INLINE_ZOD = new Set(['cliConfigSchema', 'profileSchema']);
 const sharedModulesButZod = sharedModulesPlugin(Object.keys(SHARED).filter((name) => name !== 'zod/mini'));
+// dist/extension.js bundles its own copy of @vscode/l10n (the shim, which configures itself)
+// instead of requiring dist/l10n.js: one file less to find, read and compile at activation. The
+// shim takes the package's ES module build (dist/browser.js): the same config() and t(), without
+// the loading of translation files by path, which the extension never asks it for.
+const l10nShim = {
+  name: 'l10n-shim',
+  setup(build) {
+    const shim = SHARED_ENTRY['@vscode/l10n'];
+    build.onResolve({ filter: /^@vscode\/l10n$/ }, (args) => ({ path: args.importer === shim ? join(root, 'node_modules/@vscode/l10n/dist/browser.js') : shim }));
+  },
+};
 
 const lazyRequires = Object.keys(LAZY).map((name) => `./${name}.js`);
 
@@ -62,7 +73,7 @@ const extension = {
   target: 'node20',
   format: 'cjs',
   external: ['vscode', ...lazyRequires],
-  plugins: [sharedModules, vscodeOnce],
+  plugins: [l10nShim, sharedModulesPlugin(Object.keys(SHARED).filter((name) => name !== '@vscode/l10n')), vscodeOnce],
   // `import('node-fetch')` (src/core/http/fetchWithTimeout.ts) as a require of the shared bundle, like the others.
   supported: { 'dynamic-import': false },
   // See src/shims/whatwg-url.ts: keeps node-fetch's unused URL polyfill out of the bundle.
@@ -83,7 +94,7 @@ const lazyBundles = Object.entries(LAZY).map(([name, entry]) => ({
   ...extension,
   entryPoints: [join(root, entry)],
   outfile: join(root, `dist/${name}.js`),
-  ...(INLINE_ZOD.has(name) ? { plugins: [sharedModulesButZod, vscodeOnce] } : {}),
+  plugins: [INLINE_ZOD.has(name) ? sharedModulesButZod : sharedModules, vscodeOnce],
 }));
 
 // The shared modules themselves (see SHARED above).
@@ -91,8 +102,9 @@ const sharedBundles = Object.entries(SHARED).map(([name, path]) => ({
   ...extension,
   entryPoints: [SHARED_ENTRY[name] ?? name],
   outfile: join(root, 'dist', path),
-  external: [],
-  plugins: [],
+  // The l10n shim reads VS Code's translations.
+  external: ['vscode'],
+  plugins: [l10nShim],
 }));
 
 const webview = {

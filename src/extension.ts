@@ -14,12 +14,8 @@ import { affectsCredentialSettings } from './vscode/settings';
 import { createStatusBar } from './vscode/statusBar';
 import { watchTerminalSetting } from './vscode/terminalSwitch';
 import { offerToMoveWorkspaceKey } from './vscode/workspaceKey';
-import * as l10n from '@vscode/l10n';
 
 export function activate(context: vscode.ExtensionContext): CoderFlowApi {
-  // First: every user-facing text goes through @vscode/l10n's t, which has no bundle until given
-  // VS Code's for the display language (none for English, whose texts are in the sources).
-  if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
   const testMode = context.extensionMode === vscode.ExtensionMode.Test;
   const logLines: string[] = [];
   const core = createCore(context, testMode ? (line) => logLines.push(line) : undefined);

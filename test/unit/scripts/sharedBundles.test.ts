@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -44,13 +44,12 @@ describe('the packaged bundles', function () {
     for (const file of required) assert.ok(shipped.has(file), `dist/${file} is required but not in the VSIX`);
   });
 
-  it('gives a lazily loaded bundle the translations configured in the shared @vscode/l10n', () => {
-    // What activate() does with vscode.l10n.bundle, then a bundle loaded later (the CLI config's
-    // text editing, which needs no vscode module) says where a broken file breaks.
-    // The bundles as VS Code loads them: require() of the installed files.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const l10n = require(join(installed, 'dist/l10n.js')) as typeof import('@vscode/l10n');
-    l10n.config({ contents: { 'a value': 'ein Wert' } });
+  it("gives a lazily loaded bundle VS Code's translations: the shared @vscode/l10n configures itself as it loads", () => {
+    // A `vscode` module whose display language has a translation, where Node finds it from dist/;
+    // then a bundle (the CLI config's text editing) says where a broken file breaks. The bundles
+    // as VS Code loads them: require() of the installed files.
+    mkdirSync(join(installed, 'node_modules/vscode'), { recursive: true });
+    writeFileSync(join(installed, 'node_modules/vscode/index.js'), `exports.l10n = { bundle: ${JSON.stringify({ 'a value': 'ein Wert' })} };`);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const text = require(join(installed, 'dist/cliConfigText.js')) as typeof import('../../../src/core/cliConfig/cliConfigText');
     assert.deepEqual(text.findJsonError('{"a": }'), { line: 1, column: 7, expected: 'ein Wert' });
