@@ -18,8 +18,8 @@ export function watchKeyExpiry(core: Core): vscode.Disposable {
   const check = () => {
     const profile = core.credentials.credential?.source === 'profile' ? core.store.selected() : undefined;
     if (!profile?.keyId || !profile.keyHint) return;
-    // null: the key never expires; a date: nothing to say until a week before it.
-    if (profile.expiresAt === null || (profile.expiresAt !== undefined && !expiryWarningDue(profile.expiresAt, Date.now()))) return;
+    // Known (null: the key never expires; a date: nothing to say until a week before it).
+    if (profile.expiresAt !== undefined && !expiryWarningDue(profile.expiresAt, Date.now())) return;
     void core.services().keyActions().checkExpiry(profile, profile.keyId);
   };
   const schedule = () => {
