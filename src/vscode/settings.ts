@@ -73,6 +73,11 @@ export function workspaceApiKey(): WorkspaceApiKey | undefined {
   return undefined;
 }
 
+/** Removes that key from the settings file it was found in (the same scope `workspaceApiKey` read). */
+export function removeWorkspaceApiKey(found: WorkspaceApiKey): Thenable<void> {
+  return configuration().update('apiKey', undefined, found.target);
+}
+
 /** The TLS settings (application scope: no workspace can change them); `pins` apply only while tls.insecure is on. */
 export function tlsOptions(pins: CertificatePins): TlsOptions {
   const config = vscode.workspace.getConfiguration(SECTION);

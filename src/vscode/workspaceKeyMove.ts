@@ -2,7 +2,7 @@
 import vscode = require('vscode');
 import type { Services } from '../container';
 import { errorText } from '../shared/errorText';
-import type { WorkspaceApiKey } from './settings';
+import { removeWorkspaceApiKey, type WorkspaceApiKey } from './settings';
 import * as l10n from '@vscode/l10n';
 
 /**
@@ -24,7 +24,7 @@ export async function moveWorkspaceKey(services: Pick<Services, 'log' | 'signIn'
   let profileId: string;
   try {
     profileId = (await services.signIn.apiKey({ serverUrl: found.serverUrl }, found.apiKey)).id;
-    await vscode.workspace.getConfiguration('profoundCoder', vscode.workspace.workspaceFolders?.[0]?.uri).update('apiKey', undefined, found.target);
+    await removeWorkspaceApiKey(found);
   } catch (e) {
     void vscode.window.showErrorMessage(l10n.t('CoderFlow: the key was not moved. {0}', errorText(e)));
     return;
