@@ -5,7 +5,7 @@ import { readCliConfig, type CliConfigState } from '../core/cliConfig/cliConfigR
 import { watchCliConfig } from '../core/cliConfig/cliConfigWatch';
 import { decideTerminalKey, TERMINAL_KEY_VARIABLE, type TerminalKeyDecision } from '../services/apiKeys/terminalPolicy';
 import type { Core } from '../container';
-import { INJECT_SETTING } from './terminalSwitch';
+import { affectsInjectApiKey, injectApiKeyOn } from './terminalSwitch';
 import * as l10n from '@vscode/l10n';
 
 /**
@@ -34,7 +34,7 @@ export class TerminalKeyInjector implements vscode.Disposable {
       core.credentials.onDidChangeCredential(() => void this.update()),
       core.store.onDidChange(() => void this.update()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`profoundCoder.${INJECT_SETTING}`)) void this.update();
+        if (affectsInjectApiKey(e)) void this.update();
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.update()),
     );
@@ -52,7 +52,7 @@ export class TerminalKeyInjector implements vscode.Disposable {
   }
 
   private async decide(): Promise<TerminalKeyDecision> {
-    const enabled = vscode.workspace.getConfiguration('profoundCoder').get<boolean>(INJECT_SETTING) === true;
+    const enabled = injectApiKeyOn();
     // Off (the default): neither read nor watch the CLI's file; most windows never need it.
     const cli = enabled ? await this.readCliFile() : this.stopWatching();
     const { credentials, store } = this.core;

@@ -3,15 +3,22 @@
 import vscode = require('vscode');
 import type { Core } from '../container';
 
-export const INJECT_SETTING = 'terminal.injectApiKey';
+/** Whether profoundCoder.terminal.injectApiKey is on. */
+export function injectApiKeyOn(): boolean {
+  return vscode.workspace.getConfiguration('profoundCoder').get<boolean>('terminal.injectApiKey') === true;
+}
+
+export function affectsInjectApiKey(e: vscode.ConfigurationChangeEvent): boolean {
+  return e.affectsConfiguration('profoundCoder.terminal.injectApiKey');
+}
 
 /** Starts the terminal's key injection (core.terminal()) when profoundCoder.terminal.injectApiKey is or turns on. */
 export function watchTerminalSetting(core: Core): vscode.Disposable {
   const start = () => {
-    if (vscode.workspace.getConfiguration('profoundCoder').get<boolean>(INJECT_SETTING) === true) core.terminal();
+    if (injectApiKeyOn()) core.terminal();
   };
   start();
   return vscode.workspace.onDidChangeConfiguration((e) => {
-    if (e.affectsConfiguration(`profoundCoder.${INJECT_SETTING}`)) start();
+    if (affectsInjectApiKey(e)) start();
   });
 }
