@@ -37,6 +37,8 @@ function sharedModulesPlugin(specifiers) {
   };
 }
 const sharedModules = sharedModulesPlugin(Object.keys(SHARED));
+/** The shared modules but one, which the bundle carries a copy of instead. */
+const sharedModulesBut = (carried) => sharedModulesPlugin(Object.keys(SHARED).filter((name) => name !== carried));
 // VS Code intercepts every require('vscode') to find the extension that makes it (a realpath of
 // the requiring file each time), and esbuild writes one for each importing file: one per bundle.
 const vscodeOnce = {
@@ -50,7 +52,6 @@ const vscodeOnce = {
 // they use instead of requiring the shared zod.js: what a window keeps after starting is measured
 // (npm run bench), and the whole of zod.js costs it more than a second, small copy.
 const INLINE_ZOD = new Set(['cliConfigSchema', 'profileSchema']);
-const sharedModulesButZod = sharedModulesPlugin(Object.keys(SHARED).filter((name) => name !== 'zod/mini'));
 // dist/extension.js bundles its own copy of @vscode/l10n (the shim, which configures itself)
 // instead of requiring dist/l10n.js: one file less to find, read and compile at activation. The
 // shim takes the package's ES module build (dist/browser.js): the same config() and t(), without
@@ -73,7 +74,7 @@ const extension = {
   target: 'node20',
   format: 'cjs',
   external: ['vscode', ...lazyRequires],
-  plugins: [l10nShim, sharedModulesPlugin(Object.keys(SHARED).filter((name) => name !== '@vscode/l10n')), vscodeOnce],
+  plugins: [l10nShim, sharedModulesBut('@vscode/l10n'), vscodeOnce],
   // `import('node-fetch')` (src/core/http/fetchWithTimeout.ts) as a require of the shared bundle, like the others.
   supported: { 'dynamic-import': false },
   // See src/shims/whatwg-url.ts: keeps node-fetch's unused URL polyfill out of the bundle.
@@ -94,7 +95,7 @@ const lazyBundles = Object.entries(LAZY).map(([name, entry]) => ({
   ...extension,
   entryPoints: [join(root, entry)],
   outfile: join(root, `dist/${name}.js`),
-  plugins: [INLINE_ZOD.has(name) ? sharedModulesButZod : sharedModules, vscodeOnce],
+  plugins: [INLINE_ZOD.has(name) ? sharedModulesBut('zod/mini') : sharedModules, vscodeOnce],
 }));
 
 // The shared modules themselves (see SHARED above).
