@@ -11,10 +11,14 @@ export function credentialCommands(services: Services) {
   return {
     'profoundCoder.showCredentialSource': (args?: { quiet?: boolean }) => showCredentialSource(services, args?.quiet === true),
     'profoundCoder.testConnection': (args?: { profileId?: string; serverUrl?: string; quiet?: boolean }) => connectionTests().testConnectionCommand(services, args ?? {}),
-    // Another extension may call it with anything: only strings are origins.
-    'profoundCoder.forgetTrustedCertificates': (args?: { origins?: unknown }) =>
-      forgetTrustedCertificates(services, args?.origins === undefined ? undefined : Array.isArray(args.origins) ? args.origins.filter((o): o is string => typeof o === 'string') : []),
+    'profoundCoder.forgetTrustedCertificates': (args?: { origins?: unknown }) => forgetTrustedCertificates(services, originsArgument(args?.origins)),
   } satisfies CommandHandlers;
+}
+
+/** The origins another extension named (it may pass anything: only strings count), or undefined to ask the person. */
+function originsArgument(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  return Array.isArray(value) ? value.filter((origin): origin is string => typeof origin === 'string') : [];
 }
 
 /**
