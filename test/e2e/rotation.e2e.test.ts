@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { profileItem, signInWithPassword } from '../support/profileManager';
 import { screenshotIfFailed, startSession, type Session } from '../support/session';
-import { makeUnwritable } from '../support/unwritable';
+import { whileUnwritable } from '../support/unwritable';
 
 // A person who shares a profile's key with the coder CLI (Save to CLI profile) rotates that key
 // in the Profile Manager of a real VS Code, in Chromium: the CLI config must then hold a key the
@@ -88,16 +88,13 @@ describe('Rotation journey: Save to CLI profile, then Rotate key', function () {
     const oldKey = cliKey();
     assert.ok(oldKey && (await meStatus(oldKey)) === 200);
     const before = readFileSync(cliFile, 'utf8');
-    const undo = makeUnwritable(cliFile);
-    try {
+    await whileUnwritable(cliFile, async () => {
       await rotate();
       const question = await workbench.answerDialog('Keep Old Key');
       assert.match(question, new RegExp(`the CoderFlow CLI config ${cliFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} could not be updated to the new key of '${PROFILE.replace(/[()]/g, '\\$&')}'`));
       assert.match(question, /Revoke the old key anyway\?/);
       await page.locator('.keys-status').getByText(/is kept live because the CoderFlow CLI config .* could not be updated/).waitFor({ timeout: 30_000 });
-    } finally {
-      undo();
-    }
+    });
     assert.equal(readFileSync(cliFile, 'utf8'), before, 'the CLI config is untouched');
     assert.equal(await meStatus(oldKey), 200, 'the coder CLI keeps working with the old key');
   });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import vscode = require('vscode');
 import type { ProfileMeta } from '../../src/profiles/profile';
 import type { RotationOutcome } from '../../src/services/apiKeys/apiKeyService';
-import { makeUnwritable } from '../support/unwritable';
+import { whileUnwritable } from '../support/unwritable';
 import { api, control, issueKey, meStatus, serverUrl, until } from './support';
 
 // Rotation and signing in again move every holder of the old key first (CoderFlow's docs: create,
@@ -93,14 +93,12 @@ describe('Rotation and sign-in hand a key over to every holder (extension host)'
     const profile = await signIn('alice', 'IT rotate stuck');
     const oldKey = (await testing.store.getKey(profile.id))!;
     await testing.keyActions.saveToCli({ profileId: profile.id, cliProfile: 'it-stuck' });
-    const undo = makeUnwritable(cliFile);
     const dialogs = answer('showWarningMessage', (message) => (/could not be updated/.test(String(message)) ? 'Keep Old Key' : undefined));
     let outcome: RotationOutcome;
     try {
-      outcome = await vscode.commands.executeCommand<RotationOutcome>('profoundCoder.rotateApiKey', { profileId: profile.id, quiet: true });
+      outcome = await whileUnwritable(cliFile, () => Promise.resolve(vscode.commands.executeCommand<RotationOutcome>('profoundCoder.rotateApiKey', { profileId: profile.id, quiet: true })));
     } finally {
       dialogs.restore();
-      undo();
     }
     const question = dialogs.calls.find((call) => /could not be updated/.test(String(call[0])));
     assert.ok(question, 'the person was asked before the old key was revoked');

@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
  * root the file is made immutable (chattr +i, which a rename over it cannot pass either), else its
  * folder is made read-only. Returns what undoes it.
  */
-export function makeUnwritable(file: string): () => void {
+function makeUnwritable(file: string): () => void {
   if (process.getuid?.() === 0) {
     execFileSync('chattr', ['+i', file]);
     return () => execFileSync('chattr', ['-i', file]);
@@ -15,4 +15,14 @@ export function makeUnwritable(file: string): () => void {
   const dir = dirname(file);
   chmodSync(dir, 0o500);
   return () => chmodSync(dir, 0o700);
+}
+
+/** Runs `run` while `file` cannot be written (see makeUnwritable), and makes it writable again after, whatever happened. */
+export async function whileUnwritable<T>(file: string, run: () => Promise<T>): Promise<T> {
+  const undo = makeUnwritable(file);
+  try {
+    return await run();
+  } finally {
+    undo();
+  }
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { replaceCliKey, writeCliProfileKey } from '../../../../src/core/cliConfig/cliConfigWrite';
 import { AuthError } from '../../../../src/core/errors';
-import { makeUnwritable } from '../../../support/unwritable';
+import { whileUnwritable } from '../../../support/unwritable';
 import { tempDir } from './support';
 
 async function rejectsWith(promise: Promise<unknown>, kind: string, message: RegExp): Promise<AuthError> {
@@ -270,13 +270,8 @@ describe('replaceCliKey', () => {
   it('fails with the file named when the file holds the key but cannot be written', async function () {
     if (process.platform === 'win32') this.skip();
     await writeFile(file, '{"apiKey": "pc_old"}');
-    const undo = makeUnwritable(file);
-    try {
-      const error = await rejectsWith(replaceCliKey(file, 'pc_old', 'pc_new'), 'bad-input', /could not be written .*it was not changed/);
-      assert.ok(error.message.includes(file));
-    } finally {
-      undo();
-    }
+    const error = await whileUnwritable(file, () => rejectsWith(replaceCliKey(file, 'pc_old', 'pc_new'), 'bad-input', /could not be written .*it was not changed/));
+    assert.ok(error.message.includes(file));
     assert.equal(await readFile(file, 'utf8'), '{"apiKey": "pc_old"}');
     assert.deepEqual(await readdir(dir), ['config.json'], 'no temporary file left');
   });

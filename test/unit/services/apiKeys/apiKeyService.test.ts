@@ -10,7 +10,7 @@ import { cliConfigHolder } from '../../../../src/services/apiKeys/cliSharing';
 import { KeyService } from '../../../../src/services/apiKeys/apiKeyService';
 import { SignInService } from '../../../../src/services/signInService';
 import { startServer, type ReferenceServer } from '../../../server';
-import { makeUnwritable } from '../../../support/unwritable';
+import { whileUnwritable } from '../../../support/unwritable';
 import { MemoryMemento, MemorySecrets } from '../../profiles/memoryStorage';
 
 const DEVICE = 'VS Code on testhost';
@@ -240,13 +240,7 @@ describe('KeyService against the reference server', () => {
       if (process.platform === 'win32') this.skip();
       const ctx = await withHolders([cliConfigHolder(file)], async () => false);
       await writeFile(file, JSON.stringify({ profiles: { work: { server: server.url, apiKey: ctx.key } } }));
-      const undo = makeUnwritable(file);
-      let outcome;
-      try {
-        outcome = await ctx.keys.rotate(ctx.profile.id);
-      } finally {
-        undo();
-      }
+      const outcome = await whileUnwritable(file, () => ctx.keys.rotate(ctx.profile.id));
       assert.equal(ctx.asked.length, 1);
       assert.equal(ctx.asked[0]?.stuck[0]?.name, `the CoderFlow CLI config ${file}`);
       assert.match(ctx.asked[0]?.stuck[0]?.reason ?? '', /could not be written/);
@@ -264,13 +258,7 @@ describe('KeyService against the reference server', () => {
       if (process.platform === 'win32') this.skip();
       const ctx = await withHolders([cliConfigHolder(file)], async () => true);
       await writeFile(file, JSON.stringify({ apiKey: ctx.key }));
-      const undo = makeUnwritable(file);
-      let outcome;
-      try {
-        outcome = await ctx.keys.rotate(ctx.profile.id);
-      } finally {
-        undo();
-      }
+      const outcome = await whileUnwritable(file, () => ctx.keys.rotate(ctx.profile.id));
       assert.equal(ctx.asked.length, 1);
       assert.equal(outcome.oldKeyRevoked, true);
       assert.match(outcome.message, /You chose to revoke it although the CoderFlow CLI config .* could not be updated/);
