@@ -1,17 +1,12 @@
 import assert from 'node:assert/strict';
-import { rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { listCliProfiles, readCliConfig } from '../../../../src/core/cliConfig/cliConfigRead';
-import { tempDir } from './support';
+import { freshFolderEachTest } from './support';
 
 describe('readCliConfig and listCliProfiles', () => {
   let dir: string;
-  beforeEach(async () => {
-    dir = await tempDir();
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  freshFolderEachTest((folder) => (dir = folder));
 
   it('says the file is missing rather than failing', async () => {
     assert.deepEqual(await readCliConfig(join(dir, 'none.json')), { state: 'missing', path: join(dir, 'none.json') });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { readCliConfig } from '../../../../src/core/cliConfig/cliConfigRead';
 import { writeCliProfileKey } from '../../../../src/core/cliConfig/cliConfigWrite';
 import { watchCliConfig } from '../../../../src/core/cliConfig/cliConfigWatch';
-import { tempDir } from './support';
+import { freshFolderEachTest } from './support';
 
 /** Resolves when cond() holds, checking every 20 ms, or fails after ms. */
 async function eventually(cond: () => boolean, ms: number, what: string): Promise<void> {
@@ -19,14 +19,16 @@ describe('watchCliConfig', () => {
   let dir: string;
   let file: string;
   let disposeAll: Array<{ dispose(): void }>;
-  beforeEach(async () => {
-    dir = await tempDir();
-    file = join(dir, 'config.json');
+  beforeEach(() => {
     disposeAll = [];
   });
-  afterEach(async () => {
+  afterEach(() => {
     for (const d of disposeAll) d.dispose();
-    await rm(dir, { recursive: true, force: true });
+  });
+  // Registered after the hooks above: the watchers are disposed before their folder is removed.
+  freshFolderEachTest((folder) => {
+    dir = folder;
+    file = join(folder, 'config.json');
   });
 
   async function replaceAtomically(content: string): Promise<void> {

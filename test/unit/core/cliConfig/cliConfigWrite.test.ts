@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { lstat, readFile, readdir, rm, stat, symlink, writeFile, chmod } from 'node:fs/promises';
+import { lstat, readFile, readdir, stat, symlink, writeFile, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { replaceCliKey, writeCliProfileKey } from '../../../../src/core/cliConfig/cliConfigWrite';
 import { AuthError } from '../../../../src/core/errors';
 import { whileUnwritable } from '../../../support/unwritable';
-import { tempDir } from './support';
+import { freshFolderEachTest } from './support';
 
 async function rejectsWith(promise: Promise<unknown>, kind: string, message: RegExp): Promise<AuthError> {
   try {
@@ -22,12 +22,9 @@ async function rejectsWith(promise: Promise<unknown>, kind: string, message: Reg
 describe('writeCliProfileKey', () => {
   let dir: string;
   let file: string;
-  beforeEach(async () => {
-    dir = await tempDir();
-    file = join(dir, 'config.json');
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
+  freshFolderEachTest((folder) => {
+    dir = folder;
+    file = join(folder, 'config.json');
   });
 
   it('sets the key of a profile and keeps every other byte of the file', async () => {
@@ -242,12 +239,9 @@ describe('writeCliProfileKey', () => {
 describe('replaceCliKey', () => {
   let dir: string;
   let file: string;
-  beforeEach(async () => {
-    dir = await tempDir();
-    file = join(dir, 'config.json');
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
+  freshFolderEachTest((folder) => {
+    dir = folder;
+    file = join(folder, 'config.json');
   });
 
   it('replaces the key wherever the file holds exactly that value, and nothing else', async () => {
