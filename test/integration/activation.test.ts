@@ -50,19 +50,10 @@ function manifest(): Manifest {
   return JSON.parse(readFileSync(join(extension().extensionPath, 'package.json'), 'utf8')) as Manifest;
 }
 
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return true;
-}
-
 describe('CoderFlow in a real VS Code extension host', () => {
   it('activates on its own once VS Code has started', async () => {
     const ext = extension();
-    assert.ok(await waitFor(() => ext.isActive, 20_000), 'the extension did not activate within 20 s of startup');
+    await until('the extension activates on its own after startup', () => (ext.isActive ? true : undefined), 20_000);
   });
 
   it('declares every public command in its manifest', () => {
