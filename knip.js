@@ -19,6 +19,7 @@ export default {
     'test/server/index.ts',
     'test/support/vscodeServer.ts',
     'test/bench/run.ts',
+    'test/bench/compare.ts',
     'test/bench/trigger.ts',
     'test/fixtures/*/extension.js',
     'scripts/*.mjs',

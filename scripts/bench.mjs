@@ -1,6 +1,7 @@
 // `npm run bench`: the performance table, measured on this machine in one run.
 //
-//   node scripts/bench.mjs [--starts N]     N fresh VS Code starts per extension (default 5)
+//   node scripts/bench.mjs [--starts N]                  N fresh VS Code starts per extension (default 5)
+//   node scripts/bench.mjs --compare DIR [DIR] [--starts N]
 //
 // Installs VS Code's server and Chromium when missing (scripts/vscode.mjs), compiles the tests,
 // packages the extension in a temporary copy of the work tree (scripts/sizes.mjs) and measures
@@ -8,21 +9,30 @@
 // observer sees it: test/bench/activation.ts). Prints one Markdown table and writes it, with
 // every run and the machine, to .artifacts/bench/. Budgets are reported, never enforced: the
 // exit code says only whether the bench could measure.
+//
+// --compare measures only activation, of two extension folders started alternately
+// (out/test/bench/compare.js): the packaged CoderFlow against DIR, or the first DIR against the
+// second. How a change to activation is judged: two builds, or CoderFlow against a reference
+// extension (test/fixtures/).
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir, totalmem, uptime } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
+import { parseArgs } from 'node:util';
 import { BUDGETS, checkBudgets, formatBytes, KB, measure, packageInCopy, unpackVsix } from './sizes.mjs';
 import { ensureVscode, root, vscodeDir } from './vscode.mjs';
 
 // The activation budgets: above the empty extension, medians of the pairs.
 const ACTIVATION_BUDGETS = { wallMs: 5, cpuMs: 5, heapKeptBytes: 500 * KB };
 
-const args = process.argv.slice(2);
-const startsIndex = args.indexOf('--starts');
-const starts = startsIndex >= 0 ? Number(args[startsIndex + 1]) : 5;
+const { values: options, positionals: compareDirs } = parseArgs({ options: { starts: { type: 'string', default: '5' }, compare: { type: 'boolean', default: false } }, allowPositionals: true });
+const starts = Number(options.starts);
 if (!Number.isInteger(starts) || starts < 1) {
   console.error('--starts needs a whole number of at least 1.');
+  process.exit(2);
+}
+if (options.compare ? compareDirs.length < 1 || compareDirs.length > 2 : compareDirs.length > 0) {
+  console.error('Usage: node scripts/bench.mjs [--starts N] | --compare DIR [DIR] [--starts N]');
   process.exit(2);
 }
 if (starts < 5) console.log(`[bench] ${starts} start(s) per extension: fewer than the 5 the issue asks for, a trial run only`);
@@ -51,7 +61,18 @@ try {
   await ensureVscode({ log });
   await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.test.json']);
   log('compiled src and tests (tsc -p tsconfig.test.json)');
+  if (options.compare) await compareActivation(compareDirs.map((dir) => resolvePath(dir)));
+  else await fullBench();
+} catch (error) {
+  console.error(interrupted ? '[bench] interrupted' : `[bench] FAILED: ${error.message}`);
+  exitCode = 1;
+} finally {
+  for (const cleanup of cleanups.reverse().splice(0)) cleanup();
+}
+process.exit(interrupted ?? exitCode);
 
+/** The packaged CoderFlow, unpacked into a temporary folder (removed at the end): what the bench loads. */
+async function packagedCoderflow() {
   const copy = await packageInCopy({ log });
   cleanups.push(copy.remove);
   const sizes = measure(copy.dir, copy.vsix);
@@ -59,7 +80,12 @@ try {
   cleanups.push(() => rmSync(unpacked, { recursive: true, force: true }));
   unpackVsix(copy.vsix, unpacked);
   log(`unpacked the VSIX (${Object.keys(sizes.details.vsixEntries).length} files) to load it as the extension`);
+  return { sizes, dir: unpacked };
+}
 
+/** The whole table: sizes, activation against the empty extension, the rest of the timed figures. */
+async function fullBench() {
+  const { sizes, dir: unpacked } = await packagedCoderflow();
   const resultFile = join(unpacked, '..', `${unpacked.split('/').pop()}-times.json`);
   cleanups.push(() => rmSync(resultFile, { force: true }));
   await run(process.execPath, [
@@ -98,13 +124,18 @@ try {
       `Load average (1/5/15 min) ${formatLoad(loadBefore)} before, ${formatLoad(loadAfter)} after.`,
   );
   console.log(`Written to ${file.slice(root.length + 1)}`);
-} catch (error) {
-  console.error(interrupted ? '[bench] interrupted' : `[bench] FAILED: ${error.message}`);
-  exitCode = 1;
-} finally {
-  for (const cleanup of cleanups.reverse().splice(0)) cleanup();
 }
-process.exit(interrupted ?? exitCode);
+
+/** Activation only, of the packaged CoderFlow against one folder, or of one folder against another. */
+async function compareActivation(dirs) {
+  const [first, second] = dirs.length === 2 ? dirs : [(await packagedCoderflow()).dir, dirs[0]];
+  const folder = join(root, '.artifacts/bench');
+  mkdirSync(folder, { recursive: true });
+  const file = join(folder, `compare-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  await run(process.execPath, [join(root, 'out/test/bench/compare.js'), '--first', first, '--second', second, '--starts', String(starts), '--out', file], { echo: true });
+  console.log('');
+  console.log(`Load average (1/5/15 min) ${formatLoad(loadBefore)} before, ${formatLoad(loadavg())} after. Written to ${file.slice(root.length + 1)}`);
+}
 
 function tableRows(sizes, times) {
   const ms = (value) => `${value.toFixed(1)} ms`;

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ReceivedRequest, ReferenceServer } from '../server/index';
@@ -25,6 +25,22 @@ import { measureFirstRender, runningExtensionsActivation, type FirstRender } fro
 
 export type ExtensionKind = 'coderflow' | 'empty';
 
+/** The waits of every timed start (StartsOptions), the same for `npm run bench` and its --compare. */
+export const START_TIMING = { quietMs: 2_500, gcQuietMs: 200, heapSettleMs: 1_000, workSettleMs: 3_000 } as const;
+
+/**
+ * The CLI config the extension host sees in every start: a signed-in CLI with a working key for
+ * the reference server, so CoderFlow resolves a credential at activation as a CLI user's window
+ * does, and an extension that called the server during activation shows up in its request log.
+ */
+export async function signedInCliConfig(server: ReferenceServer): Promise<{ path: string; remove(): void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'coderflow-bench-cli-'));
+  const issued = await server.issueKey('alice', 'CLI Access');
+  const path = join(dir, 'config.json');
+  writeFileSync(path, JSON.stringify({ server: server.url, apiKey: issued.key }, null, 2), { mode: 0o600 });
+  return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
 export interface TimedStart {
   kind: ExtensionKind;
   trigger: TriggerRecord;
@@ -49,6 +65,8 @@ export interface StartsOptions {
   pairs: number;
   /** Starts of CoderFlow with the preload probe, for its work at activation. */
   instrumentedStarts: number;
+  /** Whether each timed start of `coderflowDir` also opens its Profile Manager and times its first render. */
+  firstRender: boolean;
   /** Wait after the window's start-up before activating. */
   quietMs: number;
   /** Wait after the full GC that precedes activation (TriggerConfig.gcQuietMs). */
@@ -164,7 +182,7 @@ export async function measureStarts(options: StartsOptions): Promise<{ timed: Ti
         if (!figures) return { kind: subject.kind, trigger, vscodeReportedMs: Number.NaN, workbenchLoadMs };
         // Only now, after what was measured: trusting the folder is a person's action, not activation.
         await workbench.answerTrust('trust');
-        const firstRender = subject.kind === 'coderflow' ? await measureFirstRender(workbench) : undefined;
+        const firstRender = subject.kind === 'coderflow' && options.firstRender ? await measureFirstRender(workbench) : undefined;
         const vscodeReportedMs = await runningExtensionsActivation(workbench, subject.name);
         return { kind: subject.kind, trigger, vscodeReportedMs, workbenchLoadMs, ...(firstRender ? { firstRender } : {}) };
       });
@@ -188,7 +206,7 @@ export async function measureStarts(options: StartsOptions): Promise<{ timed: Ti
         timed.push(measured);
         const t = measured.trigger;
         options.log(
-          `pair ${index + 1}/${options.pairs} ${kind.padEnd(9)} wall ${t.wallMs.toFixed(2)} ms, CPU ${t.cpuMs.toFixed(2)} ms, heap kept ${((t.heapKeptBytes - t.heapBeforeBytes) / 1000).toFixed(1)} KB` +
+          `pair ${index + 1}/${options.pairs} ${subjects[kind].name} wall ${t.wallMs.toFixed(2)} ms, CPU ${t.cpuMs.toFixed(2)} ms, heap kept ${((t.heapKeptBytes - t.heapBeforeBytes) / 1000).toFixed(1)} KB` +
             ` (VS Code shows ${measured.vscodeReportedMs} ms; workbench loaded in ${measured.workbenchLoadMs} ms)` +
             (measured.firstRender ? `; first render ${measured.firstRender.pageMs.toFixed(1)} ms (click→paint ${measured.firstRender.clickToPaintMs.toFixed(1)} ms)` : ''),
         );

@@ -1,31 +1,26 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { startServer } from '../server/index';
-import { measureStarts, type InstrumentedStart, type TimedStart } from './activation';
+import { measureStarts, signedInCliConfig, START_TIMING, type InstrumentedStart, type TimedStart } from './activation';
 import { measureRefresh, measureResolve } from './resolve';
 import { measurePasswordSignIn, measureSsoPickup, ServerClock } from './signIn';
-import { round, spread } from './stats';
+import { pairwise, round, spread } from './stats';
 
 // The timed figures of `npm run bench` (scripts/bench.mjs builds, measures the sizes, and calls
 // this with the unpacked VSIX). Writes every run and its summary as JSON to --out.
 //
 //   node out/test/bench/run.js --coderflow DIR --empty DIR --out FILE [--starts N]
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback?: string): string => {
-  const index = args.indexOf(name);
-  const value = index >= 0 ? args[index + 1] : fallback;
-  if (value === undefined) throw new Error(`missing ${name}`);
+const { values: args } = parseArgs({ options: { coderflow: { type: 'string' }, empty: { type: 'string' }, out: { type: 'string' }, starts: { type: 'string', default: '5' } } });
+const option = (name: 'coderflow' | 'empty' | 'out'): string => {
+  const value = args[name];
+  if (value === undefined) throw new Error(`missing --${name}`);
   return value;
 };
 
-const PAIRS = Number(option('--starts', '5'));
+const PAIRS = Number(args.starts);
 const INSTRUMENTED_STARTS = 2;
-const QUIET_MS = 2_500;
-const GC_QUIET_MS = 200;
-const HEAP_SETTLE_MS = 1_000;
-const SETTLE_MS = 3_000;
+const { quietMs: QUIET_MS, gcQuietMs: GC_QUIET_MS, heapSettleMs: HEAP_SETTLE_MS, workSettleMs: SETTLE_MS } = START_TIMING;
 const RESOLVE_CALLS = 10_000;
 const RESOLVE_ROUNDS = 11;
 const PASSWORD_RUNS = 21;
@@ -59,27 +54,21 @@ function workAtActivation(starts: InstrumentedStart[], cliConfigPath: string) {
 }
 
 async function main(): Promise<void> {
-  const out = option('--out');
+  const out = option('out');
   const server = await startServer({ pollIntervalSeconds: SSO_INTERVAL_SECONDS });
   const clock = new ServerClock();
-  const cliDir = mkdtempSync(join(tmpdir(), 'coderflow-bench-cli-'));
+  const cliConfig = await signedInCliConfig(server);
+  const cliConfigPath = cliConfig.path;
   try {
-    // A signed-in CLI with a working key for the reference server: an extension that called the
-    // server during activation would show up in its request log.
-    const issued = await server.issueKey('alice', 'CLI Access');
-    const cliConfigPath = join(cliDir, 'config.json');
-    writeFileSync(cliConfigPath, JSON.stringify({ server: server.url, apiKey: issued.key }, null, 2), { mode: 0o600 });
 
     log(`VS Code: ${PAIRS} fresh starts each of CoderFlow and of the empty extension, alternating, then ${INSTRUMENTED_STARTS} of CoderFlow with the probe`);
     const { timed, instrumented } = await measureStarts({
-      coderflowDir: option('--coderflow'),
-      emptyDir: option('--empty'),
+      coderflowDir: option('coderflow'),
+      emptyDir: option('empty'),
       pairs: PAIRS,
       instrumentedStarts: INSTRUMENTED_STARTS,
-      quietMs: QUIET_MS,
-      gcQuietMs: GC_QUIET_MS,
-      heapSettleMs: HEAP_SETTLE_MS,
-      workSettleMs: SETTLE_MS,
+      firstRender: true,
+      ...START_TIMING,
       server,
       cliConfigPath,
       log,
@@ -87,11 +76,10 @@ async function main(): Promise<void> {
     const ours = timed.filter((start) => start.kind === 'coderflow');
     const empty = timed.filter((start) => start.kind === 'empty');
     // Start i of CoderFlow ran just before start i of the empty extension: compared pair by pair.
-    const compare = (figure: (start: TimedStart) => number) => ({
-      coderflow: spread(ours.map(figure)),
-      empty: spread(empty.map(figure)),
-      aboveEmpty: spread(ours.map((start, index) => figure(start) - figure(empty[index]))),
-    });
+    const compare = (figure: (start: TimedStart) => number) => {
+      const pairs = pairwise(ours.map(figure), empty.map(figure));
+      return { coderflow: pairs.first, empty: pairs.second, aboveEmpty: pairs.difference };
+    };
 
     log(`resolve(): ${RESOLVE_ROUNDS} rounds of ${RESOLVE_CALLS} calls`);
     const resolveRuns = await measureResolve(RESOLVE_CALLS, RESOLVE_ROUNDS);
@@ -163,7 +151,7 @@ async function main(): Promise<void> {
   } finally {
     clock.dispose();
     await server.stop();
-    rmSync(cliDir, { recursive: true, force: true });
+    cliConfig.remove();
   }
 }
 

@@ -14,6 +14,12 @@ export function spread(values: number[]): Spread {
   return { median: round(median), min: round(sorted[0]), max: round(sorted[sorted.length - 1]), runs: values.map((value) => round(value)) };
 }
 
+/** Figures of two extensions whose starts alternated, and their difference start by start (first minus second). */
+export function pairwise(first: number[], second: number[]): { first: Spread; second: Spread; difference: Spread } {
+  if (first.length !== second.length) throw new Error(`${first.length} starts against ${second.length}: not pairs`);
+  return { first: spread(first), second: spread(second), difference: spread(first.map((value, index) => value - second[index])) };
+}
+
 export function round(value: number, digits = 3): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
