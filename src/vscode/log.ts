@@ -15,7 +15,7 @@ export interface Log {
 /**
  * The "CoderFlow" log. Every line passes one redaction function before it is written. The Output
  * channel is made with the first line (or Show Log): making one starts VS Code's log writer for
- * it, about 2 ms of a window's start that activation does not need.
+ * it (a module import, a folder, a file), work a window that logs nothing need not do.
  */
 export function createLog(context: vscode.ExtensionContext, onLine?: (line: string) => void): Log {
   let made: vscode.LogOutputChannel | undefined;
