@@ -20,7 +20,6 @@ const option = (name: 'coderflow' | 'empty' | 'out'): string => {
 
 const PAIRS = Number(args.starts);
 const INSTRUMENTED_STARTS = 2;
-const { quietMs: QUIET_MS, gcQuietMs: GC_QUIET_MS, heapSettleMs: HEAP_SETTLE_MS, workSettleMs: SETTLE_MS } = START_TIMING;
 const RESOLVE_CALLS = 10_000;
 const RESOLVE_ROUNDS = 11;
 const PASSWORD_RUNS = 21;
@@ -60,7 +59,6 @@ async function main(): Promise<void> {
   const cliConfig = await signedInCliConfig(server);
   const cliConfigPath = cliConfig.path;
   try {
-
     log(`VS Code: ${PAIRS} fresh starts each of CoderFlow and of the empty extension, alternating, then ${INSTRUMENTED_STARTS} of CoderFlow with the probe`);
     const { timed, instrumented } = await measureStarts({
       coderflowDir: option('coderflow'),
@@ -94,12 +92,12 @@ async function main(): Promise<void> {
     const result = {
       activation: {
         method:
-          `a new VS Code server per start, CoderFlow's and the empty extension's starts alternating; both copies have no activation events, and a trigger extension in the same extension host calls vscode.extensions.getExtension(id).activate() ${QUIET_MS} ms after start-up finished, ${GC_QUIET_MS} ms after a full GC. ` +
+          `a new VS Code server per start, CoderFlow's and the empty extension's starts alternating; both copies have no activation events, and a trigger extension in the same extension host calls vscode.extensions.getExtension(id).activate() ${START_TIMING.quietMs} ms after start-up finished, ${START_TIMING.gcQuietMs} ms after a full GC. ` +
           `Wall: performance.now() around that call until its promise settles. CPU: process.cpuUsage() (user + system, the whole extension host process) over the same interval. ` +
-          `Heap kept: process.memoryUsage().heapUsed after a full GC ${HEAP_SETTLE_MS} ms after activation, minus the same just before. Each figure minus the empty extension's, pair by pair`,
-        quietMs: QUIET_MS,
-        gcQuietMs: GC_QUIET_MS,
-        heapSettleMs: HEAP_SETTLE_MS,
+          `Heap kept: process.memoryUsage().heapUsed after a full GC ${START_TIMING.heapSettleMs} ms after activation, minus the same just before. Each figure minus the empty extension's, pair by pair`,
+        quietMs: START_TIMING.quietMs,
+        gcQuietMs: START_TIMING.gcQuietMs,
+        heapSettleMs: START_TIMING.heapSettleMs,
         wallMs: compare(ACTIVATION_FIGURES.wallMs),
         cpuMs: compare(ACTIVATION_FIGURES.cpuMs),
         heapKeptBytes: compare(ACTIVATION_FIGURES.heapKeptBytes),
@@ -114,9 +112,9 @@ async function main(): Promise<void> {
         coderflowActivateResolvedMs: spread(instrumented.map((start) => start.activation.activateResolvedMs)),
       },
       work: {
-        method: `${INSTRUMENTED_STARTS} starts of CoderFlow with the preload probe, during code loading, activate() and ${SETTLE_MS} ms after: the reference server's request log, outgoing connections and fs calls whose stack passes through the extension's main file (probe)`,
+        method: `${INSTRUMENTED_STARTS} starts of CoderFlow with the preload probe, during code loading, activate() and ${START_TIMING.workSettleMs} ms after: the reference server's request log, outgoing connections and fs calls whose stack passes through the extension's main file (probe)`,
         cliConfigPath,
-        settleMs: SETTLE_MS,
+        settleMs: START_TIMING.workSettleMs,
         starts: workAtActivation(instrumented, cliConfigPath),
       },
       firstRender: {
