@@ -17,7 +17,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir, totalmem, uptime } from 'node:os';
-import { join, resolve as resolvePath } from 'node:path';
+import { dirname, join, resolve as resolvePath } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BUDGETS, checkBudgets, formatBytes, KB, measure, packageInCopy, unpackVsix } from './sizes.mjs';
 import { ensureVscode, root, vscodeDir } from './vscode.mjs';
@@ -109,11 +109,9 @@ async function fullBench() {
     sizes,
     times,
   };
-  const folder = join(root, '.artifacts/bench');
-  mkdirSync(folder, { recursive: true });
-  const file = join(folder, `bench-${report.date.replace(/[:.]/g, '-')}.json`);
+  const file = reportFile('bench', report.date);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-  copyFileSync(file, join(folder, 'latest.json'));
+  copyFileSync(file, join(dirname(file), 'latest.json'));
 
   console.log('');
   console.log(table);
@@ -129,12 +127,17 @@ async function fullBench() {
 /** Activation only, of the packaged CoderFlow against one folder, or of one folder against another. */
 async function compareActivation(dirs) {
   const [first, second] = dirs.length === 2 ? dirs : [(await packagedCoderflow()).dir, dirs[0]];
-  const folder = join(root, '.artifacts/bench');
-  mkdirSync(folder, { recursive: true });
-  const file = join(folder, `compare-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  const file = reportFile('compare', new Date().toISOString());
   await run(process.execPath, [join(root, 'out/test/bench/compare.js'), '--first', first, '--second', second, '--starts', String(starts), '--out', file], { echo: true });
   console.log('');
   console.log(`Load average (1/5/15 min) ${formatLoad(loadBefore)} before, ${formatLoad(loadavg())} after. Written to ${file.slice(root.length + 1)}`);
+}
+
+/** Where a run's JSON goes: .artifacts/bench/<kind>-<date>.json, the folder made if missing. */
+function reportFile(kind, isoDate) {
+  const folder = join(root, '.artifacts/bench');
+  mkdirSync(folder, { recursive: true });
+  return join(folder, `${kind}-${isoDate.replace(/[:.]/g, '-')}.json`);
 }
 
 function tableRows(sizes, times) {
